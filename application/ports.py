@@ -1,0 +1,231 @@
+"""Ports: the abstract collaborators the use cases need. Adapters implement them.
+
+Errors an adapter may raise across a port are the ones declared here (plus the domain's
+TransientError / PermanentError); adapters translate their own exceptions at the boundary.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+
+from domain.model import EmailJob
+from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+
+
+# -- errors crossing the ports ---------------------------------------------------------------
+class PortError(Exception):
+    """Base class of the errors adapters raise across a port."""
+
+
+class DuplicateJob(PortError):
+    """Commit refused: a job with this external_id exists (unique constraint)."""
+
+
+class ConcurrencyConflict(PortError):
+    """Commit refused: the row changed since it was read (stale version)."""
+
+
+class StorageUnavailable(PortError):
+    """The database cannot take the read or write right now."""
+
+
+class QueueUnavailable(PortError):
+    """The task queue refused the hand-over (e.g. Redis is down)."""
+
+
+class NotificationError(PortError):
+    """An email could not be sent."""
+
+
+class MirrorUnavailable(PortError):
+    """The MongoDB portal mirror cannot be reached."""
+
+
+# -- time ------------------------------------------------------------------------------------
+class Clock(abc.ABC):
+    @abc.abstractmethod
+    def now(self) -> datetime:
+        """Timezone-aware UTC now."""
+
+
+# -- persistence -----------------------------------------------------------------------------
+class JobRepository(abc.ABC):
+    """Collection-like access to EmailJob aggregates inside one unit of work."""
+
+    @abc.abstractmethod
+    def add(self, job: EmailJob) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, job_id: str) -> EmailJob | None: ...
+
+    @abc.abstractmethod
+    def get_by_external_id(self, external_id: str) -> EmailJob | None: ...
+
+    @abc.abstractmethod
+    def get_for_claim(self, job_id: str) -> EmailJob | None:
+        """Load a job to claim it. Returns None when the job is missing or another
+        transaction holds its row lock (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+
+    @abc.abstractmethod
+    def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
+        """Ids of `processing` jobs whose lease ran out at or before `now`."""
+
+    @abc.abstractmethod
+    def unhanded_ids(self, older_than: datetime, limit: int) -> list[str]:
+        """Ids of jobs that may have missed their queue hand-over: `received` before
+        `older_than`, or `queued` and due (next_attempt_at, else queued_at) before it."""
+
+    @abc.abstractmethod
+    def unalerted_failure_ids(self, older_than: datetime, limit: int) -> list[str]:
+        """Ids of `failed` jobs without failure_notified_at, failed before `older_than`."""
+
+
+class ClaimLedger(abc.ABC):
+    """The SQL ledger of claim amounts (`claim_updates`), the source of truth."""
+
+    @abc.abstractmethod
+    def record(self, claim: ClaimUpdate) -> bool:
+        """Write the claim once per idempotency key and update the SQL directory's
+        creditor claim. Returns False when the key was already written (no-op)."""
+
+
+class UnitOfWork(abc.ABC):
+    """One database transaction. `with uow:` … `uow.commit()`; leaving without commit rolls back.
+
+    commit() raises DuplicateJob, ConcurrencyConflict or StorageUnavailable.
+    """
+
+    jobs: JobRepository
+    ledger: ClaimLedger
+
+    def __enter__(self) -> UnitOfWork:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+@dataclass(frozen=True)
+class JobPage:
+    items: list[EmailJob]
+    total: int
+    limit: int
+    offset: int
+    status_counts: dict[str, int]
+
+
+class JobQueries(abc.ABC):
+    """Read side for the API and CLI (lists and counts, not aggregates to change)."""
+
+    @abc.abstractmethod
+    def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
+        """Newest first (received_at, then id); status_counts over all jobs."""
+
+    @abc.abstractmethod
+    def get_job(self, job_id: str) -> EmailJob | None: ...
+
+    @abc.abstractmethod
+    def ids_by_status(self, status: JobStatus) -> list[str]: ...
+
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise StorageUnavailable if the database does not answer."""
+
+
+# -- queue -----------------------------------------------------------------------------------
+class TaskQueue(abc.ABC):
+    """Hands work to the worker processes. Every method raises QueueUnavailable on failure.
+
+    Messages carry only ids; a duplicate message must be harmless (claiming is a CAS).
+    """
+
+    @abc.abstractmethod
+    def enqueue_processing(self, job_id: str, eta: datetime | None = None) -> None: ...
+
+    @abc.abstractmethod
+    def enqueue_failure_alert(self, job_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def enqueue_match_notice(self, job_id: str) -> None: ...
+
+    @abc.abstractmethod
+    def enqueue_mirror(self, idempotency_key: str) -> None:
+        """Push one ledger row to the portal mirror; a no-op where no mirror is configured."""
+
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise QueueUnavailable if the queue's storage does not answer."""
+
+
+# -- processing pipeline ---------------------------------------------------------------------
+class EmailParser(abc.ABC):
+    @abc.abstractmethod
+    def clean(self, body_html: str, body_text: str) -> str:
+        """HTML → text, without quoted history, signatures and legal footers."""
+
+
+class Extractor(abc.ABC):
+    name: str = "extractor"
+
+    @abc.abstractmethod
+    def extract(
+        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
+    ) -> Extraction:
+        """Raise TransientError / PermanentError for upstream failures."""
+
+
+class ClientDirectory(abc.ABC):
+    """Where matching looks for the (client, creditor) pairs an email may be about."""
+
+    @abc.abstractmethod
+    def candidates(self, extraction: Extraction, from_email: str) -> Sequence[DirectoryEntry]:
+        """A bounded set of plausible pairs (by reference, name or sender), maybe all."""
+
+
+class NameSimilarity(abc.ABC):
+    """Fuzzy similarity of two names in [0, 1] (an adapter, e.g. rapidfuzz)."""
+
+    @abc.abstractmethod
+    def __call__(self, left: str, right: str) -> float: ...
+
+
+# -- notifications and the mirror ------------------------------------------------------------
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    body: str
+
+
+class Notifier(abc.ABC):
+    @abc.abstractmethod
+    def send(self, message: Message) -> bool:
+        """Send one email. False when sending is not configured (logged as skipped);
+        NotificationError when it was configured and failed."""
+
+
+class ClaimMirror(abc.ABC):
+    """The client portal's MongoDB, which follows the SQL ledger."""
+
+    @abc.abstractmethod
+    def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
+        """Apply one claim idempotently; an older claim never overwrites a newer one.
+        Returns False when it was already applied. Raises MirrorUnavailable."""

@@ -1,0 +1,289 @@
+"""ProcessEmail: one attempt at a job — claim, parse, extract, match, write the claim, complete.
+
+Each intermediate result is committed on the job as it is produced (a checkpoint), so an
+attempt after a late-step error does not pay for the extraction again. Every commit after
+the claim first checks that this attempt still holds the job; a worker that lost its lease
+is stopped by that check or, in a race, by the version compare-and-set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.handover import dispatch_events
+from application.ports import (
+    ClientDirectory,
+    Clock,
+    ConcurrencyConflict,
+    EmailParser,
+    Extractor,
+    NameSimilarity,
+    QueueUnavailable,
+    TaskQueue,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from domain.errors import classify
+from domain.matching import match_candidates
+from domain.model import EmailJob
+from domain.retry_policy import RetryPolicy
+from domain.values import Outcome
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """This attempt no longer holds the job (the sweep or another worker took it over)."""
+
+
+@dataclass(frozen=True)
+class ProcessingSettings:
+    lease: timedelta = timedelta(seconds=600)
+    match_threshold: float = 0.85
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one call did: `claimed` False means the message was a no-op."""
+
+    job_id: str
+    claimed: bool
+    status: str | None = None
+    outcome: str | None = None
+
+
+class ProcessEmail:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        queue: TaskQueue,
+        clock: Clock,
+        parser: EmailParser,
+        extractor: Extractor,
+        directory: ClientDirectory,
+        similarity: NameSimilarity,
+        policy: RetryPolicy,
+        settings: ProcessingSettings,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._queue = queue
+        self._clock = clock
+        self._parser = parser
+        self._extractor = extractor
+        self._directory = directory
+        self._similarity = similarity
+        self._policy = policy
+        self._settings = settings
+
+    def __call__(self, job_id: str) -> AttemptResult:
+        attempt = self._claim(job_id)
+        if attempt is None:
+            return AttemptResult(job_id, claimed=False)
+        try:
+            job = self._run(job_id, attempt)
+        except LeaseLost:
+            log.warning("lease_lost", extra={"job_id": job_id, "attempt": attempt})
+            return AttemptResult(job_id, claimed=True)
+        except Exception as exc:  # every failure is classified; none is swallowed
+            return self._record_failure(job_id, attempt, exc)
+        return AttemptResult(job_id, True, job.status.value, job.outcome and job.outcome.value)
+
+    # -- claim -----------------------------------------------------------------------------
+
+    def _claim(self, job_id: str) -> int | None:
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            job = uow.jobs.get_for_claim(job_id)
+            if job is None:
+                log.info("claim_skipped", extra={"job_id": job_id, "reason": "missing or locked"})
+                return None
+            if not job.can_start(now):
+                log.info(
+                    "claim_skipped",
+                    extra={
+                        "job_id": job_id,
+                        "reason": "not due" if job.status.value == "queued" else "not queued",
+                        "status": job.status.value,
+                    },
+                )
+                return None
+            job.start(now, self._settings.lease)
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                log.info("claim_skipped", extra={"job_id": job_id, "reason": "claimed elsewhere"})
+                return None
+        log.info("job_claimed", extra={"job_id": job_id, "attempt": job.attempts})
+        return job.attempts
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def _run(self, job_id: str, attempt: int) -> EmailJob:
+        job = self._load_held(job_id, attempt)
+
+        if job.cleaned_body is None:
+            cleaned = self._parser.clean(job.body_html or "", job.body_text or "")
+            job = self._checkpoint(
+                job_id, attempt, lambda j, now: j.record_cleaned_body(cleaned, now)
+            )
+            log.info("body_cleaned", extra={"job_id": job_id, "chars": len(cleaned)})
+
+        if job.extraction is None:
+            extraction = self._extractor.extract(
+                job.cleaned_body or "", job.subject, job.from_email, job.from_name
+            )
+            job = self._checkpoint(
+                job_id, attempt, lambda j, now: j.record_extraction(extraction, now)
+            )
+            log.info(
+                "entities_extracted",
+                extra={
+                    "job_id": job_id,
+                    "extractor": extraction.extractor,
+                    "is_creditor_reply": extraction.is_creditor_reply,
+                    "confidence": extraction.confidence,
+                },
+            )
+        else:
+            log.info("extraction_reused", extra={"job_id": job_id})
+        extraction = job.extraction
+        assert extraction is not None
+
+        if not extraction.is_creditor_reply:
+            return self._complete(job_id, attempt, Outcome.NOT_CREDITOR_REPLY)
+
+        if job.match is None:
+            entries = self._directory.candidates(extraction, job.from_email)
+            match = match_candidates(
+                extraction, entries, self._similarity, self._settings.match_threshold
+            )
+            job = self._checkpoint(job_id, attempt, lambda j, now: j.record_match(match, now))
+            log.info(
+                "match_scored",
+                extra={
+                    "job_id": job_id,
+                    "score": match.score,
+                    "auto_match": match.is_auto_match,
+                    "candidates": len(match.candidates),
+                },
+            )
+        match = job.match
+        assert match is not None
+
+        if not match.is_auto_match or extraction.claim_amount is None:
+            return self._complete(job_id, attempt, Outcome.NEEDS_REVIEW)
+        return self._complete(job_id, attempt, Outcome.MATCHED, write_claim=True)
+
+    def _complete(
+        self, job_id: str, attempt: int, outcome: Outcome, write_claim: bool = False
+    ) -> EmailJob:
+        now = self._clock.now()
+        claim = None
+        with self._uow_factory() as uow:
+            job = self._held(uow, job_id, attempt)
+            if write_claim:
+                claim = job.claim_update(now)
+                created = uow.ledger.record(claim)
+                if not created:
+                    log.info(
+                        "claim_already_written",
+                        extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
+                    )
+            job.complete(now, outcome)
+            events = job.pull_events()
+            self._commit_held(uow, job_id, attempt)
+        log.info(
+            "job_completed",
+            extra={
+                "job_id": job_id,
+                "outcome": outcome.value,
+                "attempt": attempt,
+                "processing_seconds": job.processing_seconds,
+            },
+        )
+        if claim is not None:
+            self._hand_over_mirror(job_id, claim.idempotency_key)
+        dispatch_events(self._queue, events)
+        return job
+
+    # -- failure ---------------------------------------------------------------------------
+
+    def _record_failure(self, job_id: str, attempt: int, exc: Exception) -> AttemptResult:
+        error = classify(exc)
+        log.warning(
+            "attempt_failed",
+            extra={
+                "job_id": job_id,
+                "attempt": attempt,
+                "error_kind": error.kind.value,
+                "error_type": error.type,
+                "error": error.message,
+            },
+            exc_info=error.is_permanent,  # a permanent error is usually a bug: keep the trace
+        )
+        now = self._clock.now()
+        try:
+            with self._uow_factory() as uow:
+                job = self._held(uow, job_id, attempt)
+                job.fail_attempt(error, now, self._policy)
+                events = job.pull_events()
+                self._commit_held(uow, job_id, attempt)
+        except LeaseLost:
+            log.warning("lease_lost", extra={"job_id": job_id, "attempt": attempt})
+            return AttemptResult(job_id, claimed=True)
+        # Anything else raised while recording (database down) propagates: the job stays
+        # `processing` and the sweep turns it back into `queued` when the lease expires.
+        if job.status.value == "queued":
+            log.info(
+                "retry_scheduled",
+                extra={"job_id": job_id, "next_attempt_at": job.next_attempt_at},
+            )
+        else:
+            log.error(
+                "job_failed",
+                extra={"job_id": job_id, "attempts": job.attempts, "error_type": error.type},
+            )
+        dispatch_events(self._queue, events)
+        return AttemptResult(job_id, True, job.status.value, None)
+
+    # -- holding the job -------------------------------------------------------------------
+
+    def _load_held(self, job_id: str, attempt: int) -> EmailJob:
+        with self._uow_factory() as uow:
+            return self._held(uow, job_id, attempt)
+
+    def _checkpoint(
+        self, job_id: str, attempt: int, record: Callable[[EmailJob, object], None]
+    ) -> EmailJob:
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            job = self._held(uow, job_id, attempt)
+            record(job, now)
+            self._commit_held(uow, job_id, attempt)
+        return job
+
+    @staticmethod
+    def _held(uow: UnitOfWork, job_id: str, attempt: int) -> EmailJob:
+        job = uow.jobs.get(job_id)
+        if job is None or not job.is_held_by(attempt):
+            raise LeaseLost(job_id)
+        return job
+
+    @staticmethod
+    def _commit_held(uow: UnitOfWork, job_id: str, attempt: int) -> None:
+        try:
+            uow.commit()
+        except ConcurrencyConflict as exc:
+            raise LeaseLost(job_id) from exc
+
+    def _hand_over_mirror(self, job_id: str, idempotency_key: str) -> None:
+        try:
+            self._queue.enqueue_mirror(idempotency_key)
+        except QueueUnavailable as exc:
+            log.error(
+                "queue_handover_failed",
+                extra={"job_id": job_id, "event": "mirror", "error": str(exc)},
+            )

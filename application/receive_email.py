@@ -1,0 +1,91 @@
+"""ReceiveEmail: store an inbound email durably as a job, then hand it to the queue (SPEC §5.1-2)."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.ports import Clock, DuplicateJob, QueueUnavailable, TaskQueue, UnitOfWorkFactory
+from domain.model import EmailJob
+from domain.values import InboundEmail
+
+log = logging.getLogger(__name__)
+
+
+class Reception(enum.StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+
+
+@dataclass(frozen=True)
+class ReceiveResult:
+    status: Reception
+    job_id: str
+    handed_to_queue: bool
+
+
+def new_job_id() -> str:
+    return str(uuid.uuid4())
+
+
+class ReceiveEmail:
+    """Dedup by external_id, commit the job as queued, and only then enqueue it.
+
+    Raises StorageUnavailable when the database cannot take the write: nothing is stored
+    and the caller answers 503. A queue failure after the commit loses nothing: the job is
+    durable and the recovery sweep hands it over later.
+    """
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        queue: TaskQueue,
+        clock: Clock,
+        id_factory: Callable[[], str] = new_job_id,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._queue = queue
+        self._clock = clock
+        self._id_factory = id_factory
+
+    def __call__(self, email: InboundEmail) -> ReceiveResult:
+        external_id = email.external_id
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            existing = uow.jobs.get_by_external_id(external_id)
+            if existing is not None:
+                return self._duplicate(existing.id, external_id)
+            job = EmailJob(self._id_factory(), email, received_at=now)
+            job.enqueue(now)
+            uow.jobs.add(job)
+            try:
+                uow.commit()
+            except DuplicateJob:
+                # A concurrent delivery of the same email won the unique constraint.
+                uow.rollback()
+                winner = uow.jobs.get_by_external_id(external_id)
+                return self._duplicate(winner.id if winner else "", external_id)
+        log.info(
+            "job_received",
+            extra={"job_id": job.id, "external_id": external_id, "ticket_id": email.ticket_id},
+        )
+        handed = self._hand_over(job.id)
+        return ReceiveResult(Reception.ACCEPTED, job.id, handed)
+
+    def _duplicate(self, job_id: str, external_id: str) -> ReceiveResult:
+        log.info("duplicate_delivery", extra={"job_id": job_id, "external_id": external_id})
+        return ReceiveResult(Reception.DUPLICATE, job_id, handed_to_queue=False)
+
+    def _hand_over(self, job_id: str) -> bool:
+        try:
+            self._queue.enqueue_processing(job_id)
+        except QueueUnavailable as exc:
+            log.error(
+                "queue_handover_failed",
+                extra={"job_id": job_id, "error": str(exc), "recovery": "sweep re-enqueues"},
+            )
+            return False
+        return True

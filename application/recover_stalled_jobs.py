@@ -1,0 +1,130 @@
+"""RecoverStalledJobs: the sweep that makes at-most-once Huey an at-least-once system (SPEC §5.2, §5.4).
+
+1. `processing` jobs whose lease expired (worker lost, e.g. kill -9) → queued or failed.
+2. `received` jobs, and `queued` jobs that are due, older than a grace period → handed to
+   the queue again (a duplicate message is a no-op: claiming is a compare-and-set).
+3. `failed` jobs whose alert was never recorded → alert handed to the queue again.
+Safe to run on several workers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from application.handover import dispatch_events
+from application.ports import (
+    Clock,
+    ConcurrencyConflict,
+    QueueUnavailable,
+    TaskQueue,
+    UnitOfWorkFactory,
+)
+from domain.retry_policy import RetryPolicy
+from domain.values import JobStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    expired_leases: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    queue_errors: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "expired_leases": len(self.expired_leases),
+            "requeued": len(self.requeued),
+            "alerts": len(self.alerts),
+            "queue_errors": self.queue_errors,
+        }
+
+
+class RecoverStalledJobs:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        queue: TaskQueue,
+        clock: Clock,
+        policy: RetryPolicy,
+        grace: timedelta = timedelta(seconds=60),
+        batch_size: int = 500,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._queue = queue
+        self._clock = clock
+        self._policy = policy
+        self._grace = grace
+        self._batch_size = batch_size
+
+    def __call__(self) -> SweepReport:
+        report = SweepReport()
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            expired = uow.jobs.expired_lease_ids(now, self._batch_size)
+        for job_id in expired:
+            self._expire(job_id, report)
+
+        older_than = now - self._grace
+        with self._uow_factory() as uow:
+            unhanded = uow.jobs.unhanded_ids(older_than, self._batch_size)
+            unalerted = uow.jobs.unalerted_failure_ids(older_than, self._batch_size)
+        for job_id in unhanded:
+            self._hand_over(job_id, report)
+        for job_id in unalerted:
+            try:
+                self._queue.enqueue_failure_alert(job_id)
+                report.alerts.append(job_id)
+            except QueueUnavailable as exc:
+                report.queue_errors += 1
+                log.error("queue_handover_failed", extra={"job_id": job_id, "error": str(exc)})
+        if expired or unhanded or unalerted or report.queue_errors:
+            log.info("recovery_sweep", extra=report.as_dict())
+        return report
+
+    def _expire(self, job_id: str, report: SweepReport) -> None:
+        now = self._clock.now()
+        with self._uow_factory() as uow:
+            job = uow.jobs.get_for_claim(job_id)
+            if job is None or not job.lease_expired(now):
+                return  # locked by its worker, finished meanwhile, or swept by another sweep
+            job.expire_lease(now, self._policy)
+            events = job.pull_events()
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                return
+        report.expired_leases.append(job_id)
+        log.warning(
+            "lease_expired",
+            extra={"job_id": job_id, "attempt": job.attempts, "status": job.status.value},
+        )
+        dispatch_events(self._queue, events)
+
+    def _hand_over(self, job_id: str, report: SweepReport) -> None:
+        now = self._clock.now()
+        eta = None
+        with self._uow_factory() as uow:
+            job = uow.jobs.get_for_claim(job_id)
+            if job is None:
+                return
+            if job.status is JobStatus.RECEIVED:
+                job.enqueue(now)
+                try:
+                    uow.commit()
+                except ConcurrencyConflict:
+                    return
+            elif job.status is not JobStatus.QUEUED:
+                return
+            eta = job.next_attempt_at if job.next_attempt_at and job.next_attempt_at > now else None
+        try:
+            self._queue.enqueue_processing(job_id, eta=eta)
+        except QueueUnavailable as exc:
+            report.queue_errors += 1
+            log.error("queue_handover_failed", extra={"job_id": job_id, "error": str(exc)})
+            return
+        report.requeued.append(job_id)
+        log.info("job_requeued", extra={"job_id": job_id})
