@@ -31,7 +31,7 @@ test: install lint
 run: install
 	@mkdir -p var
 	$(BIN)/alembic upgrade head
-	$(BIN)/honcho start -f Procfile.dev
+	$(BIN)/honcho start -f Procfile web worker
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*
