@@ -184,17 +184,20 @@ class ProcessEmail:
         claim = None
         with self._uow_factory() as uow:
             job = self._held(uow, job_id, attempt)
-            if write_claim:
-                claim = job.claim_update(now)
-                created = uow.ledger.record(claim)
-                if not created:
-                    log.info(
-                        "claim_already_written",
-                        extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
-                    )
-            job.complete(now, outcome)
-            events = job.pull_events()
-            self._commit_held(uow, job_id, attempt)
+            try:
+                if write_claim:
+                    claim = job.claim_update(now)
+                    # The ledger flushes the job first: a stale version surfaces here already.
+                    if not uow.ledger.record(claim):
+                        log.info(
+                            "claim_already_written",
+                            extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
+                        )
+                job.complete(now, outcome)
+                events = job.pull_events()
+                uow.commit()
+            except ConcurrencyConflict as exc:
+                raise LeaseLost(job_id) from exc
         log.info(
             "job_completed",
             extra={

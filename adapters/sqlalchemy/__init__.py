@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 adapters: tables, imperative mapping, unit of work, repositories, read queries."""

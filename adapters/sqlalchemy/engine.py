@@ -1,0 +1,64 @@
+"""Engine and session factory for SQLite (embedded default) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
+POSTGRES_CONNECT_TIMEOUT_S = 5
+POSTGRES_LOCK_TIMEOUT_MS = 5000
+POSTGRES_STATEMENT_TIMEOUT_MS = 10000
+
+
+def make_engine(database_url: str, **kwargs) -> Engine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(database_url, **kwargs)
+    connect_args = {
+        "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
+        "options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"
+        f" -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
+    }
+    options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+    options.update(kwargs)
+    return create_engine(database_url, connect_args=connect_args, **options)
+
+
+def _sqlite_engine(database_url: str, **kwargs) -> Engine:
+    url = make_url(database_url)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        database_url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        **kwargs,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
+        # Take over BEGIN from the driver (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # pragma: no cover
+        # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
+        # read-then-write transaction never fails half-way with "database is locked".
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Objects stay readable after commit/close: use cases return jobs to the API.
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,33 @@
+"""Translation of SQLAlchemy/DBAPI exceptions into the port errors of application/ports.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from application.ports import ConcurrencyConflict, DuplicateJob, StorageUnavailable
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConcurrencyConflict(str(exc)) from exc
+    except IntegrityError as exc:
+        if "external_id" in str(exc.orig):
+            raise DuplicateJob(str(exc.orig)) from exc
+        raise
+    except OperationalError as exc:
+        # Lock timeouts and serialization failures are concurrency, not an outage.
+        code = getattr(exc.orig, "pgcode", None)
+        if code in {"40001", "40P01", "55P03"}:
+            raise ConcurrencyConflict(str(exc.orig)) from exc
+        raise StorageUnavailable(str(exc.orig).strip() or "database unavailable") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StorageUnavailable(str(exc.orig).strip()) from exc
+        raise

@@ -1,0 +1,251 @@
+"""Tables and the imperative mapping of the pure domain classes (no ORM base class in domain/)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.types import TypeDecorator
+
+from domain.errors import ErrorInfo
+from domain.model import EmailJob, HistoryEntry
+from domain.values import Attachment, Extraction, JobStatus, Match, Outcome
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+mapper_registry = registry(metadata=metadata)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC in and out, on SQLite (which drops tzinfo) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class _EnumString(TypeDecorator):
+    impl = String(20)
+    cache_ok = True
+    enum_class: type = JobStatus
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)
+
+
+class StatusType(_EnumString):
+    enum_class = JobStatus
+
+
+class OutcomeType(_EnumString):
+    enum_class = Outcome
+
+
+class _ValueJSON(TypeDecorator):
+    """A value object stored as JSON through its to_dict/from_dict."""
+
+    impl = JSON
+    cache_ok = True
+
+    def to_json(self, value: Any) -> Any:
+        return value.to_dict()
+
+    def from_json(self, data: Any) -> Any:
+        raise NotImplementedError
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.to_json(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.from_json(value)
+
+
+class ErrorJSON(_ValueJSON):
+    def from_json(self, data):
+        return ErrorInfo.from_dict(data)
+
+
+class ExtractionJSON(_ValueJSON):
+    def from_json(self, data):
+        return Extraction.from_dict(data)
+
+
+class MatchJSON(_ValueJSON):
+    def from_json(self, data):
+        return Match.from_dict(data)
+
+
+class AttachmentsJSON(_ValueJSON):
+    def to_json(self, value):
+        return [a.to_dict() for a in value]
+
+    def from_json(self, data):
+        return [Attachment.from_dict(a) for a in data]
+
+
+email_jobs = Table(
+    "email_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("external_id", String(255), nullable=False, unique=True),
+    Column("ticket_id", Integer, nullable=False),
+    Column("comment_id", Integer),
+    Column("message_id", Text),
+    Column("from_email", String(320), nullable=False),
+    Column("from_name", String(255)),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body_html", Text, nullable=False, default=""),
+    Column("body_text", Text, nullable=False, default=""),
+    Column("attachments", AttachmentsJSON, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("status", StatusType, nullable=False),
+    Column("outcome", OutcomeType),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("cycle_attempts", Integer, nullable=False, default=0),
+    Column("manual_retries", Integer, nullable=False, default=0),
+    Column("queued_at", UTCDateTime),
+    Column("started_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    Column("next_attempt_at", UTCDateTime),
+    Column("lease_expires_at", UTCDateTime),
+    Column("last_error", ErrorJSON),
+    Column("failure_notified_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("cleaned_body", Text),
+    Column("extraction", ExtractionJSON),
+    Column("match", MatchJSON),
+    Column("version", Integer, nullable=False),
+    Index("ix_email_jobs_status_received_at", "status", "received_at"),
+    Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
+    Index("ix_email_jobs_received_at_id", "received_at", "id"),
+)
+
+job_history = Table(
+    "job_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(36), ForeignKey("email_jobs.id", ondelete="CASCADE"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("from_status", StatusType, nullable=False),
+    Column("to_status", StatusType, nullable=False),
+    Column("result", String(200), nullable=False),
+    Column("error", ErrorJSON),
+    Index("ix_job_history_job_id", "job_id"),
+)
+
+clients = Table(
+    "clients",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("reference", String(100)),
+    Column("reference_norm", String(100)),
+    Column("birth_date", String(10)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_clients_reference_norm", "reference_norm"),
+)
+
+creditors = Table(
+    "creditors",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("client_id", String(64), ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("reference", String(100)),
+    Column("reference_norm", String(100)),
+    Column("email", String(320)),
+    Column("claim_amount", Numeric(12, 2)),
+    Column("currency", String(3)),
+    Column("claim_updated_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_creditors_client_id", "client_id"),
+    Index("ix_creditors_reference_norm", "reference_norm"),
+)
+
+claim_updates = Table(
+    "claim_updates",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(36), ForeignKey("email_jobs.id"), nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("creditor_id", String(64), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("mirrored_at", UTCDateTime),
+    Index("ix_claim_updates_job_id", "job_id"),
+    Index("ix_claim_updates_mirrored_at", "mirrored_at"),
+    Index("ix_claim_updates_creditor_id_created_at", "creditor_id", "created_at"),
+)
+
+_lock = threading.Lock()
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent, thread-safe)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        mapper_registry.map_imperatively(HistoryEntry, job_history)
+        mapper_registry.map_imperatively(
+            EmailJob,
+            email_jobs,
+            version_id_col=email_jobs.c.version,
+            properties={
+                "history": relationship(
+                    HistoryEntry,
+                    order_by=job_history.c.id,
+                    cascade="all, delete-orphan",
+                    lazy="selectin",
+                )
+            },
+        )
+        event.listen(EmailJob, "load", _init_events)
+        _started = True
+
+
+def _init_events(job: EmailJob, _context) -> None:
+    # The domain __init__ does not run on load; events are per-instance, not persisted.
+    job.events = []

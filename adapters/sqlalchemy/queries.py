@@ -1,0 +1,49 @@
+"""Read side for the API and CLI: job lists with counts, one job, health ping."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.orm import email_jobs, start_mappers
+from application.ports import JobPage, JobQueries
+from domain.model import EmailJob
+from domain.values import JobStatus
+
+
+class SqlJobQueries(JobQueries):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        start_mappers()
+        self._session_factory = session_factory
+
+    def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
+        with translated(), self._session_factory() as session:
+            counts = {s.value: 0 for s in JobStatus}
+            grouped = select(email_jobs.c.status, func.count()).group_by(email_jobs.c.status)
+            for job_status, count in session.execute(grouped):
+                counts[JobStatus(job_status).value] = count
+            stmt = select(EmailJob).order_by(
+                email_jobs.c.received_at.desc(), email_jobs.c.id.desc()
+            )
+            if status is not None:
+                stmt = stmt.where(email_jobs.c.status == status)
+            items = list(session.scalars(stmt.limit(limit).offset(offset)))
+            total = counts[status.value] if status is not None else sum(counts.values())
+            session.expunge_all()
+        return JobPage(items=items, total=total, limit=limit, offset=offset, status_counts=counts)
+
+    def get_job(self, job_id: str) -> EmailJob | None:
+        with translated(), self._session_factory() as session:
+            job = session.get(EmailJob, job_id)
+            session.expunge_all()
+        return job
+
+    def ids_by_status(self, status: JobStatus) -> list[str]:
+        with translated(), self._session_factory() as session:
+            stmt = select(email_jobs.c.id).where(email_jobs.c.status == status)
+            return list(session.scalars(stmt.order_by(email_jobs.c.received_at)))
+
+    def ping(self) -> None:
+        with translated(), self._session_factory() as session:
+            session.execute(text("SELECT 1"))

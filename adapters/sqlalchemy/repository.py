@@ -1,0 +1,122 @@
+"""The JobRepository and ClaimLedger ports on a SQLAlchemy session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
+from application.ports import ClaimLedger, JobRepository
+from domain.model import EmailJob
+from domain.values import ClaimUpdate, JobStatus
+
+
+class SqlJobRepository(JobRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, job: EmailJob) -> None:
+        self._session.add(job)
+
+    def get(self, job_id: str) -> EmailJob | None:
+        return self._session.get(EmailJob, job_id)
+
+    def get_by_external_id(self, external_id: str) -> EmailJob | None:
+        stmt = select(EmailJob).where(email_jobs.c.external_id == external_id)
+        return self._session.scalars(stmt).first()
+
+    def get_for_claim(self, job_id: str) -> EmailJob | None:
+        stmt = select(EmailJob).where(email_jobs.c.id == job_id)
+        if self._session.get_bind().dialect.name == "postgresql":
+            # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).
+            stmt = stmt.with_for_update(skip_locked=True, of=email_jobs)
+        return self._session.scalars(stmt.execution_options(populate_existing=True)).first()
+
+    def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
+        stmt = (
+            select(email_jobs.c.id)
+            .where(
+                email_jobs.c.status == JobStatus.PROCESSING, email_jobs.c.lease_expires_at <= now
+            )
+            .order_by(email_jobs.c.lease_expires_at)
+            .limit(limit)
+        )
+        return list(self._session.scalars(stmt))
+
+    def unhanded_ids(self, older_than: datetime, limit: int) -> list[str]:
+        received = select(email_jobs.c.id, email_jobs.c.received_at.label("since")).where(
+            email_jobs.c.status == JobStatus.RECEIVED, email_jobs.c.received_at < older_than
+        )
+        queued = select(email_jobs.c.id, email_jobs.c.queued_at.label("since")).where(
+            email_jobs.c.status == JobStatus.QUEUED,
+            or_(
+                email_jobs.c.next_attempt_at < older_than,
+                and_(email_jobs.c.next_attempt_at.is_(None), email_jobs.c.queued_at < older_than),
+            ),
+        )
+        both = received.union_all(queued).subquery()
+        stmt = select(both.c.id).order_by(both.c.since).limit(limit)
+        return list(self._session.scalars(stmt))
+
+    def unalerted_failure_ids(self, older_than: datetime, limit: int) -> list[str]:
+        stmt = (
+            select(email_jobs.c.id)
+            .where(
+                email_jobs.c.status == JobStatus.FAILED,
+                email_jobs.c.failure_notified_at.is_(None),
+                email_jobs.c.updated_at < older_than,
+            )
+            .order_by(email_jobs.c.updated_at)
+            .limit(limit)
+        )
+        return list(self._session.scalars(stmt))
+
+
+class SqlClaimLedger(ClaimLedger):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(self, claim: ClaimUpdate) -> bool:
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # The job row is flushed first: the ledger row references it.
+        self._session.flush()
+        stmt = (
+            insert(claim_updates)
+            .values(
+                job_id=claim.job_id,
+                client_id=claim.client_id,
+                creditor_id=claim.creditor_id,
+                amount=claim.amount,
+                currency=claim.currency,
+                idempotency_key=claim.idempotency_key,
+                created_at=claim.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        )
+        written = self._session.execute(stmt).rowcount == 1
+        if written:
+            self._session.execute(
+                update(creditors)
+                .where(
+                    creditors.c.id == claim.creditor_id,
+                    creditors.c.client_id == claim.client_id,
+                    or_(
+                        creditors.c.claim_updated_at.is_(None),
+                        creditors.c.claim_updated_at <= claim.created_at,
+                    ),
+                )
+                .values(
+                    claim_amount=claim.amount,
+                    currency=claim.currency,
+                    claim_updated_at=claim.created_at,
+                    updated_at=datetime.now(UTC),
+                )
+            )
+        return written
+
+
+__all__ = ["SqlClaimLedger", "SqlJobRepository", "func"]

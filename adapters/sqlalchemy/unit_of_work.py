@@ -1,0 +1,75 @@
+"""The UnitOfWork port on a SQLAlchemy session: one transaction per `with` block."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.orm import start_mappers
+from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
+from application.ports import UnitOfWork
+
+
+class _TranslatingRepository:
+    """Wraps the repository so a database outage surfaces as StorageUnavailable."""
+
+    def __init__(self, inner: SqlJobRepository) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str):
+        method = getattr(self._inner, name)
+
+        def call(*args, **kwargs):
+            with translated():
+                return method(*args, **kwargs)
+
+        return call
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        start_mappers()
+        self._session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self.session = self._session_factory()
+        self.jobs = _TranslatingRepository(SqlJobRepository(self.session))  # type: ignore[assignment]
+        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session))  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            if session.in_transaction():
+                # Detach first: a rollback would expire the loaded jobs that callers still read.
+                session.expunge_all()
+                with translated():
+                    session.rollback()
+        finally:
+            session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None, "commit() outside `with uow:`"
+        try:
+            with translated():
+                self.session.commit()
+        except Exception:
+            self._rollback_keeping_objects()
+            raise
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self._rollback_keeping_objects()
+
+    def _rollback_keeping_objects(self) -> None:
+        session = self.session
+        assert session is not None
+        session.expunge_all()
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001 - the connection may be gone; close() cleans up
+            session.close()
