@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm.exc import StaleDataError
 
 from application.ports import ConcurrencyConflict, DuplicateJob, StorageUnavailable
@@ -27,6 +33,12 @@ def translated() -> Iterator[None]:
         if code in {"40001", "40P01", "55P03"}:
             raise ConcurrencyConflict(str(exc.orig)) from exc
         raise StorageUnavailable(str(exc.orig).strip() or "database unavailable") from exc
+    except (InterfaceError, DatabaseError) as exc:
+        # A bare DatabaseError (e.g. "file is not a database") or a broken interface: the
+        # database cannot serve; programming and data errors are bugs and stay as they are.
+        if type(exc) in (InterfaceError, DatabaseError) or exc.connection_invalidated:
+            raise StorageUnavailable(str(exc.orig).strip() or "database unavailable") from exc
+        raise
     except DBAPIError as exc:
         if exc.connection_invalidated:
             raise StorageUnavailable(str(exc.orig).strip()) from exc

@@ -71,10 +71,12 @@ class _EnumString(TypeDecorator):
 
 
 class StatusType(_EnumString):
+    cache_ok = True
     enum_class = JobStatus
 
 
 class OutcomeType(_EnumString):
+    cache_ok = True
     enum_class = Outcome
 
 
@@ -98,21 +100,29 @@ class _ValueJSON(TypeDecorator):
 
 
 class ErrorJSON(_ValueJSON):
+    cache_ok = True
+
     def from_json(self, data):
         return ErrorInfo.from_dict(data)
 
 
 class ExtractionJSON(_ValueJSON):
+    cache_ok = True
+
     def from_json(self, data):
         return Extraction.from_dict(data)
 
 
 class MatchJSON(_ValueJSON):
+    cache_ok = True
+
     def from_json(self, data):
         return Match.from_dict(data)
 
 
 class AttachmentsJSON(_ValueJSON):
+    cache_ok = True
+
     def to_json(self, value):
         return [a.to_dict() for a in value]
 
