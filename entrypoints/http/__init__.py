@@ -1,0 +1,1 @@
+"""The HTTP entrypoint: Flask app factory, webhook intake, jobs API, health, OpenAPI."""

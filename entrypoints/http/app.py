@@ -1,0 +1,104 @@
+"""Flask app factory: one container, the blueprints, OpenAPI, JSON errors, request logging."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import structlog
+from flask import Flask, g, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from entrypoints.container import Container, build_container
+from entrypoints.http import health, jobs, webhook
+from entrypoints.http.responses import error
+from entrypoints.logging_config import configure_logging
+
+log = structlog.get_logger(__name__)
+
+_ERROR_NAMES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def create_app(container: Container | None = None) -> Flask:
+    container = container or build_container()
+    settings = container.settings()  # validates: refuses to start on bad configuration
+    configure_logging(settings.log_format, settings.log_level)
+
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="creditor-inbox",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["container"] = container
+    api = Api(app)
+    for blueprint in (webhook.blp, jobs.blp, health.blp):
+        api.register_blueprint(blueprint)
+    _register_error_handlers(app)
+    _register_request_logging(app)
+
+    from entrypoints.cli import register_commands
+
+    register_commands(app)
+    _warn_about_open_doors(settings)
+    return app
+
+
+def _warn_about_open_doors(settings) -> None:
+    if not settings.zendesk_webhook_secret:
+        log.warning("webhook_signatures_disabled", reason="ZENDESK_WEBHOOK_SECRET is unset")
+    if settings.is_production and not settings.jobs_api_token:
+        log.warning(
+            "jobs_api_open",
+            reason="JOBS_API_TOKEN is unset: the jobs API relies on a private network",
+        )
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        return error(code, _ERROR_NAMES.get(code, "http_error"))
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled_error", error_type=type(exc).__name__)
+        return error(500, "internal")
+
+
+def _register_request_logging(app: Flask) -> None:
+    @app.before_request
+    def bind_request():
+        structlog.contextvars.clear_contextvars()
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        g.request_id = request_id[:64]
+        g.started = time.perf_counter()
+        structlog.contextvars.bind_contextvars(request_id=g.request_id)
+
+    @app.after_request
+    def log_request(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        started = g.get("started")
+        log.info(
+            "http_request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2) if started else None,
+        )
+        return response
+
+    @app.teardown_request
+    def clear_context(_exc):
+        structlog.contextvars.clear_contextvars()
