@@ -75,11 +75,31 @@ def _sql_directory(session_factory):
 
 
 # -- queue (adapters/huey) ----------------------------------------------------------------------
-def _task_queue(settings: Settings):
-    from adapters.huey.queue import HueyTaskQueue
-    from entrypoints.worker import huey_for
+def _huey(settings: Settings):
+    from adapters.huey.app import make_huey
 
-    return HueyTaskQueue(huey_for(settings))
+    return make_huey(settings.huey_name, settings.redis_url, settings.huey_sqlite_path)
+
+
+def _memory_guard(settings: Settings):
+    from adapters.huey.memory import MemoryGuard
+
+    return MemoryGuard(settings.worker_max_rss_mb)
+
+
+def _task_queue(huey, memory_guard, process_email, notify_failure, notify_match, recover):
+    """Registers the task functions on this process's Huey once; the web, the worker and the
+    CLI all enqueue through it. Handlers are provider delegates, resolved per task run."""
+    from adapters.huey.queue import HueyTaskQueue
+    from adapters.huey.tasks import TaskHandlers, register_tasks
+
+    handlers = TaskHandlers(
+        process_email=process_email,
+        notify_permanent_failure=notify_failure,
+        notify_match=notify_match,
+        recover_stalled_jobs=recover,
+    )
+    return HueyTaskQueue(huey, register_tasks(huey, handlers, memory_guard))
 
 
 # -- pipeline (adapters/parsing, rules, anthropic) ------------------------------------------
@@ -146,7 +166,10 @@ class Container(containers.DeclarativeContainer):
     job_queries = providers.Singleton(_job_queries, session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
 
-    task_queue = providers.Singleton(_task_queue, settings)
+    huey = providers.Singleton(_huey, settings)
+    memory_guard = providers.Singleton(_memory_guard, settings)
+    # Arguments set after the class: the queue's tasks delegate to the use cases that use it.
+    task_queue = providers.Singleton(_task_queue)
 
     parser = providers.Singleton(_parser)
     extractor = providers.Singleton(_extractor, settings)
@@ -196,6 +219,16 @@ class Container(containers.DeclarativeContainer):
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)
+
+
+Container.task_queue.set_kwargs(
+    huey=Container.huey,
+    memory_guard=Container.memory_guard,
+    process_email=Container.process_email.provider,
+    notify_failure=Container.notify_permanent_failure.provider,
+    notify_match=Container.notify_match.provider,
+    recover=Container.recover_stalled_jobs.provider,
+)
 
 
 def build_container(settings: Settings | None = None) -> Container:

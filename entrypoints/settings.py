@@ -35,6 +35,7 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     redis_url: str | None = None
     huey_sqlite_path: str = str(VAR_DIR / "huey.sqlite3")
+    huey_name: str = "creditor-inbox"
     mongodb_url: str | None = None
     mongodb_database: str | None = None
     zendesk_webhook_secret: str | None = None

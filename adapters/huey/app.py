@@ -1,0 +1,35 @@
+"""Builds the Huey instance: RedisHuey when REDIS_URL is set, else SQLite storage under var/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from huey import RedisHuey, SqliteHuey
+from redis import ConnectionPool
+
+# Huey's blocking read waits up to 1 s: a socket timeout shorter than that silently drops
+# the popped task, so keep it comfortably longer. Connecting fails fast (webhook answers).
+REDIS_READ_TIMEOUT_S = 1
+REDIS_SOCKET_TIMEOUT_S = 5
+REDIS_CONNECT_TIMEOUT_S = 2
+
+
+def make_huey(name: str, redis_url: str | None, sqlite_path: str):
+    if redis_url:
+        pool = ConnectionPool.from_url(
+            redis_url,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+            health_check_interval=30,
+        )
+        # results=False: job state lives in SQL; Redis would otherwise keep every result.
+        return RedisHuey(
+            name,
+            results=False,
+            utc=True,
+            connection_pool=pool,
+            blocking=True,
+            read_timeout=REDIS_READ_TIMEOUT_S,
+        )
+    Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(name, filename=sqlite_path, results=False, utc=True, timeout=5)

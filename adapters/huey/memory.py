@@ -1,0 +1,66 @@
+"""The worker's memory budget (SPEC §5.5): RSS logged per job, gc after each job, and a
+graceful stop once RSS passes the limit so the process supervisor starts a fresh worker."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import threading
+from collections.abc import Callable
+
+import psutil
+import structlog
+
+log = structlog.get_logger(__name__)
+MB = 1024 * 1024
+
+
+def _graceful_stop() -> None:
+    # The Procfile runs huey_consumer with `-g TERM`: SIGTERM lets running jobs finish
+    # (up to the -t shutdown timeout) and takes no new ones.
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+class MemoryGuard:
+    def __init__(
+        self,
+        max_rss_mb: int,
+        stop: Callable[[], None] = _graceful_stop,
+        rss: Callable[[], int] | None = None,
+    ) -> None:
+        self.max_rss_mb = max_rss_mb
+        self._stop = stop
+        process = psutil.Process()
+        self._rss = rss or (lambda: process.memory_info().rss)
+        self._lock = threading.Lock()
+        self.stop_requested = False
+
+    def rss_mb(self) -> float:
+        return round(self._rss() / MB, 1)
+
+    def before_job(self) -> float:
+        return self.rss_mb()
+
+    def after_job(self, rss_before_mb: float) -> float:
+        gc.collect()
+        rss_after = self.rss_mb()
+        log.info(
+            "worker_memory",
+            rss_mb_before=rss_before_mb,
+            rss_mb_after=rss_after,
+            max_rss_mb=self.max_rss_mb,
+        )
+        if rss_after > self.max_rss_mb:
+            with self._lock:
+                if self.stop_requested:
+                    return rss_after
+                self.stop_requested = True
+            log.warning(
+                "worker_memory_limit_exceeded",
+                rss_mb=rss_after,
+                max_rss_mb=self.max_rss_mb,
+                action="graceful stop; the supervisor restarts the worker",
+            )
+            self._stop()
+        return rss_after

@@ -1,0 +1,1 @@
+"""SMTP adapter for the Notifier port."""

@@ -1,0 +1,16 @@
+"""The worker entrypoint: `huey_consumer entrypoints.worker.huey`.
+
+Builds the one container (same wiring as web and CLI) and registers the task functions on
+its Huey instance at import, so the consumer finds them.
+"""
+
+from __future__ import annotations
+
+from entrypoints.container import build_container
+from entrypoints.logging_config import configure_logging
+
+container = build_container()
+_settings = container.settings()
+configure_logging(_settings.log_format, _settings.log_level)
+task_queue = container.task_queue()
+huey = container.huey()
