@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -51,7 +50,7 @@ class SmtpNotifier(Notifier):
                 if self._username:
                     smtp.login(self._username, self._password or "")
                 smtp.send_message(email)
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise NotificationError(f"{type(exc).__name__}: {exc}") from exc
         log.info("notification_sent", to=message.to, subject=message.subject)
         return True
