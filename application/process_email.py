@@ -158,7 +158,11 @@ class ProcessEmail:
         if job.match is None:
             entries = self._directory.candidates(extraction, job.from_email)
             match = match_candidates(
-                extraction, entries, self._similarity, self._settings.match_threshold
+                extraction,
+                entries,
+                self._similarity,
+                self._settings.match_threshold,
+                sender=job.from_email,
             )
             job = self._checkpoint(job_id, attempt, lambda j, now: j.record_match(match, now))
             log.info(

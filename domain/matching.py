@@ -1,7 +1,9 @@
 """Scoring rules that match an extraction to a (client, creditor) pair of the directory.
 
 References first (exact after normalisation), then fuzzy names through an injected
-similarity function. Precision first: a wrong auto-match is worse than a review.
+similarity function, plus the sender's domain as creditor evidence. Precision first: a wrong
+auto-match is worse than a review, so names alone never reach full confidence, and a best
+candidate too close to the runner-up goes to review.
 """
 
 from __future__ import annotations
@@ -14,14 +16,22 @@ from domain.values import DirectoryEntry, Extraction, Match, MatchCandidate
 Similarity = Callable[[str, str], float]
 
 MAX_CANDIDATES = 5
-_REFERENCE_NOISE = re.compile(r"[\s\-/._:]+")
+# Names alone (no reference on either side) are capped below the default threshold.
+NAMES_ONLY_CAP = 0.8
+# The best candidate must beat the runner-up by this much to be auto-matched.
+AMBIGUITY_MARGIN = 0.05
+SENDER_DOMAIN_EVIDENCE = 0.9
+_REFERENCE_NOISE = re.compile(r"[\s\-/._:#]+")
+_REFERENCE_PREFIX = re.compile(r"^(AZ|AKTENZEICHEN|NR|NO|REF)(?=\d)")
 
 
 def normalize_reference(reference: str | None) -> str:
-    """'Az. 2024 / 1187' and '2024-1187' compare equal; case and separators do not count."""
+    """'Az. 2024 / 1187', 'AZ-2024-1187' and '2024/1187' compare equal; case and separators
+    do not count."""
     if not reference:
         return ""
-    return _REFERENCE_NOISE.sub("", reference).upper()
+    compact = _REFERENCE_NOISE.sub("", reference).upper()
+    return _REFERENCE_PREFIX.sub("", compact)
 
 
 def _references_equal(left: str | None, right: str | None) -> bool:
@@ -35,22 +45,37 @@ def _name_score(similarity: Similarity, left: str | None, right: str | None) -> 
     return max(0.0, min(1.0, similarity(left, right)))
 
 
-def score_entry(extraction: Extraction, entry: DirectoryEntry, similarity: Similarity) -> float:
+def _domain(address: str | None) -> str:
+    return (address or "").rpartition("@")[2].strip().lower()
+
+
+def score_entry(
+    extraction: Extraction,
+    entry: DirectoryEntry,
+    similarity: Similarity,
+    sender: str | None = None,
+) -> float:
     """Evidence that the email is about this client and this creditor, in [0, 1]."""
     client_ref = _references_equal(extraction.client_reference, entry.client_reference)
     creditor_ref = _references_equal(extraction.creditor_reference, entry.creditor_reference)
-    client_name = _name_score(similarity, extraction.client_name, entry.client_name)
-    creditor_name = _name_score(similarity, extraction.creditor_name, entry.creditor_name)
+    client = (
+        1.0 if client_ref else _name_score(similarity, extraction.client_name, entry.client_name)
+    )
+    creditor = (
+        1.0
+        if creditor_ref
+        else _name_score(similarity, extraction.creditor_name, entry.creditor_name)
+    )
+    sender_domain = _domain(sender)
+    if sender_domain and sender_domain == _domain(entry.creditor_email):
+        creditor = max(creditor, SENDER_DOMAIN_EVIDENCE)
 
-    client = 1.0 if client_ref else client_name
-    creditor = 1.0 if creditor_ref else creditor_name
     if client_ref and creditor_ref:
         return 1.0
-    # One exact reference plus good name evidence on the other side is strong; names alone
-    # never reach full confidence.
     if client_ref or creditor_ref:
+        # One exact reference; the other side must be backed by its name (or the sender).
         return round(0.6 + 0.4 * min(client, creditor), 4)
-    return round(0.8 * min(client, creditor) + 0.1 * max(client, creditor) * 0.5, 4)
+    return round(min(NAMES_ONLY_CAP, 0.85 * min(client, creditor)), 4)
 
 
 def match_candidates(
@@ -58,11 +83,14 @@ def match_candidates(
     entries: Iterable[DirectoryEntry],
     similarity: Similarity,
     threshold: float,
+    sender: str | None = None,
 ) -> Match:
     scored = sorted(
         (
             MatchCandidate(
-                entry.client_id, entry.creditor_id, score_entry(extraction, entry, similarity)
+                entry.client_id,
+                entry.creditor_id,
+                score_entry(extraction, entry, similarity, sender),
             )
             for entry in entries
         ),
@@ -73,7 +101,6 @@ def match_candidates(
         return Match(score=0.0)
     best = top[0]
     runner_up = top[1].score if len(top) > 1 else 0.0
-    # Two candidates equally good is ambiguous: leave it to a human.
-    if best.score >= threshold and best.score > runner_up:
+    if best.score >= threshold and best.score - runner_up >= AMBIGUITY_MARGIN:
         return Match(best.score, best.client_id, best.creditor_id, top)
     return Match(best.score, candidates=top)

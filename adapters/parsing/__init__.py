@@ -1,0 +1,1 @@
+"""Parsing adapter: HTML → text, quoted history, signatures and legal footers removed."""

@@ -1,0 +1,1 @@
+"""Offline extraction rules for German (and plain English) creditor replies."""

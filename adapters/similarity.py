@@ -1,0 +1,43 @@
+"""NameSimilarity on rapidfuzz: case, umlauts, punctuation and legal forms do not count."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+from application.ports import NameSimilarity
+
+_LEGAL_FORMS = re.compile(
+    r"\b(gmbh\s*&\s*co\.?\s*kg|gmbh|mbh|ag|kg|kgaa|se|ohg|gbr|e\.?\s?v\.?|ltd|inc|llc|plc|co)\b\.?",
+    re.I,
+)
+_TITLES = re.compile(r"\b(herr|herrn|frau|dr|prof|mr|mrs|ms)\b\.?", re.I)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def normalize_name(name: str) -> str:
+    name = name.lower().translate(_UMLAUTS)
+    name = _LEGAL_FORMS.sub(" ", name)
+    name = _TITLES.sub(" ", name)
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^a-z0-9 ]+", " ", name)
+    return " ".join(name.split())
+
+
+class RapidFuzzSimilarity(NameSimilarity):
+    """token_sort_ratio on normalised names; a strict token subset (a missing first name,
+    "Telekom" for "Telekom Deutschland") scores 0.9, never a full match."""
+
+    def __call__(self, left: str, right: str) -> float:
+        a, b = normalize_name(left or ""), normalize_name(right or "")
+        if not a or not b:
+            return 0.0
+        if a == b:
+            return 1.0
+        tokens_a, tokens_b = set(a.split()), set(b.split())
+        ratio = fuzz.token_sort_ratio(a, b) / 100
+        if tokens_a < tokens_b or tokens_b < tokens_a:
+            ratio = max(ratio, 0.9)
+        return round(min(ratio, 0.99), 4)
