@@ -1,0 +1,1 @@
+"""Claude adapter for the Extractor port (anthropic SDK, tool use with a JSON schema)."""
