@@ -109,7 +109,9 @@ def test_tool_call_becomes_an_extraction(server):
     assert body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
     assert body["tools"][0]["input_schema"]["required"] == ["is_creditor_reply", "confidence"]
     assert "812,40" in body["messages"][0]["content"]
-    assert request["headers"].get("x-api-key") == "test-key"
+    headers = request["headers"]
+    assert "test-key" in (headers.get("x-api-key", "") + headers.get("authorization", ""))
+    assert headers.get("x-stainless-retry-count") == "0"
 
 
 def error_body(kind: str) -> dict:
