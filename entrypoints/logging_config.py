@@ -35,6 +35,14 @@ def _redact(_logger: object, _method: str, event_dict: dict) -> dict:
     return event_dict
 
 
+def _drop_formatter_leftovers(_logger: object, _method: str, event_dict: dict) -> dict:
+    # Another handler may have formatted the record first (huey_consumer adds one).
+    event_dict.pop("asctime", None)
+    if event_dict.get("message") == event_dict.get("event"):
+        event_dict.pop("message", None)
+    return event_dict
+
+
 def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     shared: list = [
         structlog.contextvars.merge_contextvars,
@@ -58,7 +66,7 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     else:
         final = [structlog.dev.ConsoleRenderer(colors=False)]
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _redact],
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _drop_formatter_leftovers, _redact],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
     )
     handler = logging.StreamHandler(sys.stderr)

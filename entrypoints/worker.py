@@ -6,6 +6,8 @@ its Huey instance at import, so the consumer finds them.
 
 from __future__ import annotations
 
+import logging
+
 from entrypoints.container import build_container
 from entrypoints.logging_config import configure_logging
 
@@ -14,3 +16,10 @@ _settings = container.settings()
 configure_logging(_settings.log_format, _settings.log_level)
 task_queue = container.task_queue()
 huey = container.huey()
+
+
+@huey.on_startup()
+def _one_log_stream() -> None:
+    # huey_consumer adds its own handler to the "huey" logger after importing this module;
+    # the root handler already renders those records (JSON in production), so drop it.
+    logging.getLogger("huey").handlers.clear()
