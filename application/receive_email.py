@@ -58,7 +58,7 @@ class ReceiveEmail:
             existing = uow.jobs.get_by_external_id(external_id)
             if existing is not None:
                 return self._duplicate(existing.id, external_id)
-            job = EmailJob(self._id_factory(), email, received_at=now)
+            job = EmailJob(self._id_factory(), email, received_at=email.received_at)
             job.enqueue(now)
             uow.jobs.add(job)
             try:

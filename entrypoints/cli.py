@@ -181,10 +181,10 @@ def send_webhook(files: tuple[Path, ...], url: str | None, secret: str | None) -
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
-                click.echo(f"{path}: {response.status} {response.read().decode(errors='replace')}")
+                click.echo(f"{path}: {response.status} {response.read().decode(errors='replace').strip()}")
         except urllib.error.HTTPError as exc:
             failures += 1
-            click.echo(f"{path}: {exc.code} {exc.read().decode(errors='replace')}", err=True)
+            click.echo(f"{path}: {exc.code} {exc.read().decode(errors='replace').strip()}", err=True)
         except (urllib.error.URLError, OSError) as exc:
             failures += 1
             click.echo(f"{path}: cannot reach {url}: {getattr(exc, 'reason', exc)}", err=True)

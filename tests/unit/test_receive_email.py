@@ -97,3 +97,12 @@ def test_email_fields_are_stored_on_the_job(world):
     )
     assert job.external_id == "<3@mail.inkasso.example>"
     assert job.history[-1].to_status is JobStatus.QUEUED
+
+
+def test_received_at_comes_from_the_email(world):
+    from datetime import UTC, datetime
+
+    sent = datetime(2026, 11, 19, 7, 30, tzinfo=UTC)
+    job = world.job(world.received_job(received_at=sent))
+    assert job.received_at == sent
+    assert job.queued_at == world.clock.now()
