@@ -43,7 +43,7 @@ class Settings:
     max_webhook_bytes: int = 5 * 1024 * 1024
     llm_provider: str = "rules"
     anthropic_api_key: str | None = None
-    anthropic_model: str = "claude-sonnet-4-5"
+    anthropic_model: str = "claude-sonnet-5-5"
     anthropic_base_url: str | None = None
     anthropic_timeout_seconds: float = 60.0
     smtp_host: str | None = None
