@@ -1,0 +1,157 @@
+"""The SMTP notifier against a real SMTP server, the Huey queue adapter, the memory guard."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from adapters.huey.memory import MemoryGuard
+from adapters.huey.queue import HueyTaskQueue
+from adapters.smtp.notifier import SmtpNotifier
+from application.ports import Message, NotificationError, QueueUnavailable
+from tests.integration.worker.conftest import free_port
+
+
+def test_smtp_sends_a_plain_text_message(smtp_server):
+    sink, port = smtp_server
+    notifier = SmtpNotifier("127.0.0.1", port, starttls=False, sender="inbox@practice.example")
+    assert (
+        notifier.send(Message("ops@practice.example", "Job failed", "Ticket 48213 – Forderung"))
+        is True
+    )
+    [envelope] = sink.messages
+    assert envelope.mail_from == "inbox@practice.example"
+    assert envelope.rcpt_tos == ["ops@practice.example"]
+    import email
+
+    parsed = email.message_from_bytes(envelope.content)
+    assert parsed["Subject"] == "Job failed"
+    assert "Forderung" in parsed.get_payload(decode=True).decode()
+
+
+def test_smtp_unset_is_skipped():
+    assert SmtpNotifier(None).send(Message("a@b.example", "s", "b")) is False
+
+
+def test_smtp_unreachable_is_a_notification_error():
+    with pytest.raises(NotificationError):
+        SmtpNotifier("127.0.0.1", free_port(), starttls=False, timeout=2).send(
+            Message("a@b.example", "s", "b")
+        )
+
+
+def test_starttls_refused_is_a_notification_error(smtp_server):
+    _, port = smtp_server
+    with pytest.raises(NotificationError):
+        SmtpNotifier("127.0.0.1", port, starttls=True, timeout=2).send(
+            Message("a@b.example", "s", "b")
+        )
+
+
+class RecordingTask:
+    def __init__(self, error=None):
+        self.calls = []
+        self.error = error
+
+    def __call__(self, *args):
+        if self.error:
+            raise self.error
+        self.calls.append(("call", args))
+
+    def schedule(self, args=None, eta=None):
+        if self.error:
+            raise self.error
+        self.calls.append(("schedule", args, eta))
+
+
+class Tasks:
+    def __init__(self, error=None, mirror=True):
+        self.process_email = RecordingTask(error)
+        self.notify_permanent_failure = RecordingTask(error)
+        self.notify_match = RecordingTask(error)
+        self.recover_stalled_jobs = RecordingTask(error)
+        self.mirror_claim = RecordingTask(error) if mirror else None
+
+
+class Huey:
+    def __init__(self, error=None):
+        self.error = error
+
+    def pending_count(self):
+        if self.error:
+            raise self.error
+        return 0
+
+
+def test_queue_passes_ids_and_the_retry_eta():
+    tasks = Tasks()
+    queue = HueyTaskQueue(Huey(), tasks)
+    eta = datetime(2026, 11, 20, 8, 0, 15, tzinfo=UTC)
+    queue.enqueue_processing("job-1")
+    queue.enqueue_processing("job-1", eta=eta)
+    queue.enqueue_failure_alert("job-2")
+    queue.enqueue_match_notice("job-3")
+    queue.enqueue_mirror("key-1")
+    assert tasks.process_email.calls == [("call", ("job-1",)), ("schedule", ("job-1",), eta)]
+    assert tasks.notify_permanent_failure.calls == [("call", ("job-2",))]
+    assert tasks.notify_match.calls == [("call", ("job-3",))]
+    assert tasks.mirror_claim.calls == [("call", ("key-1",))]
+    queue.ping()
+
+
+def test_mirror_without_a_mirror_task_is_a_no_op():
+    HueyTaskQueue(Huey(), Tasks(mirror=False)).enqueue_mirror("key-1")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RedisConnectionError("refused"),
+        sqlite3.OperationalError("database is locked"),
+        OSError("no route"),
+    ],
+)
+def test_queue_outages_become_queue_unavailable(error):
+    queue = HueyTaskQueue(Huey(error), Tasks(error))
+    for call in (
+        lambda: queue.enqueue_processing("j"),
+        lambda: queue.enqueue_processing("j", eta=datetime.now(UTC) + timedelta(seconds=15)),
+        lambda: queue.enqueue_failure_alert("j"),
+        queue.ping,
+    ):
+        with pytest.raises(QueueUnavailable):
+            call()
+
+
+def test_real_huey_schedules_the_retry_at_the_eta(tmp_path):
+    from huey import SqliteHuey
+
+    from adapters.huey.tasks import TaskHandlers, register_tasks
+
+    huey = SqliteHuey("eta-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
+    handlers = TaskHandlers(lambda: None, lambda: None, lambda: None, lambda: None)
+    queue = HueyTaskQueue(
+        huey, register_tasks(huey, handlers, MemoryGuard(10**6, stop=lambda: None))
+    )
+    eta = datetime.now(UTC) + timedelta(seconds=240)
+    queue.enqueue_processing("job-9", eta=eta)
+    # Huey queues it with its ETA; a worker reading it early moves it to the schedule.
+    [message] = huey.pending()
+    assert message.args == ("job-9",)
+    assert abs((message.eta.replace(tzinfo=UTC) - eta).total_seconds()) < 1
+
+
+def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
+    stops = []
+    rss = {"value": 100 * 1024 * 1024}
+    guard = MemoryGuard(150, stop=lambda: stops.append(True), rss=lambda: rss["value"])
+    before = guard.before_job()
+    assert guard.after_job(before) == 100.0 and stops == []
+    rss["value"] = 151 * 1024 * 1024
+    guard.after_job(before)
+    guard.after_job(before)
+    assert stops == [True], "one stop request, however many jobs finish meanwhile"
+    assert guard.stop_requested
