@@ -47,7 +47,7 @@ def seed(uow_factory, clock, count):
     receive = ReceiveEmail(uow_factory, FakeQueue(), clock)
     ids = []
     for n in range(count):
-        ids.append(receive(make_email(n)).job_id)
+        ids.append(receive(make_email(n, received_at=clock.now())).job_id)
         clock.advance(1)
     return ids
 
