@@ -10,6 +10,7 @@ import abc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 
 from domain.model import EmailJob
@@ -228,4 +229,62 @@ class ClaimMirror(abc.ABC):
     @abc.abstractmethod
     def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
         """Apply one claim idempotently; an older claim never overwrites a newer one.
-        Returns False when it was already applied. Raises MirrorUnavailable."""
+        Returns False when it was already applied (or is older). Raises MirrorUnavailable."""
+
+    @abc.abstractmethod
+    def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
+        """What the portal shows for this creditor now (None: creditor not in the portal)."""
+
+    @abc.abstractmethod
+    def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
+        """Repair: set the portal to this (ledger) claim. False if the creditor is missing."""
+
+
+@dataclass(frozen=True)
+class MirroredClaim:
+    amount: Decimal | None
+    currency: str | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    idempotency_key: str
+    claim: ClaimUpdate
+    mirrored_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReconciliationReport:
+    started_at: datetime
+    finished_at: datetime
+    lookback_hours: float
+    checked: int
+    mismatches: int
+    repaired: int
+    unmirrored: int
+    errors: int
+
+
+class LedgerReader(abc.ABC):
+    """Read/mark access to the claim ledger for the mirror, reconciliation and audit."""
+
+    @abc.abstractmethod
+    def get(self, idempotency_key: str) -> LedgerEntry | None: ...
+
+    @abc.abstractmethod
+    def unmirrored(self, limit: int, older_than: datetime | None = None) -> list[LedgerEntry]:
+        """Oldest first; `older_than` keeps only rows created before it."""
+
+    @abc.abstractmethod
+    def count_unmirrored(self, since: datetime, older_than: datetime | None = None) -> int: ...
+
+    @abc.abstractmethod
+    def mark_mirrored(self, idempotency_key: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def latest_per_creditor(self, since: datetime) -> list[LedgerEntry]:
+        """The newest ledger row of every creditor with a row created since `since`."""
+
+    @abc.abstractmethod
+    def save_report(self, report: ReconciliationReport) -> None: ...

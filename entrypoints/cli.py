@@ -181,10 +181,14 @@ def send_webhook(files: tuple[Path, ...], url: str | None, secret: str | None) -
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
-                click.echo(f"{path}: {response.status} {response.read().decode(errors='replace').strip()}")
+                click.echo(
+                    f"{path}: {response.status} {response.read().decode(errors='replace').strip()}"
+                )
         except urllib.error.HTTPError as exc:
             failures += 1
-            click.echo(f"{path}: {exc.code} {exc.read().decode(errors='replace').strip()}", err=True)
+            click.echo(
+                f"{path}: {exc.code} {exc.read().decode(errors='replace').strip()}", err=True
+            )
         except (urllib.error.URLError, OSError) as exc:
             failures += 1
             click.echo(f"{path}: cannot reach {url}: {getattr(exc, 'reason', exc)}", err=True)
@@ -210,5 +214,7 @@ def import_directory(file: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (jobs_cli, webhook_cli, directory_cli):
-        app.cli.add_command(group)
+    from entrypoints.cli_mirror import audit, reconcile
+
+    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit):
+        app.cli.add_command(command)

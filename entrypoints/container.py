@@ -11,11 +11,14 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from application.audit_mirror import AuditMirror
 from application.job_queries import GetJob, ListJobs
+from application.mirror_claims import MirrorClaims
 from application.notify_match import NotifyMatch
 from application.notify_permanent_failure import NotifyPermanentFailure
 from application.process_email import ProcessEmail, ProcessingSettings
 from application.receive_email import ReceiveEmail
+from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
 from domain.retry_policy import RetryPolicy
@@ -87,9 +90,21 @@ def _memory_guard(settings: Settings):
     return MemoryGuard(settings.worker_max_rss_mb)
 
 
-def _task_queue(huey, memory_guard, process_email, notify_failure, notify_match, recover):
+def _task_queue(
+    settings,
+    huey,
+    memory_guard,
+    process_email,
+    notify_failure,
+    notify_match,
+    recover,
+    mirror_claims,
+    reconcile_mirror,
+):
     """Registers the task functions on this process's Huey once; the web, the worker and the
     CLI all enqueue through it. Handlers are provider delegates, resolved per task run."""
+    from huey import crontab
+
     from adapters.huey.queue import HueyTaskQueue
     from adapters.huey.tasks import TaskHandlers, register_tasks
 
@@ -99,7 +114,36 @@ def _task_queue(huey, memory_guard, process_email, notify_failure, notify_match,
         notify_match=notify_match,
         recover_stalled_jobs=recover,
     )
+    if settings.mongodb_url:
+        handlers.mirror_claim = mirror_claims
+        handlers.periodic = [
+            ("push_unmirrored_claims", crontab(minute="*/5"), lambda: mirror_claims().push_pending),
+            ("reconcile_mirror", crontab(minute="17"), reconcile_mirror),
+        ]
     return HueyTaskQueue(huey, register_tasks(huey, handlers, memory_guard))
+
+
+# -- the portal mirror (adapters/mongo) ---------------------------------------------------
+def _claim_mirror(settings: Settings):
+    if not settings.mongodb_url:
+        return None
+    from adapters.mongo.mirror import mongo_mirror_from_settings
+
+    return mongo_mirror_from_settings(settings)
+
+
+def _ledger_reader(session_factory):
+    from adapters.sqlalchemy.mirror_ledger import SqlLedgerReader
+
+    return SqlLedgerReader(session_factory)
+
+
+def _require_mirror(mirror):
+    if mirror is None:
+        raise RuntimeError(
+            "MONGODB_URL and MONGODB_DATABASE are not set: there is no portal mirror"
+        )
+    return mirror
 
 
 # -- pipeline (adapters/parsing, rules, anthropic) ------------------------------------------
@@ -217,17 +261,40 @@ class Container(containers.DeclarativeContainer):
         notifier=notifier,
         to=providers.Callable(lambda s: s.match_recipient or "", settings),
     )
+    claim_mirror = providers.Singleton(_claim_mirror, settings)
+    ledger_reader = providers.Singleton(_ledger_reader, session_factory)
+    mirror_claims = providers.Factory(
+        MirrorClaims,
+        ledger=ledger_reader,
+        mirror=providers.Callable(_require_mirror, claim_mirror),
+        clock=clock,
+    )
+    reconcile_mirror = providers.Factory(
+        ReconcileMirror,
+        ledger=ledger_reader,
+        mirror=providers.Callable(_require_mirror, claim_mirror),
+        clock=clock,
+    )
+    audit_mirror = providers.Factory(
+        AuditMirror,
+        ledger=ledger_reader,
+        mirror=providers.Callable(_require_mirror, claim_mirror),
+        clock=clock,
+    )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)
 
 
 Container.task_queue.set_kwargs(
+    settings=Container.settings,
     huey=Container.huey,
     memory_guard=Container.memory_guard,
     process_email=Container.process_email.provider,
     notify_failure=Container.notify_permanent_failure.provider,
     notify_match=Container.notify_match.provider,
     recover=Container.recover_stalled_jobs.provider,
+    mirror_claims=Container.mirror_claims.provider,
+    reconcile_mirror=Container.reconcile_mirror.provider,
 )
 
 

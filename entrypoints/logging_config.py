@@ -66,7 +66,12 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     else:
         final = [structlog.dev.ConsoleRenderer(colors=False)]
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _drop_formatter_leftovers, _redact],
+        foreign_pre_chain=[
+            *shared,
+            structlog.stdlib.ExtraAdder(),
+            _drop_formatter_leftovers,
+            _redact,
+        ],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
     )
     handler = logging.StreamHandler(sys.stderr)

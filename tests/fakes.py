@@ -27,6 +27,7 @@ from application.ports import (
     JobQueries,
     JobRepository,
     Message,
+    MirroredClaim,
     MirrorUnavailable,
     NameSimilarity,
     NotificationError,
@@ -322,16 +323,39 @@ class FakeNotifier(Notifier):
 
 
 class FakeMirror(ClaimMirror):
+    """The portal as a dict (client_id, creditor_id) → MirroredClaim, with the real rules."""
+
     def __init__(self) -> None:
-        self.applied: dict[str, ClaimUpdate] = {}
+        self.shown: dict[tuple[str, str], MirroredClaim] = {}
+        self.keys: set[str] = set()
         self.available = True
 
-    def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
+    def _check(self) -> None:
         if not self.available:
             raise MirrorUnavailable("fake mirror is down")
-        if idempotency_key in self.applied:
+
+    def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
+        self._check()
+        current = self.shown.get((claim.client_id, claim.creditor_id))
+        fresh = idempotency_key not in self.keys
+        self.keys.add(idempotency_key)
+        if not fresh or (current and current.updated_at and current.updated_at > claim.created_at):
             return False
-        self.applied[idempotency_key] = claim
+        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
+            claim.amount, claim.currency, claim.created_at
+        )
+        return True
+
+    def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
+        self._check()
+        return self.shown.get((client_id, creditor_id))
+
+    def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
+        self._check()
+        self.keys.add(idempotency_key)
+        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
+            claim.amount, claim.currency, claim.created_at
+        )
         return True
 
 

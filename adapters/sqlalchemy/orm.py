@@ -228,6 +228,21 @@ claim_updates = Table(
     Index("ix_claim_updates_creditor_id_created_at", "creditor_id", "created_at"),
 )
 
+reconciliation_reports = Table(
+    "reconciliation_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("lookback_hours", Numeric(8, 2), nullable=False),
+    Column("checked", Integer, nullable=False),
+    Column("mismatches", Integer, nullable=False),
+    Column("repaired", Integer, nullable=False),
+    Column("unmirrored", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Index("ix_reconciliation_reports_started_at", "started_at"),
+)
+
 _lock = threading.Lock()
 _started = False
 

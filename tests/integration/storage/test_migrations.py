@@ -10,7 +10,14 @@ from alembic.migration import MigrationContext
 from adapters.sqlalchemy.orm import metadata
 from tests.integration.conftest import alembic_config
 
-TABLES = {"email_jobs", "job_history", "clients", "creditors", "claim_updates"}
+TABLES = {
+    "email_jobs",
+    "job_history",
+    "clients",
+    "creditors",
+    "claim_updates",
+    "reconciliation_reports",
+}
 
 
 def tables(url: str) -> set[str]:

@@ -1,0 +1,1 @@
+"""MongoDB adapters: the client portal's directory and the claim mirror (pymongo)."""

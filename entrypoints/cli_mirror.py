@@ -1,0 +1,77 @@
+"""`flask reconcile` and `flask audit`: the MongoDB portal mirror against the SQL ledger."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from application.audit_mirror import HEALTHY
+from application.ports import MirrorUnavailable, StorageUnavailable
+
+
+def _container():
+    return current_app.extensions["container"]
+
+
+def _require_mirror() -> None:
+    if not _container().settings().mongodb_url:
+        raise click.ClickException(
+            "MONGODB_URL and MONGODB_DATABASE are not set: there is no portal mirror"
+        )
+
+
+@click.command("reconcile")
+@with_appcontext
+@click.option(
+    "--lookback-hours", type=click.FloatRange(min=0, min_open=True), default=48.0, show_default=True
+)
+def reconcile(lookback_hours: float) -> None:
+    """Compare the latest ledger claim per creditor with MongoDB and repair it from the ledger."""
+    _require_mirror()
+    try:
+        report = _container().reconcile_mirror()(timedelta(hours=lookback_hours))
+    except (StorageUnavailable, MirrorUnavailable) as exc:
+        raise click.ClickException(f"unavailable: {exc}") from exc
+    click.echo(
+        f"checked {report.checked}  mismatches {report.mismatches}  repaired {report.repaired}  "
+        f"unmirrored {report.unmirrored}  errors {report.errors}"
+    )
+    if report.errors or report.repaired < report.mismatches:
+        raise SystemExit(1)
+
+
+@click.command("audit")
+@with_appcontext
+@click.option("--lookback-days", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def audit(lookback_days: int, as_json: bool) -> None:
+    """Ledger vs MongoDB: a health score; exit 0 when it is at least 0.95."""
+    _require_mirror()
+    container = _container()
+    try:
+        with click.progressbar(length=0, label="auditing", hidden=as_json) as bar:
+            result = container.audit_mirror()(lookback_days, progress=bar.update)
+    except StorageUnavailable as exc:
+        raise click.ClickException(f"database unavailable: {exc}") from exc
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(f"lookback: {lookback_days} day(s)")
+        for name in (
+            "checked",
+            "consistent",
+            "mismatched",
+            "missing_in_portal",
+            "unmirrored",
+            "stalled",
+        ):
+            click.echo(f"  {name:<18} {getattr(result, name)}")
+        click.echo(f"  health score       {result.health_score:.4f} (healthy at >= {HEALTHY})")
+        click.echo("recovery plan:")
+        for step in result.plan:
+            click.echo(f"  - {step}")
+    raise SystemExit(0 if result.healthy else 1)
