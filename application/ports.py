@@ -171,6 +171,11 @@ class TaskQueue(abc.ABC):
     def enqueue_mirror(self, idempotency_key: str) -> None:
         """Push one ledger row to the portal mirror; a no-op where no mirror is configured."""
 
+    def queued_job_ids(self) -> set[str] | None:
+        """Job ids the queue holds a processing message for (pending or scheduled), so the
+        sweep re-hands only jobs whose message was lost. None when the queue cannot tell."""
+        return None
+
     @abc.abstractmethod
     def ping(self) -> None:
         """Raise QueueUnavailable if the queue's storage does not answer."""

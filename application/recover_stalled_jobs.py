@@ -72,6 +72,15 @@ class RecoverStalledJobs:
         with self._uow_factory() as uow:
             unhanded = uow.jobs.unhanded_ids(older_than, self._batch_size)
             unalerted = uow.jobs.unalerted_failure_ids(older_than, self._batch_size)
+        if unhanded:
+            # Jobs still waiting in the queue are not lost: re-handing them would only pile up
+            # duplicate messages behind a backlog.
+            try:
+                held = self._queue.queued_job_ids()
+            except QueueUnavailable:
+                held = None
+            if held:
+                unhanded = [job_id for job_id in unhanded if job_id not in held]
         for job_id in unhanded:
             self._hand_over(job_id, report)
         for job_id in unalerted:

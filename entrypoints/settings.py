@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from adapters.sqlalchemy.engine import normalize_database_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
 
@@ -15,14 +17,6 @@ ENVIRONMENTS = ("development", "production", "test")
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
-
-
-def normalize_database_url(url: str) -> str:
-    """PaaS hosts hand out postgres:// or postgresql:// without a driver; we ship psycopg2."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix) :]
-    return url
 
 
 def _default_database_url() -> str:

@@ -233,6 +233,8 @@ class FakeQueue(TaskQueue):
     def __init__(self) -> None:
         self.tasks: list[QueuedTask] = []
         self.available = True
+        # When set, the job ids the "queue" still holds (for the sweep's lost-message check).
+        self.held: set[str] | None = None
 
     def _put(self, name: str, arg: str, eta: datetime | None = None) -> None:
         if not self.available:
@@ -254,6 +256,10 @@ class FakeQueue(TaskQueue):
     def ping(self) -> None:
         if not self.available:
             raise QueueUnavailable("fake queue is down")
+
+    def queued_job_ids(self) -> set[str] | None:
+        """Messages not yet consumed (tests mark consumption by clearing `tasks`)."""
+        return None if self.held is None else set(self.held)
 
     def named(self, name: str) -> list[QueuedTask]:
         return [t for t in self.tasks if t.name == name]

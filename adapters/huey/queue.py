@@ -38,6 +38,15 @@ class HueyTaskQueue(TaskQueue):
             return  # no portal mirror configured
         self._call(self.tasks.mirror_claim, idempotency_key)
 
+    def queued_job_ids(self) -> set[str] | None:
+        """Reads the whole pending list and schedule: O(queue length), once per sweep."""
+        name = self.tasks.process_email.name
+        held: set[str] = set()
+        for task in self._call(self.huey.pending) + self._call(self.huey.scheduled):
+            if task.name == name and task.args:
+                held.add(task.args[0])
+        return held
+
     def ping(self) -> None:
         self._call(self.huey.pending_count)
 

@@ -15,7 +15,17 @@ POSTGRES_LOCK_TIMEOUT_MS = 5000
 POSTGRES_STATEMENT_TIMEOUT_MS = 10000
 
 
+def normalize_database_url(url: str) -> str:
+    """PaaS hosts hand out postgres:// or postgresql:// without a driver; we ship psycopg2
+    (SQLAlchemy 2.1 would pick psycopg 3 for a bare postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(database_url: str, **kwargs) -> Engine:
+    database_url = normalize_database_url(database_url)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url, **kwargs)

@@ -41,6 +41,7 @@ class MessagesServer:
     def __init__(self) -> None:
         self.replies: list[tuple[int, dict, float]] = []
         self.requests: list[dict] = []
+        self.default_delay = 0.0  # latency of the default (successful) reply
         server = self
 
         class Handler(BaseHTTPRequestHandler):

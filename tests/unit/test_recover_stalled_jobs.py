@@ -118,3 +118,20 @@ def test_queue_down_during_the_sweep_is_counted_and_retried_next_time(world):
     assert world.recover().queue_errors == 1
     world.queue.available = True
     assert world.recover().requeued == [job_id]
+
+
+def test_jobs_still_waiting_in_the_queue_are_not_handed_over_again(world):
+    """Behind a backlog, due jobs wait in the queue: re-handing them would pile up duplicates."""
+    waiting = world.received_job(1)
+    lost = world.received_job(2)
+    world.queue.held = {waiting}  # the queue still holds `waiting`'s message; `lost`'s is gone
+    world.clock.advance(61)
+    assert world.recover().requeued == [lost]
+    assert world.recover().requeued == [lost], "a queue that cannot confirm delivery is asked again"
+
+
+def test_sweep_hands_over_everything_when_the_queue_cannot_tell(world):
+    ids = [world.received_job(n) for n in range(3)]
+    world.queue.held = None
+    world.clock.advance(61)
+    assert sorted(world.recover().requeued) == sorted(ids)

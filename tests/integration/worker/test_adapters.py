@@ -155,3 +155,19 @@ def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
     guard.after_job(before)
     assert stops == [True], "one stop request, however many jobs finish meanwhile"
     assert guard.stop_requested
+
+
+def test_queued_job_ids_lists_pending_and_scheduled_processing_messages(tmp_path):
+    from huey import SqliteHuey
+
+    from adapters.huey.tasks import TaskHandlers, register_tasks
+
+    huey = SqliteHuey("held-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
+    handlers = TaskHandlers(lambda: None, lambda: None, lambda: None, lambda: None)
+    queue = HueyTaskQueue(
+        huey, register_tasks(huey, handlers, MemoryGuard(10**6, stop=lambda: None))
+    )
+    queue.enqueue_processing("job-now")
+    queue.enqueue_processing("job-later", eta=datetime.now(UTC) + timedelta(minutes=5))
+    queue.enqueue_failure_alert("job-alert")
+    assert queue.queued_job_ids() == {"job-now", "job-later"}

@@ -1,0 +1,204 @@
+"""Chaos: 500 emails through 2 real consumers while one is SIGKILLed and restarted every few
+seconds. At the end every job is completed exactly once, one claim row per matched job, and
+no alert went out for a job that completed. Bounded to a few minutes. PostgreSQL + Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.sqlalchemy.orm import claim_updates
+from domain.values import InboundEmail, JobStatus
+from tests.fixtures.pipeline import FIXTURES, load_cases
+from tests.integration.worker.test_crash_recovery import consumer_process
+
+EMAILS = 500
+DEADLINE_S = 240
+
+
+def emails(clock) -> list[InboundEmail]:
+    cases = load_cases()
+    result = []
+    for n in range(EMAILS):
+        payload = cases[n % len(cases)]["payload"]
+        result.append(
+            InboundEmail(
+                ticket_id=100_000 + n,
+                comment_id=n,
+                message_id=f"<chaos-{n}@creditor-inbox.test>",
+                from_email=payload["from_email"],
+                from_name=payload.get("from_name"),
+                subject=payload.get("subject") or "",
+                body_html=payload.get("body_html") or "",
+                body_text=payload.get("body_text") or "",
+                received_at=clock.now(),
+            )
+        )
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_500_emails_survive_a_consumer_killed_at_random(
+    make_worker, redis_url, smtp_server, messages_api, engine, backend
+):
+    sink, smtp_port = smtp_server
+    # Extraction through the (local) Messages API with 50 ms latency, so that a kill usually
+    # lands on jobs in flight rather than on an idle consumer.
+    messages_api.default_delay = 0.05
+    worker = make_worker(
+        "redis",
+        start=False,
+        job_lease_seconds=3,
+        retry_max_retries=100,
+        llm_provider="anthropic",
+        anthropic_api_key="k",
+        anthropic_base_url=messages_api.url,
+        retry_min_backoff_seconds=0.2,
+        retry_max_backoff_seconds=1,
+        recovery_grace_seconds=2,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        smtp_starttls=False,
+        admin_email="ops@practice.example",
+    )
+    container = worker.container
+    container.sql_directory().import_directory(
+        json.loads((FIXTURES / "directory.json").read_text())
+    )
+    env = {
+        "RETRY_MAX_RETRIES": "100",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SMTP_STARTTLS": "false",
+        "ADMIN_EMAIL": "ops@practice.example",
+        "LOG_LEVEL": "WARNING",
+    }
+    consumers = [consumer_process(worker, **env) for _ in range(2)]
+    stop = threading.Event()
+    kills = []
+    rng = random.Random(20261125)
+
+    def chaos():
+        while not stop.wait(rng.uniform(1.0, 2.5)):
+            index = rng.randrange(len(consumers))
+            consumers[index].kill()  # SIGKILL mid-whatever
+            consumers[index].wait()
+            kills.append(time.monotonic())
+            consumers[index] = consumer_process(worker, **env)
+
+    def sweeper():
+        # The periodic sweep, run every second instead of every minute to keep the test short.
+        while not stop.wait(1.0):
+            # A sweep racing a kill may fail; the next one runs a second later.
+            with contextlib.suppress(Exception):
+                container.recover_stalled_jobs()()
+
+    threads = [
+        threading.Thread(target=chaos, daemon=True),
+        threading.Thread(target=sweeper, daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    receive = container.receive_email()
+    ids = []
+    for email in emails(container.clock()):
+        # Spread intake over ~25 s so that kills land while jobs are being processed.
+        ids.append(receive(email).job_id)
+        time.sleep(0.04)
+    assert len(set(ids)) == EMAILS
+
+    deadline = time.monotonic() + DEADLINE_S
+    queries = container.job_queries()
+    try:
+        while time.monotonic() < deadline:
+            counts = queries.list_jobs(None, 1, 0).status_counts
+            if counts["completed"] == EMAILS:
+                break
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        for process in consumers:
+            process.terminate()
+        for process in consumers:
+            try:
+                process.wait(timeout=30)
+            except Exception:  # noqa: BLE001
+                process.kill()
+
+    counts = queries.list_jobs(None, 1, 0).status_counts
+    assert counts == {
+        "received": 0,
+        "queued": 0,
+        "processing": 0,
+        "completed": EMAILS,
+        "failed": 0,
+    }, counts
+    assert len(kills) >= 5, "the chaos thread must actually have killed consumers"
+    restarted_jobs = sum(1 for job_id in ids if queries.get_job(job_id).attempts > 1)
+    assert restarted_jobs >= 1, "kills must have hit jobs in flight"
+
+    matched = 0
+    restarted = 0
+    for job_id in ids:
+        job = queries.get_job(job_id)
+        completions = [h for h in job.history if h.to_status is JobStatus.COMPLETED]
+        assert len(completions) == 1, (job_id, [h.result for h in job.history])
+        matched += job.outcome.value == "matched"
+        restarted += job.attempts > 1
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(claim_updates)) == matched
+        per_job = conn.execute(
+            select(claim_updates.c.job_id, func.count())
+            .group_by(claim_updates.c.job_id)
+            .having(func.count() > 1)
+        ).all()
+    assert per_job == [], "one claim row per matched job"
+    assert matched > 0
+    time.sleep(1.0)
+    subjects = [envelope.content.decode(errors="replace") for envelope in sink.messages]
+    alerts = [text for text in subjects if "job failed" in text]
+    notices = [text for text in subjects if "claim updated" in text]
+    assert alerts == [], "no alert for a job that completed"
+    assert len(notices) <= matched, "at most one match notice per matched job"
+    print(f"{len(sink.messages)} emails: {len(alerts)} alerts, {len(notices)} match notices")
+    print(
+        f"chaos: {len(kills)} kills, {restarted} jobs needed more than one attempt, {matched} matched"
+    )
+
+
+def test_database_down_at_intake_is_503_and_nothing_is_half_written(make_worker, engine):
+    import socket
+
+    from entrypoints.container import build_container
+    from entrypoints.http.app import create_app
+    from entrypoints.settings import Settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        app_env="test",
+        database_url=f"postgresql://postgres@127.0.0.1:{port}/test",
+        log_level="WARNING",
+    )
+    client = create_app(build_container(settings)).test_client()
+    body = json.dumps(
+        {"ticket_id": 1, "from_email": "a@b.example", "body_text": "Forderung 1,00 EUR"}
+    )
+    response = client.post("/api/v1/webhooks/zendesk", data=body, content_type="application/json")
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert client.get("/readyz").json["failed"][0] == "database"
+    with engine.connect() as conn:
+        from adapters.sqlalchemy.orm import email_jobs, job_history
+
+        assert conn.scalar(select(func.count()).select_from(email_jobs)) == 0
+        assert conn.scalar(select(func.count()).select_from(job_history)) == 0
