@@ -55,16 +55,14 @@ class ReceiveEmail:
         external_id = email.external_id
         now = self._clock.now()
         with self._uow_factory() as uow:
-            existing = uow.jobs.get_by_external_id(external_id)
-            if existing is not None:
-                return self._duplicate(existing.id, external_id)
             job = EmailJob(self._id_factory(), email, received_at=email.received_at)
             job.enqueue(now)
             uow.jobs.add(job)
             try:
                 uow.commit()
             except DuplicateJob:
-                # A concurrent delivery of the same email won the unique constraint.
+                # Seen before (a redelivery, or a concurrent one that won): the unique
+                # constraint decides, so the common path needs no read before the insert.
                 uow.rollback()
                 winner = uow.jobs.get_by_external_id(external_id)
                 return self._duplicate(winner.id if winner else "", external_id)
