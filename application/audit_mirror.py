@@ -55,12 +55,19 @@ class AuditMirror:
         self._clock = clock
 
     def __call__(
-        self, lookback_days: int = 30, progress: Callable[[int], None] | None = None
+        self,
+        lookback_days: int = 30,
+        progress: Callable[[int], None] | None = None,
+        progress_total: Callable[[int], None] | None = None,
     ) -> AuditResult:
+        """`progress_total(n)` is told the row count first (the CLI sizes its bar), then
+        `progress(1)` per row checked."""
         now = self._clock.now()
         since = now - timedelta(days=lookback_days)
         result = AuditResult(lookback_days=lookback_days)
-        entries = self._ledger.latest_per_creditor(since)
+        entries = list(self._ledger.latest_per_creditor(since))
+        if progress_total:
+            progress_total(len(entries))
         for entry in entries:
             claim = entry.claim
             result.checked += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import timedelta
 
 import click
@@ -22,6 +23,31 @@ def _require_mirror() -> None:
         raise click.ClickException(
             "MONGODB_URL and MONGODB_DATABASE are not set: there is no portal mirror"
         )
+
+
+PROGRESS_FROM_ROWS = 200
+
+
+class _Progress:
+    """A click progress bar on stderr, opened only once the audit knows it has many rows."""
+
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._bar = None
+
+    def start(self, total: int) -> None:
+        if self._enabled and total >= PROGRESS_FROM_ROWS:
+            self._bar = click.progressbar(length=total, label="auditing", file=sys.stderr)
+            self._bar.__enter__()
+
+    def step(self, rows: int) -> None:
+        if self._bar is not None:
+            self._bar.update(rows)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @click.command("reconcile")
@@ -52,11 +78,15 @@ def audit(lookback_days: int, as_json: bool) -> None:
     """Ledger vs MongoDB: a health score; exit 0 when it is at least 0.95."""
     _require_mirror()
     container = _container()
+    progress = _Progress(enabled=not as_json)
     try:
-        with click.progressbar(length=0, label="auditing", hidden=as_json) as bar:
-            result = container.audit_mirror()(lookback_days, progress=bar.update)
+        result = container.audit_mirror()(
+            lookback_days, progress=progress.step, progress_total=progress.start
+        )
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from exc
+    finally:
+        progress.close()
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:

@@ -177,3 +177,16 @@ def test_audit_with_the_mirror_down_is_unhealthy(parts):
     result = AuditMirror(ledger, mirror, clock)(30)
     assert not result.mirror_reachable and not result.healthy
     assert "unreachable" in result.plan[0]
+
+
+def test_audit_reports_the_row_count_before_stepping(parts):
+    ledger, mirror, clock = parts
+    for n in range(3):
+        ledger.add(f"C-{n}", "10.00", T0)
+    calls = []
+    AuditMirror(ledger, mirror, clock)(
+        30,
+        progress=lambda n: calls.append(("step", n)),
+        progress_total=lambda n: calls.append(("total", n)),
+    )
+    assert calls == [("total", 3), ("step", 1), ("step", 1), ("step", 1)]
