@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from adapters.huey.memory import freeze_startup_heap
 from entrypoints.container import build_container
 from entrypoints.logging_config import configure_logging
 
@@ -16,6 +17,10 @@ _settings = container.settings()
 configure_logging(_settings.log_format, _settings.log_level)
 task_queue = container.task_queue()
 huey = container.huey()
+# Build the processing pipeline once (imports the extractor, parser, similarity), then keep
+# that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.
+container.process_email()
+freeze_startup_heap()
 
 
 @huey.on_startup()
