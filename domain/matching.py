@@ -45,8 +45,51 @@ def _name_score(similarity: Similarity, left: str | None, right: str | None) -> 
     return max(0.0, min(1.0, similarity(left, right)))
 
 
+# Shared mailbox providers: two creditors on gmail.com say nothing about each other.
+_FREEMAIL = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "web.de",
+        "gmx.de",
+        "gmx.net",
+        "gmx.at",
+        "t-online.de",
+        "freenet.de",
+        "posteo.de",
+        "mail.de",
+        "online.de",
+        "arcor.de",
+        "outlook.com",
+        "outlook.de",
+        "hotmail.com",
+        "hotmail.de",
+        "live.com",
+        "live.de",
+        "yahoo.com",
+        "yahoo.de",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+    ]
+)
+
+
 def _domain(address: str | None) -> str:
     return (address or "").rpartition("@")[2].strip().lower()
+
+
+def _same_sender(sender: str | None, creditor_email: str | None) -> bool:
+    """The same address, or the same company domain (not a freemail provider)."""
+    a, b = (sender or "").strip().lower(), (creditor_email or "").strip().lower()
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    domain = _domain(a)
+    return bool(domain) and domain == _domain(b) and domain not in _FREEMAIL
 
 
 def score_entry(
@@ -66,8 +109,7 @@ def score_entry(
         if creditor_ref
         else _name_score(similarity, extraction.creditor_name, entry.creditor_name)
     )
-    sender_domain = _domain(sender)
-    if sender_domain and sender_domain == _domain(entry.creditor_email):
+    if _same_sender(sender, entry.creditor_email):
         creditor = max(creditor, SENDER_DOMAIN_EVIDENCE)
 
     if client_ref and creditor_ref:

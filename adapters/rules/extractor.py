@@ -177,8 +177,16 @@ class RulesExtractor(Extractor):
     @staticmethod
     def _amount(body: str) -> tuple[Decimal | None, float]:
         """The claim amount and how sure we are (1.0 total label … 0.4 a lone amount)."""
-        if _SETTLED.search(body):
+        stated, quality = RulesExtractor._stated_amount(body)
+        if _settled(body):
+            # A settlement next to a positive stated claim contradicts itself: leave it to review.
+            if stated is not None and stated > 0:
+                return None, 0.0
             return Decimal("0.00"), 1.0
+        return stated, quality
+
+    @staticmethod
+    def _stated_amount(body: str) -> tuple[Decimal | None, float]:
         lines = body.split("\n")
         totals, components, in_context, anywhere = [], [], [], []
         for index, line in enumerate(lines):
@@ -232,6 +240,20 @@ class RulesExtractor(Extractor):
         domain = (from_email or "").rpartition("@")[2]
         label = domain.split(".")[-2] if domain.count(".") >= 1 else ""
         return label.capitalize() or None
+
+
+# "Sobald/wenn/nach … die Forderung beglichen ist" describes the future, not a settlement.
+_CONDITIONAL = re.compile(
+    r"\b(sobald|wenn|falls|nachdem|nach|bis|bevor|sofern|once|when|if|until|after|unless)\b", re.I
+)
+
+
+def _settled(body: str) -> bool:
+    for match in _SETTLED.finditer(body):
+        sentence_start = max(body.rfind(".", 0, match.start()), body.rfind("\n", 0, match.start()))
+        if not _CONDITIONAL.search(body[sentence_start + 1 : match.start()]):
+            return True
+    return False
 
 
 def _first(pattern: re.Pattern, text: str) -> str | None:

@@ -162,3 +162,15 @@ def test_candidates_are_bounded_and_sorted():
     assert [c.score for c in match.candidates] == sorted(
         (c.score for c in match.candidates), reverse=True
     )
+
+
+def test_a_shared_freemail_domain_is_no_creditor_evidence():
+    # Two different small creditors on gmail.com: only the exact address backs the creditor.
+    huber = DirectoryEntry(
+        "M-1", "Jana Hoffmann", "C-9", "Malerbetrieb Huber", "2024/1187", None, "huber@gmail.com"
+    )
+    email = extraction(client_reference="2024/1187", creditor_name="Praxis Keller")
+    other = match_candidates(email, [huber], similarity, THRESHOLD, sender="keller@gmail.com")
+    same = match_candidates(email, [huber], similarity, THRESHOLD, sender="huber@gmail.com")
+    assert not other.is_auto_match
+    assert same.is_auto_match
