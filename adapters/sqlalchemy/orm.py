@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    text,
 )
 from sqlalchemy.orm import registry, relationship
 from sqlalchemy.types import TypeDecorator
@@ -166,6 +167,13 @@ email_jobs = Table(
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
+    # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
+    Index(
+        "ix_email_jobs_unalerted_failures",
+        "updated_at",
+        postgresql_where=text("status = 'failed' AND failure_notified_at IS NULL"),
+        sqlite_where=text("status = 'failed' AND failure_notified_at IS NULL"),
+    ),
 )
 
 job_history = Table(

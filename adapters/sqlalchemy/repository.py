@@ -47,19 +47,31 @@ class SqlJobRepository(JobRepository):
         return list(self._session.scalars(stmt))
 
     def unhanded_ids(self, older_than: datetime, limit: int) -> list[str]:
-        received = select(email_jobs.c.id, email_jobs.c.received_at.label("since")).where(
-            email_jobs.c.status == JobStatus.RECEIVED, email_jobs.c.received_at < older_than
+        # Two index-ordered reads instead of one sorted union, so LIMIT stops early even behind
+        # a large backlog; received jobs first (they never reached the queue at all).
+        received = (
+            select(email_jobs.c.id)
+            .where(email_jobs.c.status == JobStatus.RECEIVED, email_jobs.c.received_at < older_than)
+            .order_by(email_jobs.c.received_at)
+            .limit(limit)
         )
-        queued = select(email_jobs.c.id, email_jobs.c.queued_at.label("since")).where(
-            email_jobs.c.status == JobStatus.QUEUED,
-            or_(
-                email_jobs.c.next_attempt_at < older_than,
-                and_(email_jobs.c.next_attempt_at.is_(None), email_jobs.c.queued_at < older_than),
-            ),
+        ids = list(self._session.scalars(received))
+        if len(ids) >= limit:
+            return ids
+        queued = (
+            select(email_jobs.c.id)
+            .where(
+                email_jobs.c.status == JobStatus.QUEUED,
+                or_(
+                    email_jobs.c.next_attempt_at < older_than,
+                    and_(
+                        email_jobs.c.next_attempt_at.is_(None), email_jobs.c.queued_at < older_than
+                    ),
+                ),
+            )
+            .limit(limit - len(ids))
         )
-        both = received.union_all(queued).subquery()
-        stmt = select(both.c.id).order_by(both.c.since).limit(limit)
-        return list(self._session.scalars(stmt))
+        return ids + list(self._session.scalars(queued))
 
     def unalerted_failure_ids(self, older_than: datetime, limit: int) -> list[str]:
         stmt = (
