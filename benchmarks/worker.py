@@ -1,0 +1,164 @@
+"""Worker throughput and end-to-end latency with the rules extractor, beside a bare Huey task
+doing the same number of commits, on SQLite storage and on PostgreSQL + Redis.
+
+Run: .venv/bin/python -m benchmarks.worker [--jobs 1000] [--backend sqlite postgres]
+Targets: jobs/s ≥ 0.5 × the bare floor; e2e p50 ≤ 300 ms on Redis when idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from benchmarks.harness import BIN, ROOT, environment, percentiles
+from domain.values import InboundEmail
+from entrypoints.container import build_container
+from entrypoints.settings import Settings
+from tests.fixtures.pipeline import FIXTURES
+
+
+@contextmanager
+def consumer(env: dict, target: str = "entrypoints.worker.huey"):
+    process = subprocess.Popen(
+        [
+            str(BIN / "huey_consumer"),
+            target,
+            "-w",
+            "3",
+            "-k",
+            "thread",
+            "-d",
+            "0.01",
+            "-m",
+            "0.05",
+            "-C",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def container_for(env: dict):
+    keys = {f.upper() for f in Settings.__dataclass_fields__}
+    return build_container(Settings.from_env({k: v for k, v in env.items() if k in keys}))
+
+
+def email(n: int, clock) -> InboundEmail:
+    return InboundEmail(
+        ticket_id=700_000 + n,
+        comment_id=n + 1,
+        message_id=f"<worker-bench-{n}@x>",
+        from_email="forderungen@telekom.example",
+        from_name="Telekom",
+        subject="AW: Az. 2024/1187",
+        body_text="Ihre Mandantin Frau Jana Hoffmann: Gesamtforderung 812,40 EUR. Kundennummer: KD-4471-2290",
+        received_at=clock.now(),
+    )
+
+
+def wait_completed(queries, total: int, timeout: float = 1800) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if queries.list_jobs(None, 1, 0).status_counts["completed"] >= total:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("jobs did not complete")
+
+
+def run_ours(env: dict, jobs: int) -> dict:
+    container = container_for(env)
+    container.sql_directory().import_directory(
+        json.loads((FIXTURES / "directory.json").read_text())
+    )
+    receive, queries, clock = container.receive_email(), container.job_queries(), container.clock()
+    ids = [receive(email(n, clock)).job_id for n in range(jobs)]  # a backlog, then the worker
+    with consumer(env):
+        started = time.perf_counter()
+        wait_completed(queries, jobs)
+        elapsed = time.perf_counter() - started
+        # Idle end to end: one email at a time, from accepted (queued) to completed.
+        idle = []
+        for n in range(jobs, jobs + 50):
+            job_id = receive(email(n, clock)).job_id
+            while (job := queries.get_job(job_id)).completed_at is None:
+                time.sleep(0.005)
+            idle.append((job.completed_at - job.queued_at).total_seconds())
+    assert len(ids) == jobs
+    return {"jobs_per_s": jobs / elapsed, "idle": percentiles(idle)}
+
+
+def run_bare(env: dict, jobs: int) -> dict:
+    engine = sa.create_engine(
+        env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://")
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("CREATE TABLE IF NOT EXISTS bare_rows (id INTEGER PRIMARY KEY, n INTEGER)")
+        )
+        conn.execute(sa.text("DELETE FROM bare_rows"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO bare_rows (id, n) VALUES " + ",".join(f"({i}, 0)" for i in range(jobs))
+            )
+        )
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "HUEY_NAME", "HUEY_SQLITE_PATH")})
+    if env.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = env["REDIS_URL"]
+    else:
+        os.environ.pop("REDIS_URL", None)
+    import importlib
+
+    from benchmarks import bare_worker
+
+    bare_worker = importlib.reload(bare_worker)  # module-level Huey/engine from *this* env
+    for i in range(jobs):
+        bare_worker.bare(i)
+    with consumer(env, "benchmarks.bare_worker.huey"):
+        started = time.perf_counter()
+        expected = jobs * bare_worker.COMMITS_PER_JOB
+        while True:
+            with engine.connect() as conn:
+                if conn.scalar(sa.text("SELECT COALESCE(SUM(n), 0) FROM bare_rows")) >= expected:
+                    break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    return {"jobs_per_s": jobs / elapsed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"])
+    args = parser.parse_args()
+    print(
+        "| storage | ours jobs/s | bare floor jobs/s | ratio | idle e2e p50 ms | idle e2e p95 ms |"
+    )
+    print("|---|---|---|---|---|---|")
+    for backend in args.backend:
+        with environment(backend) as env:
+            ours = run_ours(env, args.jobs)
+            bare = run_bare(env, args.jobs)
+        label = "SQLite + Huey SQLite" if backend == "sqlite" else "PostgreSQL + Redis"
+        print(
+            f"| {label} | {ours['jobs_per_s']:.1f} | {bare['jobs_per_s']:.1f} | "
+            f"{ours['jobs_per_s'] / bare['jobs_per_s']:.2f} | {ours['idle']['p50_ms']} | {ours['idle']['p95_ms']} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
