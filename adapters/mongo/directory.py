@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import structlog
 
-from adapters.mongo.client import ensure_indexes, make_client
+from adapters.mongo.client import clients_collection
 from adapters.mongo.errors import translated
 from application.ports import ClientDirectory, MirrorUnavailable
 from domain.errors import TransientError
@@ -81,10 +81,4 @@ def _narrowing(extraction: Extraction, from_email: str) -> dict:
 
 
 def mongo_directory_from_settings(settings) -> MongoClientDirectory:
-    collection = make_client(settings.mongodb_url)[settings.mongodb_database]["clients"]
-    try:
-        with translated():
-            ensure_indexes(collection)
-    except Exception as exc:  # noqa: BLE001 - indexes are retried at the next start
-        log.warning("mongo_indexes_not_created", error=str(exc))
-    return MongoClientDirectory(collection)
+    return MongoClientDirectory(clients_collection(settings))

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 import structlog
 from bson.decimal128 import Decimal128
 
-from adapters.mongo.client import ensure_indexes, make_client
+from adapters.mongo.client import clients_collection
 from adapters.mongo.errors import translated
 from application.ports import ClaimMirror, MirroredClaim
 from domain.values import ClaimUpdate
@@ -98,10 +98,4 @@ def _amount(raw, client_id: str, creditor_id: str) -> Decimal | None:
 
 
 def mongo_mirror_from_settings(settings) -> MongoClaimMirror:
-    collection = make_client(settings.mongodb_url)[settings.mongodb_database]["clients"]
-    try:
-        with translated():
-            ensure_indexes(collection)
-    except Exception as exc:  # noqa: BLE001 - indexes are retried at the next start
-        log.warning("mongo_indexes_not_created", error=str(exc))
-    return MongoClaimMirror(collection)
+    return MongoClaimMirror(clients_collection(settings))
