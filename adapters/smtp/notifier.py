@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -31,6 +32,8 @@ class SmtpNotifier(Notifier):
         self._starttls = starttls
         self._sender = sender
         self._timeout = timeout
+        if host and username and not starttls:
+            log.warning("smtp_login_unencrypted", host=host, reason="SMTP_STARTTLS is off")
 
     def send(self, message: Message) -> bool:
         if not self._host:
@@ -46,7 +49,9 @@ class SmtpNotifier(Notifier):
         try:
             with smtplib.SMTP(self._host, self._port, timeout=self._timeout) as smtp:
                 if self._starttls:
-                    smtp.starttls()
+                    # Verify the server's certificate: without a context smtplib does not,
+                    # and the login below would go to whoever answers.
+                    smtp.starttls(context=ssl.create_default_context())
                 if self._username:
                     smtp.login(self._username, self._password or "")
                 smtp.send_message(email)

@@ -171,3 +171,38 @@ def test_queued_job_ids_lists_pending_and_scheduled_processing_messages(tmp_path
     queue.enqueue_processing("job-later", eta=datetime.now(UTC) + timedelta(minutes=5))
     queue.enqueue_failure_alert("job-alert")
     assert queue.queued_job_ids() == {"job-now", "job-later"}
+
+
+def test_starttls_verifies_the_server_certificate(monkeypatch):
+    """STARTTLS is called with a verifying context (smtplib's default does not verify)."""
+    import smtplib
+    import ssl
+
+    seen = {}
+
+    class RecordingSMTP:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self, context=None):
+            seen["context"] = context
+
+        def login(self, *args):
+            pass
+
+        def send_message(self, message):
+            pass
+
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    SmtpNotifier("smtp.example", 587, username="u", password="p").send(
+        Message("a@b.example", "s", "b")
+    )
+    context = seen["context"]
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
