@@ -299,8 +299,9 @@ class ReconciliationReport:
     errors: int
 
 
-class LedgerReader(abc.ABC):
-    """Read/mark access to the claim ledger for the mirror, reconciliation and audit."""
+class MirrorLedger(abc.ABC):
+    """The claim ledger as the portal mirror uses it: reads rows to push or compare, marks them
+    mirrored, and saves reconciliation reports (it writes, so it is no mere reader)."""
 
     @abc.abstractmethod
     def get(self, idempotency_key: str) -> LedgerEntry | None: ...
