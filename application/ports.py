@@ -277,7 +277,6 @@ class ClaimMirror(abc.ABC):
 class MirroredClaim:
     amount: Decimal | None
     currency: str | None
-    updated_at: datetime | None
 
 
 @dataclass(frozen=True)

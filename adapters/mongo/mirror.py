@@ -70,7 +70,6 @@ class MongoClaimMirror(ClaimMirror):
         return MirroredClaim(
             amount=_amount(creditor.get("claim_amount"), client_id, creditor_id),
             currency=creditor.get("claim_currency"),
-            updated_at=creditor.get("claim_updated_at"),
         )
 
     def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:

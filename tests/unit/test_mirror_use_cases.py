@@ -115,9 +115,7 @@ def test_reconcile_repairs_an_injected_mismatch_and_reports(parts):
     good = ledger.add("C-1", "100.00", T0)
     bad = ledger.add("C-2", "200.00", T0)
     MirrorClaims(ledger, mirror, clock).push_pending()
-    mirror.shown[("M-1", "C-2")] = MirroredClaim(
-        Decimal("999.99"), "EUR", T0
-    )  # someone edited the portal
+    mirror.shown[("M-1", "C-2")] = MirroredClaim(Decimal("999.99"), "EUR")  # edited by hand
     missing = ledger.add("C-3", "300.00", T0)  # never mirrored, portal lacks it
     report = ReconcileMirror(ledger, mirror, clock)(timedelta(hours=48))
     assert (report.checked, report.mismatches, report.repaired, report.errors) == (3, 2, 2, 0)
@@ -150,7 +148,7 @@ def test_audit_scores_and_plans(parts):
         True,
     )
     assert healthy.plan == ["Nothing to do: the portal matches the ledger."]
-    mirror.shown[("M-1", "C-0")] = MirroredClaim(Decimal("1.00"), "EUR", T0)
+    mirror.shown[("M-1", "C-0")] = MirroredClaim(Decimal("1.00"), "EUR")
     ledger.add("C-new", "5.00", T0 - timedelta(hours=3))  # unmirrored for hours: stalled
     result = AuditMirror(ledger, mirror, clock)(30)
     assert (result.checked, result.consistent, result.mismatched, result.missing_in_portal) == (

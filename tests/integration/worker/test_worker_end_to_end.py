@@ -16,7 +16,6 @@ from entrypoints.http.app import create_app
 from entrypoints.http.signature import sign
 from tests.fixtures.pipeline import FIXTURES
 from tests.integration.messages_api import GOOD, tool_response
-from tests.integration.worker.conftest import REDIS_URL
 
 SECRET = "worker-test-secret"
 EMAIL = {
@@ -157,5 +156,3 @@ def _wait(condition, timeout: float = 10.0) -> bool:
         time.sleep(0.05)
     return False
 
-
-__all__ = ["REDIS_URL"]
