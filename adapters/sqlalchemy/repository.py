@@ -129,4 +129,3 @@ class SqlClaimLedger(ClaimLedger):
                 )
             )
         return written
-

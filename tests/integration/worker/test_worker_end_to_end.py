@@ -155,4 +155,3 @@ def _wait(condition, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
-
