@@ -123,7 +123,8 @@ def test_reconcile_repairs_an_injected_mismatch_and_reports(parts):
     assert mirror.shown[("M-1", "C-3")].amount == Decimal("300.00")
     assert ledger.rows[missing].mirrored_at is not None
     assert ledger.reports == [report]
-    assert good and bad
+    assert mirror.shown[("M-1", "C-1")].amount == Decimal("100.00"), "the consistent row stays"
+    assert all(ledger.rows[key].mirrored_at is not None for key in (good, bad, missing))
 
 
 def test_reconcile_with_the_mirror_down_reports_an_error(parts):
