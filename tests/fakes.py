@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from application.mirror_ports import ClaimMirror, MirroredClaim
 from application.ports import (
     ClaimLedger,
-    ClaimMirror,
     ClientDirectory,
     Clock,
     ConcurrencyConflict,
@@ -28,7 +28,6 @@ from application.ports import (
     JobQueries,
     JobRepository,
     Message,
-    MirroredClaim,
     MirrorUnavailable,
     NameSimilarity,
     Notifier,

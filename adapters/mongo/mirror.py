@@ -13,7 +13,7 @@ from bson.decimal128 import Decimal128
 
 from adapters.mongo.client import clients_collection
 from adapters.mongo.errors import translated
-from application.ports import ClaimMirror, MirroredClaim
+from application.mirror_ports import ClaimMirror, MirroredClaim
 from domain.values import ClaimUpdate
 
 log = structlog.get_logger(__name__)

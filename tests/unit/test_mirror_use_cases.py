@@ -9,7 +9,7 @@ import pytest
 
 from application.audit_mirror import AuditMirror
 from application.mirror_claims import MirrorClaims
-from application.ports import LedgerEntry, MirroredClaim, MirrorLedger
+from application.mirror_ports import LedgerEntry, MirroredClaim, MirrorLedger
 from application.reconcile_mirror import ReconcileMirror
 from domain.errors import TransientError
 from domain.values import ClaimUpdate

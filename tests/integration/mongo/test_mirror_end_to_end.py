@@ -15,7 +15,7 @@ from adapters.mongo.directory import MongoClientDirectory
 from adapters.mongo.mirror import MongoClaimMirror
 from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
-from application.ports import ReconciliationReport
+from application.mirror_ports import ReconciliationReport
 from entrypoints.http.app import create_app
 from tests.fixtures.pipeline import FIXTURES
 from tests.integration.mongo.conftest import PORTAL
