@@ -30,7 +30,7 @@ from domain.errors import classify
 from domain.matching import match_candidates
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
-from domain.values import Outcome
+from domain.values import Outcome, is_writable_amount
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,10 @@ class ProcessEmail:
         assert match is not None
 
         if not match.is_auto_match or extraction.claim_amount is None:
+            return self._complete(job_id, attempt, Outcome.NEEDS_REVIEW)
+        if not is_writable_amount(extraction.claim_amount):
+            # Beyond the ledger's range or sub-cent: a mis-read; a human decides.
+            log.warning("claim_amount_out_of_range", extra={"job_id": job_id})
             return self._complete(job_id, attempt, Outcome.NEEDS_REVIEW)
         return self._complete(job_id, attempt, Outcome.MATCHED, write_claim=True)
 

@@ -11,6 +11,18 @@ from decimal import Decimal
 from typing import Any
 
 _MAX_EXTERNAL_ID_LENGTH = 255
+# The ledger's NUMERIC(12, 2): an amount beyond it is a mis-read, never a claim to write.
+MAX_CLAIM_AMOUNT = Decimal("9999999999.99")
+
+
+def is_writable_amount(amount: Decimal | None) -> bool:
+    """A claim amount the ledger can hold exactly: finite, 0 ≤ amount ≤ MAX, whole cents."""
+    return (
+        amount is not None
+        and amount.is_finite()
+        and Decimal(0) <= amount <= MAX_CLAIM_AMOUNT
+        and amount == amount.quantize(Decimal("0.01"))
+    )
 
 
 class JobStatus(enum.StrEnum):
@@ -205,6 +217,12 @@ class ClaimUpdate:
     amount: Decimal
     currency: str
     created_at: datetime
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal) or not is_writable_amount(self.amount):
+            raise ValueError(
+                f"claim amount must be a Decimal in [0, {MAX_CLAIM_AMOUNT}] with whole cents"
+            )
 
     @property
     def idempotency_key(self) -> str:

@@ -214,7 +214,8 @@ def import_directory(file: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from entrypoints.cli_intake import intake_cli
     from entrypoints.cli_mirror import audit, reconcile
 
-    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit):
+    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit, intake_cli):
         app.cli.add_command(command)

@@ -77,6 +77,12 @@ def _sql_directory(session_factory):
     return SqlClientDirectory(session_factory)
 
 
+def _intake_quarantine(session_factory):
+    from adapters.sqlalchemy.quarantine import SqlIntakeQuarantine
+
+    return SqlIntakeQuarantine(session_factory)
+
+
 # -- queue (adapters/huey) ----------------------------------------------------------------------
 def _huey(settings: Settings):
     from adapters.huey.app import make_huey
@@ -209,6 +215,7 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(_unit_of_work, session_factory)
     job_queries = providers.Singleton(_job_queries, session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
+    intake_quarantine = providers.Singleton(_intake_quarantine, session_factory)
 
     huey = providers.Singleton(_huey, settings)
     memory_guard = providers.Singleton(_memory_guard, settings)

@@ -14,7 +14,7 @@ from entrypoints.logging_config import configure_logging
 
 container = build_container()
 _settings = container.settings()
-configure_logging(_settings.log_format, _settings.log_level)
+configure_logging(_settings.log_format, _settings.log_level, _settings.secret_values())
 task_queue = container.task_queue()
 huey = container.huey()
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep

@@ -25,6 +25,8 @@ def normalize_database_url(url: str) -> str:
 
 
 def make_engine(database_url: str, **kwargs) -> Engine:
+    """`hide_parameters`: a DBAPI error's text must not carry the SQL parameters (email
+    bodies, addresses) into logs or last_error."""
     database_url = normalize_database_url(database_url)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -34,7 +36,13 @@ def make_engine(database_url: str, **kwargs) -> Engine:
         "options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"
         f" -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
     }
-    options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+    options = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "pool_timeout": 5,
+        "hide_parameters": True,
+    }
     options.update(kwargs)
     return create_engine(database_url, connect_args=connect_args, **options)
 
@@ -43,6 +51,7 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     url = make_url(database_url)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},

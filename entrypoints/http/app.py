@@ -30,7 +30,7 @@ _ERROR_NAMES = {
 def create_app(container: Container | None = None) -> Flask:
     container = container or build_container()
     settings = container.settings()  # validates: refuses to start on bad configuration
-    configure_logging(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level, settings.secret_values())
 
     app = Flask(__name__)
     app.config.update(

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import structlog
 from flask import Response, current_app, jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
 from application.ports import StorageUnavailable
+from domain.errors import safe_message
+from entrypoints.http.intake import InvalidDelivery, parse_delivery
 from entrypoints.http.responses import error
-from entrypoints.http.schemas import (
-    ErrorResponseSchema,
-    StatusSchema,
-    WebhookPayloadSchema,
-    inbound_email,
-)
+from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema, WebhookPayloadSchema
 from entrypoints.http.signature import SignatureError, verify
 
 log = structlog.get_logger(__name__)
@@ -25,11 +19,6 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 RETRY_AFTER_SECONDS = "5"
-_payload_schema = WebhookPayloadSchema()
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def invalid(details: dict) -> Response:
@@ -78,56 +67,54 @@ def receive_zendesk_email():
             log.warning("webhook_signature_rejected", reason=str(exc))
             return error(401, "invalid_signature")
 
-    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        return error(415, "unsupported_media_type")
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return invalid({"_body": ["Body is not valid UTF-8."]})
-    try:
-        payload = json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        return invalid({"_body": ["JSON nesting is too deep."]})
-    except ValueError as exc:
-        return invalid({"_body": [f"Malformed JSON: {exc}"[:200]]})
-    if not isinstance(payload, dict):
-        return invalid({"_body": ["Expected a JSON object."]})
-    try:
-        data = _payload_schema.load(payload)
-    except ValidationError as exc:
-        return invalid(_flatten(exc.messages))
-    except RecursionError:
-        return invalid({"_body": ["JSON nesting is too deep."]})
+        return _accept(container, body)
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard: never a 500 to Zendesk
+        return _quarantine(container, body, exc)
 
-    email = inbound_email(data, container.clock().now())
+
+def _accept(container, body: bytes) -> Response:
+    try:
+        email = parse_delivery(body, request.mimetype, container.clock().now())
+    except InvalidDelivery as exc:
+        if exc.status == 415:
+            return error(415, "unsupported_media_type")
+        return invalid(exc.details)
     structlog.contextvars.bind_contextvars(ticket_id=email.ticket_id)
     try:
         result = container.receive_email()(email)
     except StorageUnavailable as exc:
         log.error("webhook_storage_unavailable", error=str(exc))
-        response = error(503, "unavailable")
-        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
-        return response
+        return unavailable()
     structlog.contextvars.bind_contextvars(job_id=result.job_id)
     log.info("webhook_answered", status=result.status.value, handed_to_queue=result.handed_to_queue)
     return jsonify({"status": result.status.value})
 
 
-def _flatten(messages) -> dict[str, list[str]]:
-    """marshmallow's nested messages → {"field.sub": ["message", …]} (the SPEC's shape)."""
-    flat: dict[str, list[str]] = {}
+def unavailable() -> Response:
+    response = error(503, "unavailable")
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
 
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flat.setdefault(prefix or "_body", []).extend(value)
-        elif isinstance(value, list):
-            for index, inner in enumerate(value):
-                walk(f"{prefix}.{index}", inner)
-        else:
-            flat.setdefault(prefix or "_body", []).append(str(value))
 
-    walk("", messages)
-    return flat
+def _quarantine(container, body: bytes, exc: Exception) -> Response:
+    """A signed delivery met an unexpected error: keep its bytes, answer 503 (Zendesk retries)."""
+    summary = safe_message(str(exc)) or type(exc).__name__
+    log.error("intake_unexpected_error", error_type=type(exc).__name__, error=summary, exc_info=exc)
+    try:
+        quarantine_id = container.intake_quarantine().keep(
+            body, request.content_type, type(exc).__name__, summary, container.clock().now()
+        )
+    except Exception as keep_error:  # noqa: BLE001 - the database may be the cause
+        log.error(
+            "intake_quarantine_failed",
+            error_type=type(keep_error).__name__,
+            error=safe_message(str(keep_error)),
+        )
+    else:
+        log.warning(
+            "delivery_quarantined",
+            quarantine_id=quarantine_id,
+            replay=f"flask intake quarantine replay {quarantine_id}",
+        )
+    return unavailable()
