@@ -95,7 +95,7 @@ def _exception_as_text(_logger: object, _method: str, event_dict: dict) -> dict:
     chain = event_dict.pop("exception", None)
     if not chain:
         return event_dict
-    lines: list[str] = []
+    lines: list[str] = ["Traceback (most recent call last, locals and data omitted):"]
     for exception in reversed(chain):
         for frame in exception.get("frames", []):
             lines.append(f'  File "{frame["filename"]}", line {frame["lineno"]}, in {frame["name"]}')
