@@ -58,6 +58,7 @@ class Settings:
     recovery_grace_seconds: int = 60
     match_threshold: float = 0.85
     worker_max_rss_mb: int = 400
+    database_request_deadline_seconds: float = 6.0
     log_format: str = "console"
     log_level: str = "INFO"
     web_url: str = "http://127.0.0.1:5000"
@@ -134,6 +135,8 @@ class Settings:
                 raise ConfigError(f"{name.upper()} must be positive")
         if self.webhook_timestamp_tolerance_seconds < 0:
             raise ConfigError("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS must be >= 0")
+        if not 0 < self.database_request_deadline_seconds <= 60:
+            raise ConfigError("DATABASE_REQUEST_DEADLINE_SECONDS must be in (0, 60]")
         if self.recovery_grace_seconds < 0:
             raise ConfigError("RECOVERY_GRACE_SECONDS must be >= 0")
         if bool(self.mongodb_url) != bool(self.mongodb_database):

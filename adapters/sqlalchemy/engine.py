@@ -8,11 +8,22 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy import deadline
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_LOCK_TIMEOUT_MS = 5000
 POSTGRES_STATEMENT_TIMEOUT_MS = 10000
+# A network cut: unacknowledged data or silent keepalives end the connection within ~10-60 s.
+# (A frozen server still gets its packets acknowledged by the kernel: deadline.py handles it.)
+POSTGRES_TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10000,
+}
 
 
 def normalize_database_url(url: str) -> str:
@@ -31,7 +42,9 @@ def make_engine(database_url: str, **kwargs) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url, **kwargs)
+    deadline.install()
     connect_args = {
+        **POSTGRES_TCP_OPTIONS,
         "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
         "options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"
         f" -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",

@@ -18,6 +18,7 @@ from sqlalchemy.exc import (
     OperationalError,
     ProgrammingError,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
 from application.ports import ConcurrencyConflict, DuplicateJob, StorageUnavailable
@@ -32,6 +33,9 @@ def _driver_message(exc: DBAPIError, fallback: str) -> str:
 def translated() -> Iterator[None]:
     try:
         yield
+    except PoolTimeout as exc:
+        # Every pooled connection is busy (or stuck on a hung server): an outage to callers.
+        raise StorageUnavailable("no database connection free in time") from exc
     except StaleDataError as exc:
         raise ConcurrencyConflict(safe_message(str(exc))) from exc
     except IntegrityError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 
@@ -10,6 +11,7 @@ from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from adapters.sqlalchemy.deadline import reset_request_deadline, set_request_deadline
 from entrypoints.container import Container, build_container
 from entrypoints.http import health, jobs, webhook
 from entrypoints.http.responses import error
@@ -47,6 +49,7 @@ def create_app(container: Container | None = None) -> Flask:
         api.register_blueprint(blueprint)
     _register_error_handlers(app)
     _register_request_logging(app)
+    _register_database_deadline(app, settings.database_request_deadline_seconds)
 
     from entrypoints.cli import register_commands
 
@@ -75,6 +78,22 @@ def _register_error_handlers(app: Flask) -> None:
     def unexpected(exc: Exception):
         log.exception("unhandled_error", error_type=type(exc).__name__)
         return error(500, "internal")
+
+
+def _register_database_deadline(app: Flask, seconds: float) -> None:
+    """Every database round trip of a request ends within `seconds` of its start, even on a
+    hung server (Zendesk gives up after ~12 s; a 503 with Retry-After makes it retry)."""
+
+    @app.before_request
+    def start_deadline():
+        g.database_deadline = set_request_deadline(seconds)
+
+    @app.teardown_request
+    def end_deadline(_exc):
+        token = g.pop("database_deadline", None)
+        if token is not None:
+            with contextlib.suppress(ValueError):  # set in another context: nothing to undo
+                reset_request_deadline(token)
 
 
 def _register_request_logging(app: Flask) -> None:
