@@ -14,8 +14,11 @@ from domain.values import Outcome
 log = logging.getLogger(__name__)
 
 
-def dispatch_events(queue: TaskQueue, events: list[Event]) -> None:
-    """Act on the events of a committed job: schedule the retry, alert, notify."""
+def dispatch_events(queue: TaskQueue, events: list[Event]) -> int:
+    """Act on the events of a committed job: schedule the retry, alert, notify.
+
+    Returns how many hand-overs failed (the sweep reports them; callers may ignore it)."""
+    failures = 0
     for event in events:
         try:
             if isinstance(event, JobRetryScheduled):
@@ -25,6 +28,7 @@ def dispatch_events(queue: TaskQueue, events: list[Event]) -> None:
             elif isinstance(event, JobCompleted) and event.outcome is Outcome.MATCHED:
                 queue.enqueue_match_notice(event.job_id)
         except QueueUnavailable as exc:
+            failures += 1
             log.error(
                 "queue_handover_failed",
                 extra={
@@ -34,3 +38,4 @@ def dispatch_events(queue: TaskQueue, events: list[Event]) -> None:
                     "recovery": "sweep re-enqueues",
                 },
             )
+    return failures

@@ -111,7 +111,7 @@ class RecoverStalledJobs:
             "lease_expired",
             extra={"job_id": job_id, "attempt": job.attempts, "status": job.status.value},
         )
-        dispatch_events(self._queue, events)
+        report.queue_errors += dispatch_events(self._queue, events)
 
     def _hand_over(self, job_id: str, report: SweepReport) -> None:
         now = self._clock.now()
