@@ -59,6 +59,12 @@ def _session_factory(engine):
     return make_session_factory(engine)
 
 
+def _read_session_factory(engine):
+    from adapters.sqlalchemy.engine import make_read_session_factory
+
+    return make_read_session_factory(engine)
+
+
 def _unit_of_work(session_factory):
     from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -213,7 +219,8 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, settings)
     session_factory = providers.Singleton(_session_factory, engine)
     unit_of_work = providers.Factory(_unit_of_work, session_factory)
-    job_queries = providers.Singleton(_job_queries, session_factory)
+    read_session_factory = providers.Singleton(_read_session_factory, engine)
+    job_queries = providers.Singleton(_job_queries, read_session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
     intake_quarantine = providers.Singleton(_intake_quarantine, session_factory)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy import deadline
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_OPTION = "creditor_inbox_read_only"
 # Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_LOCK_TIMEOUT_MS = 5000
@@ -86,7 +87,12 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     def _on_begin(connection):  # pragma: no cover
         # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
         # read-then-write transaction never fails half-way with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (make_read_session_factory) begin DEFERRED: under WAL they
+        # never wait behind a writer (the job list and /readyz stay instant).
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -94,3 +100,9 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit/close: use cases return jobs to the API.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reads only (lists, counts, pings): a deferred transaction on SQLite."""
+    read_only = engine.execution_options(**{READ_ONLY_OPTION: True})
+    return sessionmaker(read_only, expire_on_commit=False)

@@ -118,3 +118,27 @@ def test_migration_0004_converts_amounts_and_refuses_a_lossy_downgrade(fresh_dat
             assert "intake_quarantine" not in sa.inspect(conn).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_reads_do_not_wait_behind_a_writer_on_sqlite(engine, uow_factory, backend):
+    from adapters.sqlalchemy.engine import make_read_session_factory
+    from adapters.sqlalchemy.queries import SqlJobQueries
+
+    job = EmailJob("44444444-4444-4444-4444-444444444444", make_email(), received_at=NOW)
+    job.enqueue(NOW)
+    with uow_factory() as uow:
+        uow.jobs.add(job)
+        uow.commit()
+    queries = SqlJobQueries(make_read_session_factory(engine))
+    writer = engine.connect()
+    try:
+        writer.begin()  # BEGIN IMMEDIATE on SQLite: holds the write lock
+        writer.execute(sa.text("UPDATE email_jobs SET subject = 'x'"))
+        # Before: every read began IMMEDIATE too and failed after busy_timeout (locked).
+        page = queries.list_jobs(None, 10, 0)
+        assert page.total == 1 and page.items[0].subject != "x"
+        queries.ping()
+        assert queries.get_job(job.id).id == job.id
+    finally:
+        writer.rollback()
+        writer.close()
