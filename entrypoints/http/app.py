@@ -45,6 +45,10 @@ def create_app(container: Container | None = None) -> Flask:
     )
     app.extensions["container"] = container
     api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "JOBS_API_TOKEN, when it is set"},
+    )
     for blueprint in (webhook.blp, jobs.blp, health.blp):
         api.register_blueprint(blueprint)
     _register_error_handlers(app)
@@ -72,7 +76,12 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
-        return error(code, _ERROR_NAMES.get(code, "http_error"))
+        response = error(code, _ERROR_NAMES.get(code, "http_error"))
+        # Keep what the exception says beyond its body: Allow on 405, WWW-Authenticate, …
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

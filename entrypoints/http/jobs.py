@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
@@ -20,6 +21,10 @@ from entrypoints.http.schemas import (
 )
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job status and retry")
+# OpenAPI: the bearer scheme (JOBS_API_TOKEN) is declared in app.py as "bearerAuth".
+BEARER = [{"bearerAuth": []}]
+# Job ids are UUIDs; anything else (a NUL, 10 kB of text) cannot name a job: 404, no query.
+_JOB_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 _args_schema = JobListArgsSchema()
 _job_schema = JobSchema()
 _summary_schema = JobSummarySchema()
@@ -50,7 +55,9 @@ def storage_unavailable(exc):
 
 @blp.route("", methods=["GET"], strict_slashes=False)
 @blp.doc(
-    summary="List jobs, newest first", parameters=[{"in": "query", "schema": JobListArgsSchema}]
+    summary="List jobs, newest first",
+    parameters=[{"in": "query", "schema": JobListArgsSchema}],
+    security=BEARER,
 )
 @blp.response(200, JobListSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
@@ -75,11 +82,13 @@ def list_jobs():
 
 
 @blp.route("/<job_id>", methods=["GET"])
-@blp.doc(summary="One job with its history")
+@blp.doc(summary="One job with its history", security=BEARER)
 @blp.response(200, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
 def get_job(job_id: str):
+    if not _JOB_ID.fullmatch(job_id):
+        return error(404, "not_found")
     try:
         job = current_app.extensions["container"].get_job()(job_id)
     except JobNotFound:
@@ -88,12 +97,14 @@ def get_job(job_id: str):
 
 
 @blp.route("/<job_id>/retry", methods=["POST"])
-@blp.doc(summary="Retry a failed job with a fresh retry budget")
+@blp.doc(summary="Retry a failed job with a fresh retry budget", security=BEARER)
 @blp.response(202, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="not_retryable")
 @blp.alt_response(401, schema=ErrorResponseSchema)
 def retry_job(job_id: str):
+    if not _JOB_ID.fullmatch(job_id):
+        return error(404, "not_found")
     try:
         job = current_app.extensions["container"].retry_job()(job_id)
     except JobNotFound:
