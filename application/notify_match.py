@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from application.message_fields import field_lines
 from application.ports import Message, Notifier, UnitOfWorkFactory
 from domain.values import Outcome
 
@@ -34,14 +35,18 @@ class NotifyMatch:
             [
                 "A creditor reply was matched automatically and its claim written.",
                 "",
-                f"Job:       {job.id}",
-                f"Ticket:    {job.ticket_id}",
-                f"From:      {job.from_email}",
-                f"Subject:   {job.subject}",
-                f"Client:    {job.match.client_id}",
-                f"Creditor:  {job.match.creditor_id}",
-                f"Claim:     {amount} {currency or ''}".rstrip(),
-                f"Score:     {job.match.score:.2f}",
+                *field_lines(
+                    [
+                        ("Job", job.id),
+                        ("Ticket", job.ticket_id),
+                        ("From", job.from_email),
+                        ("Subject", job.subject),
+                        ("Client", job.match.client_id),
+                        ("Creditor", job.match.creditor_id),
+                        ("Claim", f"{amount} {currency or ''}"),
+                        ("Score", f"{job.match.score:.2f}"),
+                    ]
+                ),
             ]
         )
         sent = self._notifier.send(

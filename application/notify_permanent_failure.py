@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from application.message_fields import field_lines
 from application.ports import (
     Clock,
     ConcurrencyConflict,
@@ -21,12 +22,16 @@ def failure_alert(job: EmailJob, to: str) -> Message:
     lines = [
         "A creditor email could not be processed and needs a human.",
         "",
-        f"Job:       {job.id}",
-        f"Ticket:    {job.ticket_id}",
-        f"From:      {job.from_email}",
-        f"Subject:   {job.subject}",
-        f"Attempts:  {job.attempts} (manual retries: {job.manual_retries})",
-        f"Error:     {error.kind.value} {error.type}: {error.message}" if error else "Error: -",
+        *field_lines(
+            [
+                ("Job", job.id),
+                ("Ticket", job.ticket_id),
+                ("From", job.from_email),
+                ("Subject", job.subject),
+                ("Attempts", f"{job.attempts} (manual retries: {job.manual_retries})"),
+                ("Error", f"{error.kind.value} {error.type}: {error.message}" if error else "-"),
+            ]
+        ),
         "",
         f"Retry it with: flask jobs retry {job.id}",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -52,7 +53,17 @@ class PermanentError(ProcessingError):
 # Bugs or bad data: a retry runs into the same wall.
 _PERMANENT_BUILTINS: tuple[type[BaseException], ...] = (ValueError, KeyError, TypeError)
 
-_MAX_MESSAGE_LENGTH = 1000
+_MAX_MESSAGE_LENGTH = 300
+# "…", '…' and PostgreSQL's "(col)=(value)" / "Failing row contains (…)" quote data.
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'|\([^()]*\)=\([^()]*\)|contains \(.*\)")
+
+
+def safe_message(text: str) -> str:
+    """An exception message fit for last_error, the API, alerts and logs: its first line,
+    quoted values elided (database errors quote rows and parameters), bounded."""
+    stripped = (text or "").strip()
+    first = stripped.splitlines()[0] if stripped else ""
+    return _QUOTED.sub("…", first)[:_MAX_MESSAGE_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,7 @@ def classify(exc: BaseException) -> ErrorInfo:
     Adapters translate their own exceptions into TransientError/PermanentError; ValueError,
     KeyError and TypeError are permanent (bugs or bad data); anything else is transient.
     """
-    message = (str(exc) or type(exc).__name__)[:_MAX_MESSAGE_LENGTH]
+    message = safe_message(str(exc)) or type(exc).__name__
     if isinstance(exc, ProcessingError):
         return ErrorInfo(exc.kind, exc.error_type, message)
     if isinstance(exc, _PERMANENT_BUILTINS):

@@ -5,12 +5,26 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 _MAX_EXTERNAL_ID_LENGTH = 255
+# The ledger's NUMERIC(12, 2): an amount beyond it is a mis-read, never a claim to write.
+MAX_CLAIM_AMOUNT = Decimal("9999999999.99")
+
+
+def is_writable_amount(amount: Decimal | None) -> bool:
+    """A claim amount the ledger can hold exactly: finite, 0 ≤ amount ≤ MAX, whole cents."""
+    return (
+        amount is not None
+        and amount.is_finite()
+        and Decimal(0) <= amount <= MAX_CLAIM_AMOUNT
+        and amount == amount.quantize(Decimal("0.01"))
+    )
 
 
 class JobStatus(enum.StrEnum):
@@ -49,6 +63,24 @@ class Attachment:
         return cls(data["url"], data.get("filename"), data.get("content_type"), data.get("size"))
 
 
+# Zero-width and other invisible characters, and whitespace: a Message-ID contains none.
+_INVISIBLE_OR_SPACE = re.compile("[\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def normalize_message_id(raw: str | None) -> str:
+    """One spelling per Message-ID: NFKC (fullwidth ＜＞ become <>), invisible characters and
+    whitespace removed, one pair of angle brackets, the domain part in lower case (it is
+    case-insensitive; the local part is not). Empty when nothing is left."""
+    text = _INVISIBLE_OR_SPACE.sub("", unicodedata.normalize("NFKC", raw or ""))
+    text = text.lstrip("<").rstrip(">")
+    if not text:
+        return ""
+    local, at, domain = text.rpartition("@")
+    if at:
+        text = f"{local}@{domain.lower()}"
+    return f"<{text}>"
+
+
 @dataclass(frozen=True)
 class InboundEmail:
     """One creditor email as Zendesk delivered it, already validated."""
@@ -67,7 +99,7 @@ class InboundEmail:
     @property
     def external_id(self) -> str:
         """Dedup key: message_id, else zendesk:<ticket>:<comment>, else a hash of the body."""
-        message_id = (self.message_id or "").strip()
+        message_id = normalize_message_id(self.message_id)
         if message_id:
             if len(message_id) <= _MAX_EXTERNAL_ID_LENGTH:
                 return message_id
@@ -205,6 +237,12 @@ class ClaimUpdate:
     amount: Decimal
     currency: str
     created_at: datetime
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal) or not is_writable_amount(self.amount):
+            raise ValueError(
+                f"claim amount must be a Decimal in [0, {MAX_CLAIM_AMOUNT}] with whole cents"
+            )
 
     @property
     def idempotency_key(self) -> str:

@@ -28,7 +28,7 @@ from entrypoints.container import Container
 from entrypoints.settings import Settings
 
 # The CLI modules: each exposes COMMANDS (click groups or commands). Add a module here.
-CLI_MODULES = ("entrypoints.cli", "entrypoints.cli_mirror")
+CLI_MODULES = ("entrypoints.cli", "entrypoints.cli_mirror", "entrypoints.cli_intake")
 
 jobs_cli = AppGroup("jobs", help="Inspect, retry and recover jobs.")
 webhook_cli = AppGroup("webhook", help="Send signed sample emails to a running instance.")

@@ -47,6 +47,12 @@ def _session_factory(engine):
     return make_session_factory(engine)
 
 
+def _read_session_factory(engine):
+    from adapters.sqlalchemy.engine import make_read_session_factory
+
+    return make_read_session_factory(engine)
+
+
 def _unit_of_work(session_factory, dispatcher):
     from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -69,6 +75,12 @@ def _ledger(session_factory):
     from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 
     return SqlMirrorLedger(session_factory)
+
+
+def _intake_quarantine(session_factory):
+    from adapters.sqlalchemy.quarantine import SqlIntakeQuarantine
+
+    return SqlIntakeQuarantine(session_factory)
 
 
 # -- queue (adapters/huey) ----------------------------------------------------------------------
@@ -196,9 +208,11 @@ class Container(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, settings.provided.database_url)
     session_factory = providers.Singleton(_session_factory, engine)
     unit_of_work = providers.Factory(_unit_of_work, session_factory, dispatcher)
-    job_queries = providers.Singleton(_job_queries, session_factory)
+    read_session_factory = providers.Singleton(_read_session_factory, engine)
+    job_queries = providers.Singleton(_job_queries, read_session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
     ledger = providers.Singleton(_ledger, session_factory)
+    intake_quarantine = providers.Singleton(_intake_quarantine, session_factory)
 
     parser = providers.Singleton(_parser)
     extractor = providers.Selector(

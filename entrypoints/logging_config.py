@@ -3,35 +3,104 @@
 The application layer logs through stdlib `logging` with `extra={...}` (it may not import
 structlog); the ProcessorFormatter below renders those records the same way, with the
 context bound via structlog.contextvars (request_id, job_id) merged into every line.
+
+Nothing secret or personal reaches a line: tracebacks never show local variables (they held
+the Settings and the payload), keys naming secrets or bodies are redacted at any depth,
+exception messages keep only their first line with quoted values elided (DBAPI errors quote
+rows and parameters), and the configured secret values are scrubbed from every string.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterable
 
 import structlog
+from structlog.tracebacks import ExceptionDictTransformer
 
-# Never let these reach a log line, whoever passes them.
-_REDACTED_KEYS = frozenset(
-    {
-        "body",
-        "body_html",
-        "body_text",
-        "cleaned_body",
-        "password",
-        "secret",
-        "signature",
-        "token",
-        "authorization",
-        "api_key",
-    }
+from domain.errors import safe_message
+
+REDACTED = "[redacted]"
+# A key is redacted when it contains one of these (case-insensitive): smtp_password,
+# zendesk_webhook_secret, anthropic_api_key, body_html, raw_body, …
+_SENSITIVE_KEY_PARTS = (
+    "body",
+    "password",
+    "secret",
+    "signature",
+    "token",
+    "authorization",
+    "api_key",
+    "apikey",
+    "cookie",
 )
+_MAX_DEPTH = 8
+
+_secrets: tuple[str, ...] = ()
+
+
+def _is_sensitive(key: object) -> bool:
+    lowered = str(key).lower()
+    return any(part in lowered for part in _SENSITIVE_KEY_PARTS)
+
+
+def _scrub_text(text: str) -> str:
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def _clean(value: object, depth: int = 0) -> object:
+    if isinstance(value, str):
+        return _scrub_text(value)
+    if depth >= _MAX_DEPTH:
+        return value
+    if isinstance(value, dict):
+        return {
+            k: REDACTED if _is_sensitive(k) else _clean(v, depth + 1) for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_clean(v, depth + 1) for v in value]
+    return value
+
+
+def exception_summary(message: str) -> str:
+    """First line of an exception message, quoted values elided, secrets scrubbed."""
+    return _scrub_text(safe_message(message))
 
 
 def _redact(_logger: object, _method: str, event_dict: dict) -> dict:
-    for key in _REDACTED_KEYS.intersection(event_dict):
-        event_dict[key] = "[redacted]"
+    return _clean(event_dict)  # type: ignore[return-value]
+
+
+_tracebacks = structlog.processors.ExceptionRenderer(
+    ExceptionDictTransformer(show_locals=False, use_rich=False)
+)
+
+
+def _safe_exception(logger: object, method: str, event_dict: dict) -> dict:
+    """Render exc_info as frames without locals; keep only safe exception messages."""
+    event_dict = _tracebacks(logger, method, event_dict)
+    for exception in event_dict.get("exception") or []:
+        if isinstance(exception, dict):
+            exception["exc_value"] = exception_summary(str(exception.get("exc_value", "")))
+            exception.pop("syntax_error", None)
+    return event_dict
+
+
+def _exception_as_text(_logger: object, _method: str, event_dict: dict) -> dict:
+    """The console's compact traceback, built from the already-sanitised frames."""
+    chain = event_dict.pop("exception", None)
+    if not chain:
+        return event_dict
+    lines: list[str] = ["Traceback (most recent call last, locals and data omitted):"]
+    for exception in reversed(chain):
+        for frame in exception.get("frames", []):
+            lines.append(f'  File "{frame["filename"]}", line {frame["lineno"]}, in {frame["name"]}')
+        lines.append(f"{exception['exc_type']}: {exception['exc_value']}")
+    event_dict["exception"] = "\n".join(lines)
     return event_dict
 
 
@@ -43,7 +112,13 @@ def _drop_formatter_leftovers(_logger: object, _method: str, event_dict: dict) -
     return event_dict
 
 
-def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
+def configure_logging(
+    log_format: str = "console", level: str = "INFO", secrets: Iterable[str | None] = ()
+) -> None:
+    """`secrets`: values (webhook secret, tokens, passwords, API keys) scrubbed from every line."""
+    global _secrets
+    # Longest first, so a secret containing another is replaced whole.
+    _secrets = tuple(sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True))
     shared: list = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -51,27 +126,24 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        processors=[
-            *shared,
-            _redact,
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
     if log_format == "json":
-        renderer: object = structlog.processors.JSONRenderer()
-        final = [structlog.processors.dict_tracebacks, renderer]
+        final: list = [_safe_exception, _redact, structlog.processors.JSONRenderer()]
     else:
-        final = [structlog.dev.ConsoleRenderer(colors=False)]
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[
-            *shared,
-            structlog.stdlib.ExtraAdder(),
-            _drop_formatter_leftovers,
+        final = [
+            _safe_exception,
             _redact,
-        ],
+            _exception_as_text,
+            structlog.dev.ConsoleRenderer(
+                colors=False, exception_formatter=structlog.dev.plain_traceback
+            ),
+        ]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder(), _drop_formatter_leftovers],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final],
     )
     handler = logging.StreamHandler(sys.stderr)

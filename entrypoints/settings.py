@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from adapters.sqlalchemy.engine import normalize_database_url
 
@@ -32,24 +33,24 @@ class Settings:
     huey_name: str = "creditor-inbox"
     mongodb_url: str | None = None
     mongodb_database: str | None = None
-    zendesk_webhook_secret: str | None = None
+    zendesk_webhook_secret: str | None = field(default=None, repr=False)
     webhook_timestamp_tolerance_seconds: int = 300
     max_webhook_bytes: int = 5 * 1024 * 1024
     llm_provider: str = "rules"
-    anthropic_api_key: str | None = None
+    anthropic_api_key: str | None = field(default=None, repr=False)
     anthropic_model: str = "claude-sonnet-5-5"
     anthropic_base_url: str | None = None
     anthropic_timeout_seconds: float = 60.0
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = True
     smtp_from: str = "creditor-inbox@localhost"
     smtp_timeout_seconds: float = 10.0
     admin_email: str | None = None
     match_notification_email: str | None = None
-    jobs_api_token: str | None = None
+    jobs_api_token: str | None = field(default=None, repr=False)
     retry_max_retries: int = 5
     retry_min_backoff_seconds: float = 15.0
     retry_max_backoff_seconds: float = 300.0
@@ -57,9 +58,22 @@ class Settings:
     recovery_grace_seconds: int = 60
     match_threshold: float = 0.85
     worker_max_rss_mb: int = 400
+    database_request_deadline_seconds: float = 6.0
     log_format: str = "console"
     log_level: str = "INFO"
     web_url: str = "http://127.0.0.1:5000"
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log scrubber (URL passwords included)."""
+        values = [
+            self.zendesk_webhook_secret,
+            self.jobs_api_token,
+            self.smtp_password,
+            self.anthropic_api_key,
+        ]
+        for url in (self.database_url, self.redis_url, self.mongodb_url):
+            values.append(urlsplit(url).password if url else None)
+        return [v for v in values if v]
 
     @property
     def is_production(self) -> bool:
@@ -117,6 +131,8 @@ class Settings:
                 raise ConfigError(f"{name.upper()} must be positive")
         if self.webhook_timestamp_tolerance_seconds < 0:
             raise ConfigError("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS must be >= 0")
+        if not 0 < self.database_request_deadline_seconds <= 60:
+            raise ConfigError("DATABASE_REQUEST_DEADLINE_SECONDS must be in (0, 60]")
         if self.recovery_grace_seconds < 0:
             raise ConfigError("RECOVERY_GRACE_SECONDS must be >= 0")
         if bool(self.mongodb_url) != bool(self.mongodb_database):

@@ -14,7 +14,7 @@ from entrypoints.logging_config import configure_logging
 
 container = build_container()
 _settings = container.settings()
-configure_logging(_settings.log_format, _settings.log_level)
+configure_logging(_settings.log_format, _settings.log_level, _settings.secret_values())
 huey = container.huey_tasks().huey
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep
 # that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.

@@ -8,11 +8,23 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy import deadline
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_OPTION = "creditor_inbox_read_only"
 # Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_LOCK_TIMEOUT_MS = 5000
 POSTGRES_STATEMENT_TIMEOUT_MS = 10000
+# A network cut: unacknowledged data or silent keepalives end the connection within ~10-60 s.
+# (A frozen server still gets its packets acknowledged by the kernel: deadline.py handles it.)
+POSTGRES_TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10000,
+}
 
 
 def normalize_database_url(url: str) -> str:
@@ -25,16 +37,26 @@ def normalize_database_url(url: str) -> str:
 
 
 def make_engine(database_url: str, **kwargs) -> Engine:
+    """`hide_parameters`: a DBAPI error's text must not carry the SQL parameters (email
+    bodies, addresses) into logs or last_error."""
     database_url = normalize_database_url(database_url)
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url, **kwargs)
+    deadline.install()
     connect_args = {
+        **POSTGRES_TCP_OPTIONS,
         "connect_timeout": POSTGRES_CONNECT_TIMEOUT_S,
         "options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"
         f" -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
     }
-    options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5}
+    options = {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "pool_timeout": 5,
+        "hide_parameters": True,
+    }
     options.update(kwargs)
     return create_engine(database_url, connect_args=connect_args, **options)
 
@@ -43,6 +65,7 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     url = make_url(database_url)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(
         database_url,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
@@ -64,7 +87,12 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     def _on_begin(connection):  # pragma: no cover
         # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
         # read-then-write transaction never fails half-way with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (make_read_session_factory) begin DEFERRED: under WAL they
+        # never wait behind a writer (the job list and /readyz stay instant).
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -72,3 +100,9 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit/close: use cases return jobs to the API.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reads only (lists, counts, pings): a deferred transaction on SQLite."""
+    read_only = engine.execution_options(**{READ_ONLY_OPTION: True})
+    return sessionmaker(read_only, expire_on_commit=False)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -37,6 +40,10 @@ metadata = MetaData(
     }
 )
 mapper_registry = registry(metadata=metadata)
+CENT = Decimal("0.01")
+# Zendesk comment ids are far beyond 2**31: BIGINT on PostgreSQL (migration 0004). SQLite's
+# INTEGER already holds 64 bits, and rebuilding email_jobs there would fight its foreign keys.
+ZENDESK_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class UTCDateTime(TypeDecorator):
@@ -57,6 +64,36 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Money(TypeDecorator):
+    """An exact amount with two decimals: NUMERIC(12, 2) on PostgreSQL; integer minor units
+    (cents) on SQLite, whose NUMERIC affinity would store a binary float."""
+
+    impl = Numeric(12, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(12, 2, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect) -> Decimal | int | None:
+        if value is None:
+            return None
+        if not isinstance(value, (Decimal, int)) or isinstance(value, bool):
+            raise TypeError(f"amounts are Decimal, never {type(value).__name__}")
+        cents = Decimal(value).quantize(CENT)
+        if cents != value:
+            raise ValueError("amount has more than two decimals")
+        return int(cents.scaleb(2)) if dialect.name == "sqlite" else cents
+
+    def process_result_value(self, value, dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-2).quantize(CENT)
+        return Decimal(value).quantize(CENT)
 
 
 class _EnumString(TypeDecorator):
@@ -136,8 +173,8 @@ email_jobs = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("external_id", String(255), nullable=False, unique=True),
-    Column("ticket_id", Integer, nullable=False),
-    Column("comment_id", Integer),
+    Column("ticket_id", ZENDESK_ID, nullable=False),
+    Column("comment_id", ZENDESK_ID),
     Column("message_id", Text),
     Column("from_email", String(320), nullable=False),
     Column("from_name", String(255)),
@@ -211,7 +248,7 @@ creditors = Table(
     Column("reference", String(100)),
     Column("reference_norm", String(100)),
     Column("email", String(320)),
-    Column("claim_amount", Numeric(12, 2)),
+    Column("claim_amount", Money),
     Column("currency", String(3)),
     Column("claim_updated_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
@@ -226,7 +263,7 @@ claim_updates = Table(
     Column("job_id", String(36), ForeignKey("email_jobs.id"), nullable=False),
     Column("client_id", String(64), nullable=False),
     Column("creditor_id", String(64), nullable=False),
-    Column("amount", Numeric(12, 2), nullable=False),
+    Column("amount", Money, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("idempotency_key", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -249,6 +286,23 @@ reconciliation_reports = Table(
     Column("unmirrored", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
     Index("ix_reconciliation_reports_started_at", "started_at"),
+)
+
+# Last-resort intake guard: a signed delivery that hit an unexpected error, kept verbatim so
+# `flask intake quarantine replay` can bring it back once the cause is fixed.
+intake_quarantine = Table(
+    "intake_quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("raw_body", LargeBinary, nullable=False),
+    Column("content_type", String(255)),
+    Column("error_type", String(100), nullable=False),
+    Column("error_message", String(300), nullable=False),
+    Column("replayed_at", UTCDateTime),
+    Column("replay_result", String(40)),
+    Column("job_id", String(36)),
+    Index("ix_intake_quarantine_replayed_at", "replayed_at"),
 )
 
 _lock = threading.Lock()

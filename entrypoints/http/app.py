@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 
@@ -10,6 +11,7 @@ from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from adapters.sqlalchemy.deadline import reset_request_deadline, set_request_deadline
 from application.ports import StorageUnavailable
 from entrypoints.cli import register_commands
 from entrypoints.container import Container, build_container
@@ -32,7 +34,7 @@ _ERROR_NAMES = {
 def create_app(container: Container | None = None) -> Flask:
     container = container or build_container()
     settings = container.settings()  # validates: refuses to start on bad configuration
-    configure_logging(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level, settings.secret_values())
 
     app = Flask(__name__)
     app.config.update(
@@ -47,10 +49,15 @@ def create_app(container: Container | None = None) -> Flask:
     # Views and commands take their collaborators with @inject / Provide[Container.…].
     container.wire(modules=[webhook, jobs, health])
     api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "JOBS_API_TOKEN, when it is set"},
+    )
     for blueprint in (webhook.blp, jobs.blp, health.blp):
         api.register_blueprint(blueprint)
     _register_error_handlers(app)
     _register_request_logging(app)
+    _register_database_deadline(app, settings.database_request_deadline_seconds)
     register_commands(app, container)
     _warn_about_open_doors(settings)
     return app
@@ -79,12 +86,33 @@ def _register_error_handlers(app: Flask) -> None:
         messages = (getattr(exc, "data", None) or {}).get("messages")
         if code == 400 and messages:
             return invalid_payload({k: v for loc in messages.values() for k, v in loc.items()})
-        return error(code, _ERROR_NAMES.get(code, "http_error"))
+        response = error(code, _ERROR_NAMES.get(code, "http_error"))
+        # Keep what the exception says beyond its body: Allow on 405, WWW-Authenticate, …
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         log.exception("unhandled_error", error_type=type(exc).__name__)
         return error(500, "internal")
+
+
+def _register_database_deadline(app: Flask, seconds: float) -> None:
+    """Every database round trip of a request ends within `seconds` of its start, even on a
+    hung server (Zendesk gives up after ~12 s; a 503 with Retry-After makes it retry)."""
+
+    @app.before_request
+    def start_deadline():
+        g.database_deadline = set_request_deadline(seconds)
+
+    @app.teardown_request
+    def end_deadline(_exc):
+        token = g.pop("database_deadline", None)
+        if token is not None:
+            with contextlib.suppress(ValueError):  # set in another context: nothing to undo
+                reset_request_deadline(token)
 
 
 def _register_request_logging(app: Flask) -> None:

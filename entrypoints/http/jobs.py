@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from dependency_injector.wiring import Provide, inject
 from flask import jsonify, request
@@ -23,6 +24,10 @@ from entrypoints.http.schemas import (
 from entrypoints.settings import Settings
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job status and retry")
+# OpenAPI: the bearer scheme (JOBS_API_TOKEN) is declared in app.py as "bearerAuth".
+BEARER = [{"bearerAuth": []}]
+# Job ids are UUIDs; anything else (a NUL, 10 kB of text) cannot name a job: 404, no query.
+_JOB_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 _job_schema = JobSchema()
 _summary_schema = JobSummarySchema()
 
@@ -45,7 +50,7 @@ def require_token(settings: Settings = Provide[Container.settings]):
 
 
 @blp.route("", methods=["GET"], strict_slashes=False)
-@blp.doc(summary="List jobs, newest first")
+@blp.doc(summary="List jobs, newest first", security=BEARER)
 # A bad query argument is 400 invalid_payload with details (the app's handler shapes it).
 @blp.arguments(JobListArgsSchema, location="query", error_status_code=400)
 @blp.response(200, JobListSchema)
@@ -66,12 +71,14 @@ def list_jobs(args: dict, list_jobs: ListJobs = Provide[Container.list_jobs]):
 
 
 @blp.route("/<job_id>", methods=["GET"])
-@blp.doc(summary="One job with its history")
+@blp.doc(summary="One job with its history", security=BEARER)
 @blp.response(200, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
 @inject
 def get_job(job_id: str, get_job: GetJob = Provide[Container.get_job]):
+    if not _JOB_ID.fullmatch(job_id):
+        return error(404, "not_found")
     try:
         job = get_job(job_id)
     except JobNotFound:
@@ -80,13 +87,15 @@ def get_job(job_id: str, get_job: GetJob = Provide[Container.get_job]):
 
 
 @blp.route("/<job_id>/retry", methods=["POST"])
-@blp.doc(summary="Retry a failed job with a fresh retry budget")
+@blp.doc(summary="Retry a failed job with a fresh retry budget", security=BEARER)
 @blp.response(202, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="not_retryable")
 @blp.alt_response(401, schema=ErrorResponseSchema)
 @inject
 def retry_job(job_id: str, retry_job: RetryJob = Provide[Container.retry_job]):
+    if not _JOB_ID.fullmatch(job_id):
+        return error(404, "not_found")
     try:
         job = retry_job(job_id)
     except JobNotFound:

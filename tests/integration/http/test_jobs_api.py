@@ -231,3 +231,35 @@ def test_unknown_route_and_wrong_method_are_json(client):
     assert client.get("/nope").json == {"error": "not_found"}
     response = client.get("/api/v1/webhooks/zendesk")
     assert response.status_code == 405 and response.json == {"error": "method_not_allowed"}
+
+
+def test_405_names_the_allowed_methods(client):
+    response = client.get("/api/v1/webhooks/zendesk")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"POST"}
+    assert "GET" not in response.headers["Allow"]
+    retry = client.get("/api/v1/jobs/0b0e9a62-0000-4000-8000-000000000000/retry")
+    assert retry.status_code == 405 and "POST" in retry.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    "job_id", ["abc%00def", "%00", "x" * 300, "%F0%9F%92%A9", "..%2F..%2Fetc", "a%20b"]
+)
+def test_malformed_job_ids_in_paths_are_404_not_500(client, job_id):
+    # A NUL in the id reached PostgreSQL and raised a 500 before.
+    assert client.get(f"/api/v1/jobs/{job_id}").status_code == 404
+    response = client.post(f"/api/v1/jobs/{job_id}/retry")
+    assert response.status_code == 404 and response.json == {"error": "not_found"}
+
+
+def test_openapi_declares_the_bearer_scheme_on_the_jobs_api(client):
+    document = client.get("/api/openapi.json").json
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    for path, method in [
+        ("/api/v1/jobs", "get"),
+        ("/api/v1/jobs/{job_id}", "get"),
+        ("/api/v1/jobs/{job_id}/retry", "post"),
+    ]:
+        assert document["paths"][path][method]["security"] == [{"bearerAuth": []}]
+    assert "security" not in document["paths"]["/api/v1/webhooks/zendesk"]["post"]
