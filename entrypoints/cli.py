@@ -215,7 +215,8 @@ def import_directory(file: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     from entrypoints.cli_intake import intake_cli
-    from entrypoints.cli_mirror import audit, reconcile
+    from entrypoints.cli_mirror import audit, mirror_cli, reconcile
 
-    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit, intake_cli):
+    commands = (jobs_cli, webhook_cli, directory_cli, reconcile, audit, intake_cli, mirror_cli)
+    for command in commands:
         app.cli.add_command(command)

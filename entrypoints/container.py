@@ -104,6 +104,7 @@ def _memory_guard(settings: Settings):
 
 def _task_queue(
     settings,
+    retry_policy,
     huey,
     memory_guard,
     process_email,
@@ -125,6 +126,7 @@ def _task_queue(
         notify_permanent_failure=notify_failure,
         notify_match=notify_match,
         recover_stalled_jobs=recover,
+        retry_policy=retry_policy,
     )
     if settings.mongodb_url:
         handlers.mirror_claim = mirror_claims
@@ -301,6 +303,7 @@ class Container(containers.DeclarativeContainer):
 
 Container.task_queue.set_kwargs(
     settings=Container.settings,
+    retry_policy=Container.retry_policy,
     huey=Container.huey,
     memory_guard=Container.memory_guard,
     process_email=Container.process_email.provider,

@@ -15,6 +15,8 @@ import structlog
 from huey import crontab
 
 from adapters.huey.memory import MemoryGuard
+from domain.errors import TransientError
+from domain.retry_policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +33,8 @@ class TaskHandlers:
     notify_match: Callable[[], Callable[[str], object]]
     recover_stalled_jobs: Callable[[], Callable[[], object]]
     mirror_claim: Callable[[], Callable[[str], object]] | None = None
+    # The shared RetryPolicy paces mirror retries (exponential, capped, jittered).
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
     # (name, crontab, callable returning a zero-argument use case) for more periodic tasks
     periodic: list[tuple[str, object, Callable[[], Callable[[], object]]]] = field(
         default_factory=list
@@ -91,11 +95,20 @@ def register_tasks(huey, handlers: TaskHandlers, memory_guard: MemoryGuard) -> W
     mirror_claim = None
     if handlers.mirror_claim is not None:
         mirror_handler = handlers.mirror_claim
+        policy = handlers.retry_policy
 
-        @huey.task(name="mirror_claim", retries=8, retry_delay=30)
-        def mirror_claim(idempotency_key: str) -> None:
+        # A mirror outage is transient: Huey retries it, spaced by the shared backoff policy;
+        # the periodic push catches whatever is still unmirrored after the last retry.
+        @huey.task(name="mirror_claim", retries=policy.max_retries, context=True)
+        def mirror_claim(idempotency_key: str, task=None) -> None:
             with bound(task="mirror_claim", idempotency_key=idempotency_key):
-                mirror_handler()(idempotency_key)
+                try:
+                    mirror_handler()(idempotency_key)
+                except TransientError:
+                    if task is not None and task.retries:
+                        retry_number = policy.max_retries - task.retries + 1
+                        task.retry_delay = policy.backoff(retry_number).total_seconds()
+                    raise
 
     for name, schedule, factory in handlers.periodic:
         _register_periodic(huey, name, schedule, factory)
