@@ -15,7 +15,7 @@ from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from application.ports import ClientDirectory
 from domain.matching import normalize_reference
-from domain.values import DirectoryEntry, Extraction
+from domain.values import MAX_CLAIM_AMOUNT, DirectoryEntry, Extraction, is_writable_amount
 
 # Below this many pairs every pair is a candidate (fuzzy names need them all); above it the
 # lookup narrows to pairs sharing a reference, the sender's domain or a client-name token.
@@ -160,8 +160,10 @@ def _parse_directory(data: Any) -> list[dict]:
                     raise ValueError(
                         f"{cwhere}.claim_amount is not an amount: {amount!r}"
                     ) from None
-                if not creditor["claim_amount"].is_finite() or creditor["claim_amount"] < 0:
-                    raise ValueError(f"{cwhere}.claim_amount must be >= 0")
+                if not is_writable_amount(creditor["claim_amount"]):
+                    raise ValueError(
+                        f"{cwhere}.claim_amount must be between 0 and {MAX_CLAIM_AMOUNT}"
+                    )
             currency = creditor.get("currency")
             if currency is not None and (not isinstance(currency, str) or len(currency) != 3):
                 raise ValueError(f"{cwhere}.currency must be a 3-letter code")
