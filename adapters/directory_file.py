@@ -20,6 +20,8 @@ from marshmallow import (
     validates_schema,
 )
 
+from domain.values import MAX_CLAIM_AMOUNT
+
 
 class _Name(fields.String):
     """A required, non-empty string, stripped."""
@@ -44,8 +46,12 @@ class _EntitySchema(Schema):
 
 class _CreditorSchema(_EntitySchema):
     email = fields.String(allow_none=True)
+    # Bounded to what the ledger holds (NUMERIC(14, 2)).
     claim_amount = fields.Decimal(
-        allow_none=True, places=2, allow_nan=False, validate=validate.Range(min=0)
+        allow_none=True,
+        places=2,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=MAX_CLAIM_AMOUNT),
     )
     currency = fields.String(allow_none=True, validate=validate.Length(equal=3))
 

@@ -107,7 +107,7 @@ def _plan(result: AuditResult) -> list[str]:
     if result.stalled:
         plan.append(
             f"{result.stalled} ledger row(s) unmirrored for over an hour: check the worker's mirror task "
-            "logs (mirror_unavailable), then run `flask reconcile`."
+            "logs (mirror_unavailable), then run `flask mirror push`."
         )
     elif result.unmirrored:
         plan.append(

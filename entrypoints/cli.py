@@ -12,6 +12,7 @@ import json
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -223,7 +224,8 @@ def send_webhook(
 def import_directory(file: Path, directory=Provide[Container.sql_directory]) -> None:
     """Load clients and their creditors (idempotent upsert by id)."""
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        # Amounts as Decimal straight from the text: no float anywhere on the money path.
+        data = json.loads(file.read_text(encoding="utf-8"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         _fail(f"{file} is not valid JSON: {exc}")
     try:

@@ -1,14 +1,16 @@
-"""`flask reconcile` and `flask audit`: the MongoDB portal mirror against the SQL ledger."""
+"""`flask reconcile`, `flask audit` and `flask mirror push`: the MongoDB portal mirror against
+the SQL ledger. Without a configured mirror every one of them exits 1 with the reason (a cron
+check must never read "healthy" from a mirror that does not exist)."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from dependency_injector.wiring import Provide, inject
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from application.audit_mirror import HEALTHY
 from application.ports import MirrorUnavailable, StorageUnavailable
@@ -25,6 +27,8 @@ def _require_mirror(settings: Settings = Provide[Container.settings]) -> None:
 
 
 PROGRESS_FROM_ROWS = 200
+PUSH_BATCH = 500
+mirror_cli = AppGroup("mirror", help="The MongoDB portal mirror.")
 
 
 class _Progress:
@@ -111,4 +115,31 @@ def audit(
     raise SystemExit(0 if result.healthy else 1)
 
 
-COMMANDS = (reconcile, audit)
+@mirror_cli.command("push")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True)
+@inject
+def push(
+    max_rows: int,
+    mirror_claims=Provide[Container.mirror_claims.provider],
+    ledger=Provide[Container.ledger],
+) -> None:
+    """Push every unmirrored ledger row to the portal now, oldest first (what the audit calls
+    stalled). Exit 1 if rows remain unmirrored (the portal is down or --max-rows was hit)."""
+    _require_mirror()
+    use_case = mirror_claims()
+    pushed = 0
+    try:
+        while pushed < max_rows:
+            batch = use_case.push_pending(min(PUSH_BATCH, max_rows - pushed))
+            pushed += batch
+            if batch < PUSH_BATCH:
+                break
+        remaining = ledger.count_unmirrored(datetime(1970, 1, 1, tzinfo=UTC))
+    except (StorageUnavailable, MirrorUnavailable) as exc:
+        raise click.ClickException(f"unavailable: {exc}") from exc
+    click.echo(f"pushed {pushed} row(s); still unmirrored: {remaining}")
+    if remaining:
+        raise SystemExit(1)
+
+
+COMMANDS = (reconcile, audit, mirror_cli)

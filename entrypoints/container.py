@@ -96,10 +96,12 @@ def _memory_guard(max_rss_mb: int):
     return MemoryGuard(max_rss_mb)
 
 
-def _huey_tasks(settings: Settings, huey, use_cases, memory_guard):
+def _huey_tasks(settings: Settings, huey, use_cases, memory_guard, retry_policy):
     from adapters.huey.tasks import HueyTasks
 
-    return HueyTasks(huey, use_cases, memory_guard, mirror=bool(settings.mongodb_url))
+    return HueyTasks(
+        huey, use_cases, memory_guard, mirror=bool(settings.mongodb_url), retry_policy=retry_policy
+    )
 
 
 def _task_queue(huey_tasks):
@@ -201,7 +203,9 @@ class Container(containers.DeclarativeContainer):
     # there is no cycle), the TaskQueue port over them, and the one event dispatcher.
     huey = providers.Singleton(_huey, settings)
     memory_guard = providers.Singleton(_memory_guard, settings.provided.worker_max_rss_mb)
-    huey_tasks = providers.Singleton(_huey_tasks, settings, huey, __self__, memory_guard)
+    huey_tasks = providers.Singleton(
+        _huey_tasks, settings, huey, __self__, memory_guard, retry_policy
+    )
     task_queue = providers.Singleton(_task_queue, huey_tasks)
     dispatcher = providers.Singleton(queue_dispatcher, task_queue)
 

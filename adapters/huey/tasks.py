@@ -17,14 +17,14 @@ import structlog
 from huey import crontab
 
 from adapters.huey.memory import MemoryGuard
+from domain.errors import TransientError
+from domain.retry_policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
 
 ALERT_RETRIES = 5
 ALERT_RETRY_DELAY_S = 60
 MATCH_NOTICE_RETRIES = 3
-MIRROR_RETRIES = 8
-MIRROR_RETRY_DELAY_S = 30
 
 RECOVERY_SCHEDULE = crontab(minute="*")
 MIRROR_PUSH_SCHEDULE = crontab(minute="*/5")
@@ -58,7 +58,12 @@ class HueyTasks:
     """
 
     def __init__(
-        self, huey, use_cases: UseCases, memory_guard: MemoryGuard, mirror: bool = False
+        self,
+        huey,
+        use_cases: UseCases,
+        memory_guard: MemoryGuard,
+        mirror: bool = False,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self.huey = huey
 
@@ -101,14 +106,26 @@ class HueyTasks:
         self.notify_permanent_failure = notify_permanent_failure
         self.notify_match = notify_match
         self.recover_stalled_jobs = recover_stalled_jobs
-        self.mirror_claim = self._declare_mirror_tasks(huey, use_cases) if mirror else None
+        self.mirror_claim = (
+            self._declare_mirror_tasks(huey, use_cases, retry_policy or RetryPolicy())
+            if mirror
+            else None
+        )
 
     @staticmethod
-    def _declare_mirror_tasks(huey, use_cases: UseCases):
-        @huey.task(name="mirror_claim", retries=MIRROR_RETRIES, retry_delay=MIRROR_RETRY_DELAY_S)
-        def mirror_claim(idempotency_key: str) -> None:
+    def _declare_mirror_tasks(huey, use_cases: UseCases, policy: RetryPolicy):
+        # A mirror outage is transient: Huey retries it, spaced by the shared backoff policy;
+        # the periodic push catches whatever is still unmirrored after the last retry.
+        @huey.task(name="mirror_claim", retries=policy.max_retries, context=True)
+        def mirror_claim(idempotency_key: str, task=None) -> None:
             with bound(task="mirror_claim", idempotency_key=idempotency_key):
-                use_cases.mirror_claims()(idempotency_key)
+                try:
+                    use_cases.mirror_claims()(idempotency_key)
+                except TransientError:
+                    if task is not None and task.retries:
+                        retry_number = policy.max_retries - task.retries + 1
+                        task.retry_delay = policy.backoff(retry_number).total_seconds()
+                    raise
 
         @huey.periodic_task(MIRROR_PUSH_SCHEDULE, name="push_unmirrored_claims")
         def push_unmirrored_claims() -> None:

@@ -161,6 +161,9 @@ def test_audit_scores_and_plans(parts):
     assert (result.unmirrored, result.stalled) == (1, 1)
     assert result.health_score == 0.9 and not result.healthy
     assert any("flask reconcile" in step for step in result.plan)
+    # Stalled rows are cleared by the push (reconcile repairs the portal, never marks rows).
+    [stalled_step] = [step for step in result.plan if "unmirrored for over an hour" in step]
+    assert "flask mirror push" in stalled_step
 
 
 def test_audit_of_nothing_is_healthy(parts):

@@ -115,6 +115,30 @@ def test_mirror_ledger_latest_per_creditor_and_reports(mirrored_worker, engine, 
         assert conn.scalar(select(func.count()).select_from(reconciliation_reports)) == 1
 
 
+def test_mirror_push_clears_what_the_portal_missed(mirrored_worker, engine):
+    from pymongo import MongoClient
+
+    down = MongoClient("mongodb://127.0.0.1:9", serverSelectionTimeoutMS=200, connect=False)[
+        "portal"
+    ]["clients"]
+    mirrored_worker.container.claim_mirror.override(providers.Object(MongoClaimMirror(down)))
+    worker = mirrored_worker.start()
+    assert worker.wait_for(post(worker)).outcome.value == "matched"
+    worker.stop()
+    runner = create_app(worker.container).test_cli_runner()
+    still_down = runner.invoke(args=["mirror", "push"])
+    assert still_down.exit_code == 1, still_down.output
+    assert "pushed 0 row(s); still unmirrored: 1" in still_down.output
+
+    worker.container.claim_mirror.override(providers.Object(MongoClaimMirror(worker.collection)))
+    pushed = runner.invoke(args=["mirror", "push"])
+    assert pushed.exit_code == 0, pushed.output
+    assert "pushed 1 row(s); still unmirrored: 0" in pushed.output
+    assert worker.container.claim_mirror().current("M-1", "C-1").amount == Decimal("812.40")
+    with engine.connect() as conn:
+        assert conn.scalar(select(claim_updates.c.mirrored_at)) is not None
+
+
 def _email():
     return EMAIL
 
@@ -153,6 +177,6 @@ def test_reconcile_and_audit_commands(mirrored_worker):
 def test_commands_refuse_without_a_mirror(make_worker):
     worker = make_worker("sqlite", start=False)
     runner = create_app(worker.container).test_cli_runner()
-    for args in (["audit"], ["reconcile"]):
+    for args in (["audit"], ["reconcile"], ["mirror", "push"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 1 and "MONGODB_URL" in result.output

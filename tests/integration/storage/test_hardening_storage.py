@@ -142,3 +142,27 @@ def test_reads_do_not_wait_behind_a_writer_on_sqlite(engine, uow_factory, backen
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_database_value_errors_are_permanent_with_a_short_parameter_free_message(
+    engine, session_factory
+):
+    from adapters.sqlalchemy.errors import translated
+    from domain.errors import PermanentError, classify
+
+    secret_value = "BODY-MARKER-" + "9" * 20
+    statements = {
+        # numeric overflow (DataError); a NOT NULL violation quoting the row (IntegrityError)
+        "postgresql": "SELECT CAST(:v AS NUMERIC(12, 2))",
+        "sqlite": "INSERT INTO clients (id, name, updated_at) VALUES (:v, :v, NULL)",
+    }
+    value = "1" + "0" * 14 if engine.dialect.name == "postgresql" else secret_value
+    with pytest.raises(PermanentError) as info, translated(), session_factory() as session:
+        session.execute(sa.text(statements[engine.dialect.name]), {"v": value})
+    error = classify(info.value)
+    assert error.kind.value == "permanent"
+    assert error.type in {"DataError", "IntegrityError"}
+    assert error.message.startswith(("database rejected a value", "database constraint violated"))
+    assert "\n" not in error.message and len(error.message) <= 300
+    assert value not in error.message and "SELECT" not in error.message
+    assert "INSERT" not in error.message

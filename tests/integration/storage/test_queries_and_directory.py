@@ -192,6 +192,19 @@ def test_directory_import_is_an_idempotent_upsert(session_factory, engine):
                     {
                         "id": "M-9",
                         "name": "X",
+                        # Beyond the ledger's NUMERIC(12, 2): refused, not an overflow later.
+                        "creditors": [{"id": "C-9", "name": "Y", "claim_amount": "1e12"}],
+                    }
+                ]
+            },
+            "claim_amount",
+        ),
+        (
+            {
+                "clients": [
+                    {
+                        "id": "M-9",
+                        "name": "X",
                         "creditors": [{"id": "C-9", "name": "Y", "currency": "EURO"}],
                     }
                 ]

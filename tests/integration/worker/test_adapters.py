@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -248,3 +249,38 @@ def test_starttls_verifies_the_server_certificate(monkeypatch):
     context = seen["context"]
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+def test_mirror_retries_follow_the_shared_backoff_policy():
+    # Before: a fixed 30 s between eight retries, whatever RETRY_* said.
+    from huey import MemoryHuey
+
+    from adapters.huey.memory import MemoryGuard
+    from adapters.huey.tasks import HueyTasks
+    from domain.errors import TransientError
+    from domain.retry_policy import RetryPolicy
+
+    calls = []
+
+    def mirror(key):
+        calls.append(key)
+        raise TransientError("portal down", "MirrorUnavailable")
+
+    huey = MemoryHuey("mirror-retries", results=False, utc=True)
+    policy = RetryPolicy(max_retries=3, min_backoff_seconds=15, max_backoff_seconds=40, jitter=0)
+    use_cases = SimpleNamespace(mirror_claims=lambda: mirror)
+    tasks = HueyTasks(huey, use_cases, MemoryGuard(10_000), mirror=True, retry_policy=policy)
+    tasks.mirror_claim("key-1")
+    task = huey.dequeue()
+    delays = []
+    for _ in range(10):  # bounded: a broken retry count must fail, not hang
+        task.eta = None  # run the retry now instead of waiting for its ETA
+        before = datetime.now(UTC).replace(tzinfo=None)
+        huey.execute(task)
+        [task] = huey.scheduled() or [None]
+        if task is None:
+            break
+        huey.storage.flush_schedule()
+        delays.append(round((task.eta - before).total_seconds()))
+    assert calls == ["key-1"] * 4  # one attempt and max_retries = 3 retries
+    assert delays == [15, 30, 40]  # 15 · 2^(n-1), capped at RETRY_MAX_BACKOFF_SECONDS

@@ -131,3 +131,13 @@ def test_webhook_send_signs_and_posts(cli, tmp_path):
         server.shutdown()
     unreachable = cli.invoke(args=["webhook", "send", str(sample), "--url", url])
     assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
+
+
+def test_jobs_recover_exits_1_when_the_queue_takes_nothing(cli):
+    receive(cli, 2)
+    queue = cli.worker.container.task_queue()
+    queue.tasks.clear()
+    queue.available = False
+    result = cli.invoke(args=["jobs", "recover"])
+    assert result.exit_code == 1, result.output
+    assert "queue errors: 1" in result.output
