@@ -13,37 +13,13 @@ import re
 from adapters.parsing.html_quotes import remove_quoted_html
 from adapters.parsing.html_text import soup_of, soup_to_text
 from adapters.parsing.quotes import strip_quoted_history
+from adapters.parsing.signature import strip_signature_and_footer
 from application.ports import EmailParser
 
 MAX_CHARS = 50_000
 
-_SIGNATURE_DELIMITER = re.compile(r"^\s*(--|__)\s*$")
 # Direction marks and zero-width characters some clients scatter through header lines.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
-_SIGN_OFF = re.compile(
-    r"^\s*(mit\s+freundlichen\s+grüßen|mit\s+freundlichem\s+gruß|freundliche\s+grüße|beste\s+grüße|"
-    r"viele\s+grüße|herzliche\s+grüße|mfg|best\s+regards|kind\s+regards|regards|sincerely|"
-    r"yours\s+sincerely|yours\s+faithfully)\b[\s,.!]*$",
-    re.I,
-)
-_COMPANY_HINT = re.compile(
-    r"\b(GmbH|AG|KG|KGaA|SE|mbH|e\.\s?V\.|Inkasso|Bank|Sparkasse|Versicherung|Stadtwerke|Ltd|Inc|LLC|plc)\b",
-    re.I,
-)
-_FOOTER_LINE = re.compile(
-    r"(\bIBAN\b|\bBIC\b|\bSWIFT\b|\bHRB\b|\bHRA\b|Handelsregister|Registergericht|Amtsgericht|"
-    r"USt-?Id|Umsatzsteuer|Steuernummer|St\.-?Nr|Geschäftsführ|Vorstand|Aufsichtsrat|"
-    r"Sitz der Gesellschaft|^\s*(Tel|Telefon|Fax|Telefax|Mobil|Phone|Fon)\b\.?\s*:?|"
-    r"www\.[\w.-]+|Bankverbindung|Gläubiger-ID|Datenschutz)",
-    re.I,
-)
-_DISCLAIMER = re.compile(
-    r"(vertrauliche\s+und/oder\s+rechtlich|diese\s+e-?mail\s+(enthält|ist)\s+vertraulich|"
-    r"wenn\s+sie\s+nicht\s+der\s+richtige\s+adressat|this\s+e-?mail\s+(and\s+any\s+attachments\s+)?"
-    r"(may\s+)?contains?\s+confidential|if\s+you\s+are\s+not\s+the\s+intended\s+recipient|"
-    r"informationen\s+zum\s+datenschutz|privacy\s+notice)",
-    re.I,
-)
 
 
 class EmailCleaner(EmailParser):
@@ -71,8 +47,7 @@ def _clean_text(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     lines = [_tidy_table_row(line) for line in text.split("\n")]
     lines = strip_quoted_history(lines)
-    lines = _cut_signature(lines)
-    lines = _drop_footer(lines)
+    lines = strip_signature_and_footer(lines)
     cleaned = "\n".join(line.rstrip() for line in lines)
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     return cleaned.strip()
@@ -84,35 +59,3 @@ def _tidy_table_row(line: str) -> str:
     if "|" in line and re.fullmatch(r"[\s|:\-]+", line) and "-" in line:
         return ""
     return line.strip(" |") if "|" in line else line
-
-
-def _cut_signature(lines: list[str]) -> list[str]:
-    for index, line in enumerate(lines):
-        if _SIGNATURE_DELIMITER.match(line):
-            return lines[:index]
-        if _SIGN_OFF.match(line):
-            kept = lines[: index + 1]
-            # Keep the company name the creditor signs with (no numbers), drop the rest.
-            for follower in lines[index + 1 : index + 5]:
-                if not follower.strip():
-                    continue
-                if _COMPANY_HINT.search(follower) and not re.search(r"\d", follower):
-                    kept.append(follower)
-            return kept
-    return lines
-
-
-def _drop_footer(lines: list[str]) -> list[str]:
-    kept = []
-    paragraph_is_disclaimer = False
-    for line in lines:
-        if not line.strip():
-            paragraph_is_disclaimer = False
-            kept.append(line)
-            continue
-        if _DISCLAIMER.search(line):
-            paragraph_is_disclaimer = True
-        if paragraph_is_disclaimer or _FOOTER_LINE.search(line):
-            continue
-        kept.append(line)
-    return kept

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 from adapters.parsing.quotes import is_attribution_text
+from adapters.parsing.signature import is_disclaimer, is_footer_line
 
 # Containers that only ever hold the quoted mail (with its attribution line).
 _QUOTE_CONTAINERS = [
@@ -23,9 +24,9 @@ _QUOTE_CONTAINERS = [
     "div.protonmail_quote",
 ]
 
-# Text that may follow the quoted mail (a disclaimer line, a footer link) without making the
-# blockquote the sender's own.
-_TRAILER_CHARS = 200
+# Below the quoted mail, a client may append a disclaimer or footer; a few more characters of
+# the sender's own text than this, and the blockquote is part of what they wrote.
+_TRAILER_CHARS = 40
 
 
 def remove_quoted_html(soup: BeautifulSoup) -> None:
@@ -52,10 +53,8 @@ def remove_quoted_html(soup: BeautifulSoup) -> None:
 def _is_quoted_history(blockquote: Tag, is_last: bool) -> bool:
     if (blockquote.get("type") or "").lower() == "cite":
         return True
-    if is_last:
-        after = "".join(text for text in blockquote.find_all_next(string=True))
-        if len(after.strip()) < _TRAILER_CHARS:
-            return True
+    if is_last and len(_own_text_after(blockquote)) < _TRAILER_CHARS:
+        return True
     before: list[str] = []
     for text in blockquote.find_all_previous(string=True):
         if text.strip():
@@ -63,3 +62,14 @@ def _is_quoted_history(blockquote: Tag, is_last: bool) -> bool:
         if len(before) >= 4:
             break
     return bool(before) and is_attribution_text("\n".join(before))
+
+
+def _own_text_after(blockquote: Tag) -> str:
+    after = "\n".join(
+        text.strip()
+        for text in blockquote.find_all_next(string=True)
+        if not any(parent is blockquote for parent in text.parents)
+    )
+    if is_disclaimer(after):
+        return ""
+    return "".join(line for line in after.splitlines() if not is_footer_line(line)).strip()
