@@ -113,6 +113,10 @@ def score(parser: Parser, cases: list[dict]) -> tuple[dict, list[str]]:
     return totals, misses
 
 
+def _rate(part: int, whole: int) -> str:
+    return f"{part / whole:.1%} ({part}/{whole})" if whole else "-"
+
+
 def main(argv: list[str]) -> int:
     cases = load_cases()
     counts = {lang: sum(1 for c in cases if c["language"] == lang) for lang in LANGUAGES}
@@ -137,7 +141,7 @@ def main(argv: list[str]) -> int:
         cells = []
         for lang in (*LANGUAGES, "all"):
             n, kept, removed = totals[lang]
-            cells += [f"{kept / n:.0%}" if n else "-", f"{removed / n:.0%}" if n else "-"]
+            cells += [_rate(kept, n), _rate(removed, n)]
         print(f"| {name} | " + " | ".join(cells) + " |")
     if "--misses" in argv:
         print("\nCases our cleaner misses:")
