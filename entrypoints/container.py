@@ -21,6 +21,10 @@ from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
+from application.users.authenticate import AuthenticatePassword, AuthenticateToken
+from application.users.create_user import CreateUser
+from application.users.issue_token import IssueToken
+from application.users.manage_users import DisableUser, ListUsers
 from domain.retry_policy import RetryPolicy
 from entrypoints.settings import Settings
 
@@ -75,6 +79,18 @@ def _sql_directory(session_factory):
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
     return SqlClientDirectory(session_factory)
+
+
+def _user_store(session_factory):
+    from adapters.sqlalchemy.users import SqlUserStore
+
+    return SqlUserStore(session_factory)
+
+
+def _password_hasher():
+    from adapters.security.passwords import WerkzeugPasswordHasher
+
+    return WerkzeugPasswordHasher()
 
 
 # -- queue (adapters/huey) ----------------------------------------------------------------------
@@ -282,6 +298,25 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
+
+    # -- users and roles (SPEC §8) ------------------------------------------------------------
+    user_store = providers.Singleton(_user_store, session_factory)
+    password_hasher = providers.Singleton(_password_hasher)
+    create_user = providers.Factory(
+        CreateUser, users=user_store, hasher=password_hasher, clock=clock
+    )
+    issue_token = providers.Factory(IssueToken, users=user_store, clock=clock)
+    list_users = providers.Factory(ListUsers, users=user_store)
+    disable_user = providers.Factory(DisableUser, users=user_store)
+    authenticate_password = providers.Singleton(
+        AuthenticatePassword, users=user_store, hasher=password_hasher
+    )
+    authenticate_token = providers.Singleton(
+        AuthenticateToken,
+        users=user_store,
+        clock=clock,
+        static_token=providers.Callable(lambda s: s.jobs_api_token, settings),
+    )
     get_job = providers.Factory(GetJob, queries=job_queries)
 
 

@@ -163,10 +163,13 @@ email_jobs = Table(
     Column("extraction", ExtractionJSON),
     Column("match", MatchJSON),
     Column("version", Integer, nullable=False),
+    # "open" while a needs_review job waits for a person, "resolved" after; else null.
+    Column("review_status", String(10)),
     Index("ix_email_jobs_status_received_at", "status", "received_at"),
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
+    Index("ix_email_jobs_review_status_received_at", "review_status", "received_at"),
     # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
     Index(
         "ix_email_jobs_unalerted_failures",
@@ -231,6 +234,11 @@ claim_updates = Table(
     Column("idempotency_key", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("mirrored_at", UTCDateTime),
+    # "auto" (the pipeline) or "review" (a person, named in decided_by); a correction points
+    # at the row it replaces through `supersedes` (the ledger stays append-only).
+    Column("source", String(10), nullable=False, server_default="auto"),
+    Column("decided_by", String(64)),
+    Column("supersedes", Integer, ForeignKey("claim_updates.id")),
     Index("ix_claim_updates_job_id", "job_id"),
     Index("ix_claim_updates_mirrored_at", "mirrored_at"),
     Index("ix_claim_updates_creditor_id_created_at", "creditor_id", "created_at"),
@@ -250,6 +258,9 @@ reconciliation_reports = Table(
     Column("errors", Integer, nullable=False),
     Index("ix_reconciliation_reports_started_at", "started_at"),
 )
+
+# Users, tokens, review decisions and learned aliases live in their own module, same metadata.
+from adapters.sqlalchemy import review_tables  # noqa: E402,F401
 
 _lock = threading.Lock()
 _started = False

@@ -1,8 +1,6 @@
-"""The jobs API: list, show, retry (SPEC §4). Bearer auth when JOBS_API_TOKEN is set."""
+"""The jobs API: list, show, retry (SPEC §4). Viewers read, operators retry (SPEC §8)."""
 
 from __future__ import annotations
-
-import hmac
 
 from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
@@ -10,6 +8,8 @@ from marshmallow import ValidationError
 
 from application.ports import ConcurrencyConflict, StorageUnavailable
 from application.retry_job import JobNotFound, NotRetryable
+from domain.users import Role
+from entrypoints.http.auth import require_role
 from entrypoints.http.responses import error
 from entrypoints.http.schemas import (
     ErrorResponseSchema,
@@ -23,22 +23,6 @@ blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job st
 _args_schema = JobListArgsSchema()
 _job_schema = JobSchema()
 _summary_schema = JobSummarySchema()
-
-
-@blp.before_request
-def require_token():
-    token = current_app.extensions["container"].settings().jobs_api_token
-    if not token:
-        return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
-        response = error(401, "unauthorized")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="creditor-inbox"'
-        return response
-    return None
 
 
 @blp.errorhandler(StorageUnavailable)
@@ -55,6 +39,8 @@ def storage_unavailable(exc):
 @blp.response(200, JobListSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.VIEWER)
 def list_jobs():
     try:
         args = _args_schema.load(request.args)
@@ -79,6 +65,8 @@ def list_jobs():
 @blp.response(200, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.VIEWER)
 def get_job(job_id: str):
     try:
         job = current_app.extensions["container"].get_job()(job_id)
@@ -93,6 +81,8 @@ def get_job(job_id: str):
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="not_retryable")
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.OPERATOR)
 def retry_job(job_id: str):
     try:
         job = current_app.extensions["container"].retry_job()(job_id)
