@@ -55,12 +55,13 @@ class DecideReview:
                     "is not in the directory",
                 )
             recorded = job.resolve_review(decision, principal.username, now, note)
-            if decision is not None:
-                uow.ledger.record(job.review_claim_update(recorded))
-                if decision.remember:
-                    learned = self._learn(uow, job, decision, principal.username, now)
-            events = job.pull_events()
             try:
+                # The ledger flushes the job first: a stale version can surface there already.
+                if decision is not None:
+                    uow.ledger.record(job.review_claim_update(recorded))
+                    if decision.remember:
+                        learned = self._learn(uow, job, decision, principal.username, now)
+                events = job.pull_events()
                 uow.commit()
             except ConcurrencyConflict as exc:
                 raise NotReviewable(job_id, "another reviewer decided first") from exc
