@@ -8,7 +8,7 @@ from datetime import timedelta
 from application.ports import (
     ClaimMirror,
     Clock,
-    LedgerReader,
+    MirrorLedger,
     MirrorUnavailable,
     ReconciliationReport,
 )
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class ReconcileMirror:
-    def __init__(self, ledger: LedgerReader, mirror: ClaimMirror, clock: Clock) -> None:
+    def __init__(self, ledger: MirrorLedger, mirror: ClaimMirror, clock: Clock) -> None:
         self._ledger = ledger
         self._mirror = mirror
         self._clock = clock

@@ -145,3 +145,6 @@ def search(query: str, limit: int) -> None:
             f"--client {p.client_id} --creditor {p.creditor_id}  {p.client_name} "
             f"({p.client_reference or '-'}) / {p.creditor_name} ({p.creditor_reference or '-'})"
         )
+
+
+COMMANDS = (review_cli,)

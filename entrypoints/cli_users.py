@@ -94,3 +94,6 @@ def disable_user(username: str) -> None:
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from None
     click.echo(f"disabled user {username.strip().lower()}")
+
+
+COMMANDS = (users_cli,)

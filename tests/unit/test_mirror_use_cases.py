@@ -9,7 +9,7 @@ import pytest
 
 from application.audit_mirror import AuditMirror
 from application.mirror_claims import MirrorClaims
-from application.ports import LedgerEntry, LedgerReader, MirroredClaim
+from application.ports import LedgerEntry, MirroredClaim, MirrorLedger
 from application.reconcile_mirror import ReconcileMirror
 from domain.errors import TransientError
 from domain.values import ClaimUpdate
@@ -18,7 +18,7 @@ from tests.fakes import FakeClock, FakeMirror
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
-class FakeLedger(LedgerReader):
+class FakeLedger(MirrorLedger):
     def __init__(self) -> None:
         self.rows: dict[str, LedgerEntry] = {}
         self.reports = []

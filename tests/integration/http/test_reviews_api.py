@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from adapters.similarity import RapidFuzzSimilarity
 from adapters.sqlalchemy.directory import SqlClientDirectory
-from adapters.sqlalchemy.mirror_ledger import SqlLedgerReader
+from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases, review_decisions
 from application.review.decide_review import DecideReview
@@ -21,7 +21,7 @@ from domain.matching import match_candidates
 from domain.review import MatchDecision, NotReviewable
 from domain.users import Principal, Role
 from domain.values import Extraction, Outcome
-from tests.fakes import FakeClock, FakeQueue
+from tests.fakes import FakeClock
 from tests.fixtures.review import completed_job, load_directory
 
 MATCH = {
@@ -169,7 +169,7 @@ def test_reopen_and_correct_a_wrong_auto_match(review_client, uow_factory, engin
     assert (new["supersedes"], new["creditor_id"], new["source"]) == (auto["id"], "C-2", "review")
     # Every reader takes the latest: the superseded row is neither mirrored nor reconciled,
     # and the wrongly booked creditor shows its claim from before (none in the ledger).
-    reader = SqlLedgerReader(session_factory)
+    reader = SqlMirrorLedger(session_factory)
     since = datetime(2020, 1, 1, tzinfo=UTC)
     assert reader.get(auto["idempotency_key"]).superseded
     assert not reader.get(new["idempotency_key"]).superseded
@@ -241,7 +241,7 @@ def test_two_reviewers_at_once_one_wins_nothing_twice(review_client, uow_factory
         def __exit__(self, *exc):
             return self._uow.__exit__(*exc)
 
-    decide = DecideReview(RacingUnitOfWork, FakeQueue(), FakeClock())
+    decide = DecideReview(RacingUnitOfWork, FakeClock())
 
     def reviewer(name: str, creditor: str):
         barrier.wait(timeout=10)
