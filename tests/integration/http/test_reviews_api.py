@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from adapters.similarity import RapidFuzzSimilarity
@@ -24,6 +26,13 @@ from domain.values import Extraction, Outcome
 from tests.fakes import FakeClock
 from tests.fixtures.review import completed_job, load_directory
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
 MATCH = {
     "action": "match",
     "client_id": "M-1",
@@ -261,3 +270,37 @@ def test_two_reviewers_at_once_one_wins_nothing_twice(review_client, uow_factory
     assert decision["decided_by"] == winners[0]
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(review_decisions)) == 1
+
+
+def test_review_routes_are_documented(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    decide = paths["/api/v1/jobs/{job_id}/review"]["post"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(decide["responses"])
+    assert "requestBody" in decide
+    assert "403" in paths["/api/v1/jobs/{job_id}/reopen"]["post"]["responses"]
+    assert {p["name"] for p in paths["/api/v1/reviews"]["get"]["parameters"]} >= {"limit", "offset"}
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {"action": st.sampled_from(["match", "not_creditor_reply", "x"]) | json_values},
+            optional={
+                name: json_values | st.text(max_size=12)
+                for name in ("client_id", "creditor_id", "claim_amount", "currency", "note")
+            }
+            | {"remember": json_values, "components": json_values},
+        ),
+    )
+)
+def test_arbitrary_decision_bodies_never_yield_a_5xx(review_client, uow_factory, engine, body):
+    job_id = completed_job(uow_factory, outcome=Outcome.NOT_CREDITOR_REPLY)
+    response = review_client.post(f"/api/v1/jobs/{job_id}/review", json=body)
+    assert response.status_code in (400, 409), (body, response.json)
+    assert rows(engine, claim_updates) == [] and rows(engine, review_decisions) == []
