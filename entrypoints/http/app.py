@@ -63,7 +63,8 @@ def _warn_about_open_doors(settings) -> None:
     if settings.is_production and not settings.jobs_api_token:
         log.warning(
             "jobs_api_open",
-            reason="JOBS_API_TOKEN is unset: the jobs API relies on a private network",
+            reason="JOBS_API_TOKEN is unset: until the first user is created "
+            "(flask users create), the API relies on a private network",
         )
 
 
