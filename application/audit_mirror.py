@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from application.ports import ClaimMirror, Clock, MirrorLedger, MirrorUnavailable
+from application.mirror_ports import ClaimMirror, MirrorLedger
+from application.ports import Clock, MirrorUnavailable
 
 HEALTHY = 0.95
 STALLED_AFTER = timedelta(hours=1)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 
-from application.ports import ClaimMirror, Clock, MirrorLedger, MirrorUnavailable
+from application.mirror_ports import ClaimMirror, MirrorLedger
+from application.ports import Clock, MirrorUnavailable
 from domain.errors import TransientError
 
 log = logging.getLogger(__name__)

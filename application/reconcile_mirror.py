@@ -5,13 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from application.ports import (
-    ClaimMirror,
-    Clock,
-    MirrorLedger,
-    MirrorUnavailable,
-    ReconciliationReport,
-)
+from application.mirror_ports import ClaimMirror, MirrorLedger, ReconciliationReport
+from application.ports import Clock, MirrorUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
 from adapters.sqlalchemy.repository import not_superseded
-from application.ports import LedgerEntry, MirrorLedger, ReconciliationReport
+from application.mirror_ports import LedgerEntry, MirrorLedger, ReconciliationReport
 from domain.values import ClaimUpdate
 
 _COLUMNS = (

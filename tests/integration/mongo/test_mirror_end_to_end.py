@@ -15,11 +15,11 @@ from adapters.mongo.directory import MongoClientDirectory
 from adapters.mongo.mirror import MongoClaimMirror
 from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
-from application.ports import ReconciliationReport
+from application.mirror_ports import ReconciliationReport
 from entrypoints.http.app import create_app
 from tests.fixtures.pipeline import FIXTURES
 from tests.integration.mongo.conftest import PORTAL
-from tests.integration.worker.test_worker_end_to_end import SECRET, post
+from tests.integration.worker.support import EMAIL, SECRET, post
 
 
 def portal_collection():
@@ -116,8 +116,6 @@ def test_mirror_ledger_latest_per_creditor_and_reports(mirrored_worker, engine, 
 
 
 def _email():
-    from tests.integration.worker.test_worker_end_to_end import EMAIL
-
     return EMAIL
 
 
