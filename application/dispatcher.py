@@ -18,6 +18,7 @@ from domain.events import (
     JobFailedPermanently,
     JobQueued,
     JobRetryScheduled,
+    ReviewDecided,
 )
 from domain.values import Outcome
 
@@ -76,12 +77,18 @@ def register_queue_handlers(dispatcher: EventDispatcher, queue: TaskQueue) -> Ev
     def mirror(event: ClaimWritten) -> None:
         queue.enqueue_mirror(event.idempotency_key)
 
+    def review_notice(event: ReviewDecided) -> None:
+        # A reviewer's match booked a claim: the case desk hears of it like of an auto-match.
+        if event.action == "match":
+            queue.enqueue_match_notice(event.job_id)
+
     for event_type, handler in (
         (JobQueued, process),
         (JobRetryScheduled, process_later),
         (JobFailedPermanently, alert),
         (JobCompleted, match_notice),
         (ClaimWritten, mirror),
+        (ReviewDecided, review_notice),
     ):
         dispatcher.register(event_type, handler)  # type: ignore[arg-type]
     return dispatcher

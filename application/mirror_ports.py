@@ -40,6 +40,8 @@ class LedgerEntry:
     idempotency_key: str
     claim: ClaimUpdate
     mirrored_at: datetime | None
+    # A later review decision replaced this row: readers take the latest, the mirror skips it.
+    superseded: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from application.message_fields import field_lines
+from application.message_fields import field_lines, one_line
 from application.ports import Message, Notifier, UnitOfWorkFactory
 from domain.values import Outcome
 
@@ -22,35 +22,40 @@ class NotifyMatch:
     def __call__(self, job_id: str) -> bool:
         with self._uow_factory() as uow:
             job = uow.jobs.get(job_id)
-        if job is None or job.outcome is not Outcome.MATCHED or job.match is None:
+        claim = job.booked_claim() if job is not None else None
+        if job is None or job.outcome is not Outcome.MATCHED or claim is None:
             log.info("match_notice_skipped", extra={"job_id": job_id, "reason": "not matched"})
             return False
         if not self._to:
             log.info("match_notice_skipped", extra={"job_id": job_id, "reason": "no recipient"})
             return False
-        extraction = job.extraction
-        amount = extraction.claim_amount if extraction else None
-        currency = extraction.currency if extraction else ""
-        body = "\n".join(
-            [
-                "A creditor reply was matched automatically and its claim written.",
-                "",
-                *field_lines(
-                    [
-                        ("Job", job.id),
-                        ("Ticket", job.ticket_id),
-                        ("From", job.from_email),
-                        ("Subject", job.subject),
-                        ("Client", job.match.client_id),
-                        ("Creditor", job.match.creditor_id),
-                        ("Claim", f"{amount} {currency or ''}"),
-                        ("Score", f"{job.match.score:.2f}"),
-                    ]
-                ),
-            ]
-        )
+        decided_by = claim.get("decided_by")
+        fields = [
+            ("Job", job.id),
+            ("Ticket", job.ticket_id),
+            ("From", job.from_email),
+            ("Subject", job.subject),
+            ("Client", claim["client_id"]),
+            ("Creditor", claim["creditor_id"]),
+            ("Claim", f"{claim['claim_amount']} {claim['currency'] or ''}"),
+        ]
+        if decided_by:
+            fields.append(("Decided by", decided_by))
+        elif job.match is not None:
+            fields.append(("Score", f"{job.match.score:.2f}"))
+        lines = [
+            f"A reviewer ({one_line(decided_by)}) matched a creditor reply and its claim was written."
+            if decided_by
+            else "A creditor reply was matched automatically and its claim written.",
+            "",
+            *field_lines(fields),
+        ]
         sent = self._notifier.send(
-            Message(self._to, f"[creditor-inbox] claim updated: ticket {job.ticket_id}", body)
+            Message(
+                self._to,
+                f"[creditor-inbox] claim updated: ticket {job.ticket_id}",
+                "\n".join(lines),
+            )
         )
         log.info("match_notice_sent" if sent else "match_notice_skipped", extra={"job_id": job_id})
         return sent

@@ -11,10 +11,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from domain.events import Event
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+
+if TYPE_CHECKING:
+    from application.review_ports import DirectoryBook
 
 
 # -- errors crossing the ports ---------------------------------------------------------------
@@ -91,7 +95,8 @@ class ClaimLedger(abc.ABC):
     @abc.abstractmethod
     def record(self, claim: ClaimUpdate) -> bool:
         """Write the claim once per idempotency key and update the SQL directory's
-        creditor claim. Returns False when the key was already written (no-op)."""
+        creditor claim. Returns False when the key was already written (no-op).
+        A review claim supersedes the job's previous row (the ledger is append-only)."""
 
 
 class EventPublisher(abc.ABC):
@@ -113,6 +118,7 @@ class UnitOfWork(abc.ABC):
 
     jobs: JobRepository
     ledger: ClaimLedger
+    directory: DirectoryBook
     publisher: EventPublisher | None = None
     undelivered: list[Event]
 

@@ -44,6 +44,16 @@ class JobFailedPermanently(Event):
 
 
 @dataclass(frozen=True)
+class ReviewDecided(Event):
+    """A reviewer decided (match, not_creditor_reply or reopen); a match also records
+    ClaimWritten for the row it booked."""
+
+    seq: int
+    action: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
 class ClaimWritten(Event):
     """A claim row went into the SQL ledger: the portal mirror follows it."""
 

@@ -29,7 +29,13 @@ from entrypoints.container import Container
 from entrypoints.settings import Settings
 
 # The CLI modules: each exposes COMMANDS (click groups or commands). Add a module here.
-CLI_MODULES = ("entrypoints.cli", "entrypoints.cli_mirror", "entrypoints.cli_intake")
+CLI_MODULES = (
+    "entrypoints.cli",
+    "entrypoints.cli_mirror",
+    "entrypoints.cli_intake",
+    "entrypoints.cli_users",
+    "entrypoints.cli_review",
+)
 
 jobs_cli = AppGroup("jobs", help="Inspect, retry and recover jobs.")
 webhook_cli = AppGroup("webhook", help="Send signed sample emails to a running instance.")

@@ -24,6 +24,14 @@ from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
+from application.review.decide_review import DecideReview
+from application.review.reopen_review import ReopenReview
+from application.review.review_queue import ListOpenReviews, ReviewQueue
+from application.review.search_directory import SearchDirectory
+from application.users.authenticate import AuthenticatePassword, AuthenticateToken
+from application.users.create_user import CreateUser
+from application.users.issue_token import IssueToken
+from application.users.manage_users import DisableUser, ListUsers
 from domain.retry_policy import RetryPolicy
 from entrypoints.settings import Settings
 
@@ -69,6 +77,24 @@ def _sql_directory(session_factory):
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
     return SqlClientDirectory(session_factory)
+
+
+def _user_store(session_factory):
+    from adapters.sqlalchemy.users import SqlUserStore
+
+    return SqlUserStore(session_factory)
+
+
+def _review_queries(session_factory):
+    from adapters.sqlalchemy.review_queries import SqlReviewQueries
+
+    return SqlReviewQueries(session_factory)
+
+
+def _password_hasher():
+    from adapters.security.passwords import WerkzeugPasswordHasher
+
+    return WerkzeugPasswordHasher()
 
 
 def _ledger(session_factory):
@@ -279,6 +305,33 @@ class Container(containers.DeclarativeContainer):
         AuditMirror, ledger=ledger, mirror=required_mirror, clock=clock
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
+
+    # -- review queue (SPEC §8) ---------------------------------------------------------------
+    review_queries = providers.Singleton(_review_queries, session_factory)
+    decide_review = providers.Factory(DecideReview, uow_factory=unit_of_work.provider, clock=clock)
+    reopen_review = providers.Factory(ReopenReview, uow_factory=unit_of_work.provider, clock=clock)
+    list_open_reviews = providers.Factory(ListOpenReviews, queries=review_queries)
+    review_queue = providers.Factory(ReviewQueue, queries=review_queries, clock=clock)
+    search_directory = providers.Factory(SearchDirectory, queries=review_queries)
+
+    # -- users and roles (SPEC §8) ------------------------------------------------------------
+    user_store = providers.Singleton(_user_store, session_factory)
+    password_hasher = providers.Singleton(_password_hasher)
+    create_user = providers.Factory(
+        CreateUser, users=user_store, hasher=password_hasher, clock=clock
+    )
+    issue_token = providers.Factory(IssueToken, users=user_store, clock=clock)
+    list_users = providers.Factory(ListUsers, users=user_store)
+    disable_user = providers.Factory(DisableUser, users=user_store)
+    authenticate_password = providers.Singleton(
+        AuthenticatePassword, users=user_store, hasher=password_hasher
+    )
+    authenticate_token = providers.Singleton(
+        AuthenticateToken,
+        users=user_store,
+        clock=clock,
+        static_token=settings.provided.jobs_api_token,
+    )
     get_job = providers.Factory(GetJob, queries=job_queries)
 
 

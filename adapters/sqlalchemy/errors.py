@@ -41,6 +41,9 @@ def translated() -> Iterator[None]:
     except IntegrityError as exc:
         if "external_id" in str(exc.orig):
             raise DuplicateJob(_driver_message(exc, "duplicate external_id")) from exc
+        if "review_decisions" in str(exc.orig):
+            # Two reviewers recorded decision N of one job: the later one lost the race.
+            raise ConcurrencyConflict(_driver_message(exc, "review decision conflict")) from exc
         raise PermanentError(
             f"database constraint violated: {_driver_message(exc, 'integrity error')}",
             "IntegrityError",

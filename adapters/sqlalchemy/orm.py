@@ -29,6 +29,7 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
 from domain.model import EmailJob, HistoryEntry
+from domain.review import ReviewAction, ReviewDecision, ReviewStatus
 from domain.values import Attachment, Extraction, JobStatus, Match, Outcome
 
 metadata = MetaData(
@@ -118,6 +119,16 @@ class OutcomeType(_EnumString):
     enum_class = Outcome
 
 
+class ReviewStatusType(_EnumString):
+    cache_ok = True
+    enum_class = ReviewStatus
+
+
+class ReviewActionType(_EnumString):
+    cache_ok = True
+    enum_class = ReviewAction
+
+
 class _ValueJSON(TypeDecorator):
     """A value object stored as JSON through its to_dict/from_dict."""
 
@@ -200,10 +211,13 @@ email_jobs = Table(
     Column("extraction", ExtractionJSON),
     Column("match", MatchJSON),
     Column("version", Integer, nullable=False),
+    # "open" while a needs_review job waits for a person, "resolved" after; else null.
+    Column("review_status", ReviewStatusType),
     Index("ix_email_jobs_status_received_at", "status", "received_at"),
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
+    Index("ix_email_jobs_review_status_received_at", "review_status", "received_at"),
     # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
     Index(
         "ix_email_jobs_unalerted_failures",
@@ -268,6 +282,11 @@ claim_updates = Table(
     Column("idempotency_key", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("mirrored_at", UTCDateTime),
+    # "auto" (the pipeline) or "review" (a person, named in decided_by); a correction points
+    # at the row it replaces through `supersedes` (the ledger stays append-only).
+    Column("source", String(10), nullable=False, server_default="auto"),
+    Column("decided_by", String(64)),
+    Column("supersedes", Integer, ForeignKey("claim_updates.id")),
     Index("ix_claim_updates_job_id", "job_id"),
     Index("ix_claim_updates_mirrored_at", "mirrored_at"),
     Index("ix_claim_updates_creditor_id_created_at", "creditor_id", "created_at"),
@@ -305,6 +324,9 @@ intake_quarantine = Table(
     Index("ix_intake_quarantine_replayed_at", "replayed_at"),
 )
 
+# Users, tokens, review decisions and learned aliases live in their own module, same metadata.
+from adapters.sqlalchemy import review_tables  # noqa: E402,F401
+
 _lock = threading.Lock()
 _started = False
 
@@ -316,6 +338,7 @@ def start_mappers() -> None:
         if _started:
             return
         mapper_registry.map_imperatively(HistoryEntry, job_history)
+        mapper_registry.map_imperatively(ReviewDecision, review_tables.review_decisions)
         mapper_registry.map_imperatively(
             EmailJob,
             email_jobs,
@@ -326,7 +349,13 @@ def start_mappers() -> None:
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
                     lazy="selectin",
-                )
+                ),
+                "decisions": relationship(
+                    ReviewDecision,
+                    order_by=review_tables.review_decisions.c.seq,
+                    cascade="all, delete-orphan",
+                    lazy="selectin",
+                ),
             },
         )
         event.listen(EmailJob, "load", _init_events)

@@ -15,7 +15,7 @@ from adapters.sqlalchemy.deadline import reset_request_deadline, set_request_dea
 from application.ports import StorageUnavailable
 from entrypoints.cli import register_commands
 from entrypoints.container import Container, build_container
-from entrypoints.http import health, jobs, webhook
+from entrypoints.http import auth, health, jobs, reviews, webhook
 from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.logging_config import configure_logging
 
@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 _ERROR_NAMES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -47,13 +48,17 @@ def create_app(container: Container | None = None) -> Flask:
     )
     app.extensions["container"] = container
     # Views and commands take their collaborators with @inject / Provide[Container.…].
-    container.wire(modules=[webhook, jobs, health])
+    container.wire(modules=[webhook, jobs, reviews, auth, health])
     api = Api(app)
     api.spec.components.security_scheme(
         "bearerAuth",
-        {"type": "http", "scheme": "bearer", "description": "JOBS_API_TOKEN, when it is set"},
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A user's API token (flask users token) or JOBS_API_TOKEN",
+        },
     )
-    for blueprint in (webhook.blp, jobs.blp, health.blp):
+    for blueprint in (webhook.blp, jobs.blp, reviews.blp, health.blp):
         api.register_blueprint(blueprint)
     _register_error_handlers(app)
     _register_request_logging(app)
@@ -69,7 +74,8 @@ def _warn_about_open_doors(settings) -> None:
     if settings.is_production and not settings.jobs_api_token:
         log.warning(
             "jobs_api_open",
-            reason="JOBS_API_TOKEN is unset: the jobs API relies on a private network",
+            reason="JOBS_API_TOKEN is unset: until the first user is created "
+            "(flask users create), the API relies on a private network",
         )
 
 

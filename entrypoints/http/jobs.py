@@ -1,18 +1,19 @@
-"""The jobs API: list, show, retry (SPEC §4). Bearer auth when JOBS_API_TOKEN is set."""
+"""The jobs API: list, show, retry (SPEC §4). Viewers read, operators retry (SPEC §8)."""
 
 from __future__ import annotations
 
-import hmac
 import re
 
 from dependency_injector.wiring import Provide, inject
-from flask import jsonify, request
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from application.job_queries import GetJob, ListJobs
 from application.ports import ConcurrencyConflict
 from application.retry_job import JobNotFound, NotRetryable, RetryJob
+from domain.users import Role
 from entrypoints.container import Container
+from entrypoints.http.auth import require_role
 from entrypoints.http.responses import error
 from entrypoints.http.schemas import (
     ErrorResponseSchema,
@@ -21,7 +22,6 @@ from entrypoints.http.schemas import (
     JobSchema,
     JobSummarySchema,
 )
-from entrypoints.settings import Settings
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job status and retry")
 # OpenAPI: the bearer scheme (JOBS_API_TOKEN) is declared in app.py as "bearerAuth".
@@ -32,23 +32,6 @@ _job_schema = JobSchema()
 _summary_schema = JobSummarySchema()
 
 
-@blp.before_request
-@inject
-def require_token(settings: Settings = Provide[Container.settings]):
-    token = settings.jobs_api_token
-    if not token:
-        return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
-        response = error(401, "unauthorized")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="creditor-inbox"'
-        return response
-    return None
-
-
 @blp.route("", methods=["GET"], strict_slashes=False)
 @blp.doc(summary="List jobs, newest first", security=BEARER)
 # A bad query argument is 400 invalid_payload with details (the app's handler shapes it).
@@ -56,6 +39,8 @@ def require_token(settings: Settings = Provide[Container.settings]):
 @blp.response(200, JobListSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema, description="invalid_payload")
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.VIEWER)
 @inject
 def list_jobs(args: dict, list_jobs: ListJobs = Provide[Container.list_jobs]):
     page = list_jobs(args.get("status"), args["limit"], args["offset"])
@@ -75,6 +60,8 @@ def list_jobs(args: dict, list_jobs: ListJobs = Provide[Container.list_jobs]):
 @blp.response(200, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.VIEWER)
 @inject
 def get_job(job_id: str, get_job: GetJob = Provide[Container.get_job]):
     if not _JOB_ID.fullmatch(job_id):
@@ -92,6 +79,8 @@ def get_job(job_id: str, get_job: GetJob = Provide[Container.get_job]):
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="not_retryable")
 @blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.alt_response(403, schema=ErrorResponseSchema)
+@require_role(Role.OPERATOR)
 @inject
 def retry_job(job_id: str, retry_job: RetryJob = Provide[Container.retry_job]):
     if not _JOB_ID.fullmatch(job_id):

@@ -30,7 +30,7 @@ JOB_FIELDS = {
     "failure_notified_at",
     "attachments",
 }
-DETAIL_FIELDS = JOB_FIELDS | {"extraction", "match", "history"}
+DETAIL_FIELDS = JOB_FIELDS | {"extraction", "match", "history", "review", "decisions"}
 BODY_FIELDS = {"body_html", "body_text", "cleaned_body", "body"}
 
 

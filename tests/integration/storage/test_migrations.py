@@ -17,6 +17,10 @@ TABLES = {
     "creditors",
     "claim_updates",
     "reconciliation_reports",
+    "users",
+    "api_tokens",
+    "review_decisions",
+    "creditor_aliases",
 }
 
 

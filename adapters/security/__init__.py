@@ -1,0 +1,1 @@
+"""Security primitives from kept libraries (password hashing)."""
