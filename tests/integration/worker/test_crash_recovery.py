@@ -32,8 +32,11 @@ def test_worker_killed_mid_job_is_recovered_and_completes_once(
     job_id = post(worker)
     process = consumer_process(worker)
     try:
+        # A generous bound: a consumer's start-up (imports) takes seconds on a loaded machine.
         wait_until(
-            lambda: len(messages_api.requests) == 1, message="the worker to call the extractor"
+            lambda: len(messages_api.requests) == 1,
+            timeout=60,
+            message="the worker to call the extractor",
         )
         assert worker.job(job_id).status.value == "processing"
     finally:
