@@ -1,6 +1,6 @@
 """EmailCleaner: the EmailParser port. Keeps what the creditor wrote in this reply, nothing else.
 
-HTML is converted with html2text (tables stay readable, one row per line); quoted history
+HTML is converted on BeautifulSoup (tables stay readable, one row per line); quoted history
 (German and English markers, "> " blocks, Outlook/Gmail quote containers), signatures and legal
 footers (IBAN, HRB, phone blocks, disclaimers) are removed so their numbers never reach the
 extractor. Never raises on odd input.
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-import html2text
-from bs4 import BeautifulSoup
-
+from adapters.parsing.html_text import soup_of, soup_to_text
 from application.ports import EmailParser
 
 MAX_CHARS = 50_000
@@ -80,9 +78,7 @@ class EmailCleaner(EmailParser):
 
 def _html_to_text(html: str) -> str:
     try:
-        soup = BeautifulSoup(html, "html.parser")
-        for tag in soup(["script", "style", "head", "title"]):
-            tag.decompose()
+        soup = soup_of(html)
         # Outlook puts the quoted mail after a #divRplyFwdMsg header, as siblings.
         reply_header = soup.find(id="divRplyFwdMsg")
         if reply_header is not None:
@@ -92,14 +88,7 @@ def _html_to_text(html: str) -> str:
         for selector in _QUOTE_SELECTORS:
             for tag in soup.select(selector):
                 tag.decompose()
-        converter = html2text.HTML2Text()
-        converter.body_width = 0
-        converter.ignore_links = True
-        converter.ignore_images = True
-        converter.ignore_emphasis = True
-        converter.ignore_tables = False
-        converter.unicode_snob = True
-        text = converter.handle(str(soup))
+        text = soup_to_text(soup)
     except Exception:  # noqa: BLE001 - malformed HTML must not fail the job; fall back to text
         text = re.sub(r"<[^>]+>", " ", html)
     return text.replace("\xa0", " ")
@@ -118,7 +107,7 @@ def _clean_text(text: str) -> str:
 
 
 def _tidy_table_row(line: str) -> str:
-    # html2text renders tables as "a | b"; separator rows ("---|---") carry nothing.
+    # Table rows arrive as "a | b"; markdown separator rows ("---|---") carry nothing.
     if re.fullmatch(r"[\s|:\-]+", line) and "-" in line:
         return ""
     return line.strip(" |") if "|" in line else line
