@@ -1,0 +1,238 @@
+"""Who a creditor's letter is about: the client's name in any role, and the birth date.
+
+A name is read after a role the letter gives the client (the practice's client, the creditor's
+customer, the contract or account holder, the debtor, the person represented, the subject of
+the matter) with or without a label or colon, with titles, double names, particles and "surname,
+first name"; failing a role, after a title (Frau/Herr/Mr/Ms) outside the salutation. Birth dates
+in the usual German and English forms.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_UPPER = "A-ZÄÖÜ"
+_LOWER = "a-zäöüßéèáàçğışñøæ"
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
+_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
+# Case-sensitive even inside re.I patterns: a name is capitalised words.
+_FULL_NAME = rf"(?-i:(?P<name>{_WORD}(?:\s+(?:{_PARTICLE}\s+)?(?:Dr\.\s+)?{_WORD}){{1,5}}))"
+_SURNAME_FIRST = rf"(?-i:(?P<last>{_WORD}(?:\s+{_WORD})?),\s*(?P<first>{_WORD}(?:\s+{_WORD})?))"
+_ROLE = (
+    r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
+    r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
+    r"beitragszahler(?:in)?|vertragspartner(?:in)?|darlehensnehmer(?:in)?)|"
+    r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
+    r"schuldner(?:in)?|antragsteller(?:in)?|versicherungsnehmer(?:in)?|mieter(?:in)?|"
+    r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
+    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|bzgl\.?|bezüglich|"
+    r"i\.\s?s\.|für|vertreten(?:en|e)?|namens|"
+    r"your\s+client|(?:our\s+)?customer|account\s+holder|debtor|on\s+behalf\s+of|"
+    r"in\s+the\s+matter\s+of|regarding|re:?|for|client)"
+)
+_NAME_AFTER_ROLE = re.compile(
+    rf"\b{_ROLE}\b\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
+    re.I,
+)
+_NAME_AFTER_TITLE = re.compile(
+    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?){_FULL_NAME}"
+)
+_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*{_FULL_NAME}")
+_SALUTATION = re.compile(
+    r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
+)
+_STOPWORDS = {
+    "Sehr",
+    "Damen",
+    "Herren",
+    "Mit",
+    "Die",
+    "Der",
+    "Das",
+    "Wir",
+    "Ihre",
+    "Ihr",
+    "Ihnen",
+    "Sie",
+    "Und",
+    "Zu",
+    "Im",
+    "In",
+    "Am",
+    "Vielen",
+    "Dank",
+    "Bitte",
+    "Kundennummer",
+    "Vertragsnummer",
+    "Aktenzeichen",
+    "Zeichen",
+    "Az",
+    "Geb",
+    "Geboren",
+    "The",
+    "Your",
+    "Our",
+    "Account",
+    "Reference",
+    "Ref",
+    "Thank",
+    "Please",
+    "Dear",
+    "Kind",
+    "Regards",
+    "Best",
+    "Unser",
+    "Unsere",
+    "Forderung",
+    "Konto",
+    "Kontoinhaber",
+    "Vertrag",
+    "Schuldner",
+    "Rechnung",
+    "Herr",
+    "Frau",
+    "Herrn",
+    "Mandant",
+    "Mandantin",
+    "Kunde",
+    "Kundin",
+    "Gmbh",
+    "Kanzlei",
+    "Partner",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+}
+_ORGANISATION = re.compile(
+    r"\b(GmbH|AG|KG|SE|mbH|Bank|Sparkasse|Inkasso|Stadtwerke|Kanzlei|Partner|Versicherung|"
+    r"Finanzamt|Stadtkasse|Jobcenter|Krankenkasse|Deutschland|Payments|Services?|Ltd|Telekom|"
+    r"Vodafone)\b"
+)
+
+
+def client_name(text: str) -> tuple[str, int, int] | None:
+    """The client's name as written (surname-first reordered), with its span in `text`."""
+    for pattern in (_NAME_AFTER_ROLE, _VERSUS, _NAME_AFTER_TITLE):
+        for match in pattern.finditer(text):
+            if pattern is _NAME_AFTER_TITLE and _SALUTATION.search(
+                text[max(0, match.start() - 25) : match.start()]
+            ):
+                continue
+            found = _name_of(match)
+            if found is not None:
+                name, start, end = found
+                return name, start, end
+    return None
+
+
+def _name_of(match: re.Match) -> tuple[str, int, int] | None:
+    groups = match.groupdict()
+    if groups.get("last") and groups.get("first"):
+        words_first = groups["first"].split()
+        if not set(words_first) & _STOPWORDS and not set(groups["last"].split()) & _STOPWORDS:
+            name = f"{groups['first']} {groups['last']}"
+            if not _ORGANISATION.search(name):
+                return name, match.start("last"), match.end("first")
+    if not groups.get("name"):
+        return None
+    words = groups["name"].split()
+    while words and words[-1] in _STOPWORDS:
+        words.pop()
+    while words and words[0] in _STOPWORDS:
+        words.pop(0)
+    if len(words) < 2 or _ORGANISATION.search(" ".join(words)):
+        return None
+    name = " ".join(words)
+    start = match.start("name") + groups["name"].find(words[0])
+    return name, start, start + len(name)
+
+
+_MONTHS = {
+    "januar": 1,
+    "jänner": 1,
+    "january": 1,
+    "jan": 1,
+    "februar": 2,
+    "february": 2,
+    "feb": 2,
+    "märz": 3,
+    "maerz": 3,
+    "march": 3,
+    "mär": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "jun": 6,
+    "juli": 7,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "october": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "december": 12,
+    "dez": 12,
+    "dec": 12,
+}
+_BIRTH_LABEL = (
+    r"(?:geb(?:oren)?\.?(?:\s+am)?|geburtsdatum|geburtstag|\*|born(?:\s+on)?|date\s+of\s+birth|"
+    r"dob|d\.o\.b\.?)\s*[:.]?\s*"
+)
+_BIRTH_NUMERIC = re.compile(
+    rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\s*[./-]\s*(?P<m>\d{{1,2}})\s*[./-]\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)",
+    re.I,
+)
+_BIRTH_WORDS = re.compile(
+    rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\.?\s+(?P<mon>[A-Za-zäÄ]+)\.?\s+(?P<y>\d{{4}})",
+    re.I,
+)
+_BIRTH_EN = re.compile(
+    rf"{_BIRTH_LABEL}(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
+    re.I,
+)
+
+
+def birth_date(text: str, today_year: int = 2026) -> tuple[str, int, int] | None:
+    """ISO date of the first labelled birth date, with its span."""
+    for pattern in (_BIRTH_NUMERIC, _BIRTH_WORDS, _BIRTH_EN):
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            month = (
+                int(groups["m"])
+                if groups.get("m")
+                else _MONTHS.get((groups.get("mon") or "").lower())
+            )
+            if not month:
+                continue
+            year = int(groups["y"])
+            if year < 100:
+                year += 1900 if year > today_year % 100 else 2000
+            try:
+                value = date(year, month, int(groups["d"]))
+            except ValueError:
+                continue
+            return value.isoformat(), match.start("d"), match.end("y")
+    return None
