@@ -108,15 +108,33 @@ def assess(
                 f"client's {entry.client_birth_date}"
             )
 
+    other_creditors = [e for e in others if not _same_creditor(similarity, e, entry)]
     if same_sender(sender, entry.creditor_email):
         evidence.append(SENDER)
-    if (
-        extraction.creditor_name
-        and _similar(similarity, extraction.creditor_name, entry.creditor_name)
-        >= CREDITOR_NAME_AGREES
+    elif sender and any(
+        (e.creditor_email or "").strip().lower() == sender.strip().lower() for e in other_creditors
     ):
-        evidence.append(CREDITOR_NAME)
+        conflicts.append(
+            f"the sender {sender} is known for another creditor, not {entry.creditor_name}"
+        )
+    if extraction.creditor_name:
+        own = _similar(similarity, extraction.creditor_name, entry.creditor_name)
+        if own >= CREDITOR_NAME_AGREES:
+            evidence.append(CREDITOR_NAME)
+        elif own < NAME_DIFFERS and any(
+            _similar(similarity, extraction.creditor_name, e.creditor_name) >= CREDITOR_NAME_AGREES
+            for e in other_creditors
+        ):
+            conflicts.append(
+                f"the email is from {extraction.creditor_name}, the candidate creditor is "
+                f"{entry.creditor_name}"
+            )
     return Assessment(tuple(evidence), tuple(conflicts))
+
+
+def _same_creditor(similarity: Similarity, left: DirectoryEntry, right: DirectoryEntry) -> bool:
+    """The same creditor of another client ("Telekom" for Jana and for Thomas)."""
+    return _similar(similarity, left.creditor_name, right.creditor_name) >= CREDITOR_NAME_AGREES
 
 
 def _owner(entries, reference: str, get) -> DirectoryEntry | None:

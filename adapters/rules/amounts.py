@@ -49,7 +49,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         REMAINING,
         re.compile(
-            r"((noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
+            r"((ver)?blieb|bleib|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
             r"not\s+(yet\s+)?(been\s+)?paid|\brest|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
             r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
             re.I,
@@ -69,7 +69,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
-            r"\bpaid\b|received|payment\s+(of|received)|credited|credit\b)",
+            r"zahlung\s+vom|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"credit\b)",
             re.I,
         ),
     ),
@@ -242,7 +243,13 @@ def _clause_start(body: str, position: int) -> int:
     return cut
 
 
+# "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
+_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
+
+
 def _kind(text: str) -> str:
+    if _UNIT_PRICE.search(text):
+        return OFFER
     for kind, pattern in _KINDS:
         if pattern.search(text):
             return kind
@@ -280,27 +287,47 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         reading.currency = "EUR"
         return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
-    # What remains after no payment must be the total: two different figures conflict.
-    if (
-        remaining
-        and totals
-        and not by_kind.get(PAID)
-        and {m.value for m in remaining} != {m.value for m in totals}
-    ):
-        values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
-        reading.conflicts.append(f"open amount and total disagree ({values})")
-        return reading
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
         return reading
-    for kind, quality in ((REMAINING, 1.0), (TOTAL, 1.0)):
-        if by_kind.get(kind):
-            return _chosen_or_conflict(reading, by_kind[kind], kind, quality)
+    if remaining or totals:
+        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)))
+        if chosen is None:
+            values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
+            reading.conflicts.append(f"several open amounts or totals disagree ({values})")
+        else:
+            _choose(reading, chosen, 1.0)
+        return reading
+    if _sum_components(mentions, by_kind, reading):
+        return reading
     if by_kind.get(CLAIM):
         return _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
     loose = by_kind.get(NONE, [])
     if loose and not by_kind.get(COMPONENT) and len({m.value for m in loose}) == 1:
         _choose(reading, loose[0], 0.4)
     return reading
+
+
+def _current_claim(
+    remaining: list[Mention], totals: list[Mention], payment_stated: bool
+) -> Mention | None:
+    """One clear current figure, or None when the candidates disagree unexplained."""
+    candidates = remaining + totals
+    if len({m.value for m in candidates}) == 1:
+        return candidates[0]
+    current = [m for m in candidates if _CURRENT.search(m.context)]
+    if len({m.value for m in current}) == 1:
+        others = {m.value for m in candidates if m.value != current[0].value}
+        # "334,20 left, then an invoice of 39,99: currently 374,19" explains itself.
+        if sum(others, Decimal("0.00")) == current[0].value:
+            return current[0]
+    # A payment beside what remains: the remainder is the claim, the total the old one.
+    if (
+        payment_stated
+        and len({m.value for m in remaining}) == 1
+        and all(m.value >= remaining[0].value for m in totals)
+    ):
+        return remaining[0]
+    return None
 
 
 def _chosen_or_conflict(
