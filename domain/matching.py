@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from domain.references import normalize_reference, same_sender
-from domain.safety import assess
+from domain.safety import NAME_AGREES, assess
 from domain.values import DirectoryEntry, Extraction, Match, MatchCandidate
 
 Similarity = Callable[[str, str], float]
@@ -21,7 +21,7 @@ MAX_CANDIDATES = 5
 NAMES_ONLY_CAP = 0.8
 # The best candidate must beat the runner-up by this much to be auto-matched.
 AMBIGUITY_MARGIN = 0.05
-SENDER_DOMAIN_EVIDENCE = 0.9
+SENDER_DOMAIN_EVIDENCE = 0.95
 
 __all__ = ["match_candidates", "normalize_reference", "score_entry"]
 
@@ -54,7 +54,8 @@ def score_entry(
         if creditor_ref
         else _name_score(similarity, extraction.creditor_name, entry.creditor_name)
     )
-    if same_sender(sender, entry.creditor_email):
+    known_sender = same_sender(sender, entry.creditor_email)
+    if known_sender:
         creditor = max(creditor, SENDER_DOMAIN_EVIDENCE)
 
     if client_ref and creditor_ref:
@@ -62,6 +63,9 @@ def score_entry(
     if client_ref or creditor_ref:
         # One exact reference; the other side must be backed by its name (or the sender).
         return round(0.6 + 0.4 * min(client, creditor), 4)
+    if known_sender and client >= NAME_AGREES:
+        # The client's name from the creditor's known address: two independent kinds.
+        return round(min(client, creditor, SENDER_DOMAIN_EVIDENCE), 4)
     return round(min(NAMES_ONLY_CAP, 0.85 * min(client, creditor)), 4)
 
 

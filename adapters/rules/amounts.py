@@ -34,6 +34,7 @@ _CURRENCY_HEADER = re.compile(
 )
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
+APPROXIMATE = "approximate"
 TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
     "total",
     "remaining",
@@ -49,7 +50,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         REMAINING,
         re.compile(
-            r"((ver)?blieb|bleib|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
+            r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
             r"not\s+(yet\s+)?(been\s+)?paid|\brest|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
             r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
             re.I,
@@ -69,7 +70,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
-            r"zahlung\s+vom|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
+            r"verrechnet|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b)",
             re.I,
         ),
@@ -214,10 +216,15 @@ def _classify(body: str, mentions, index: int) -> Mention:
     kind = _kind(lead)
     context = lead
     if kind == NONE:
+        # "300 € überwiesen": the words right after the amount, up to its clause's end.
         next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)
         tail = body[end : min(line_end, next_start)]
-        kind = _kind(tail[:40])
-        context = tail
+        clause_end = _CLAUSE_BREAK.search(tail)
+        tail = tail[: clause_end.start() if clause_end else len(tail)]
+        if _CONTAINED.search(tail):
+            kind, context = COMPONENT, tail
+        elif end + len(tail) < next_start or next_start >= line_end:
+            kind, context = _kind(tail[:40]), tail
     if kind == NONE and index == 0 or kind == NONE and mentions[index - 1][1] < line_start:
         # "Gesamtforderung:" on the line above its amount (letters, tables).
         above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
@@ -227,6 +234,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
             context = above
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
+    if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
+        kind = APPROXIMATE
     return Mention(value, start, end, body[start:end], kind, context, currency, line_start)
 
 
@@ -245,6 +254,14 @@ def _clause_start(body: str, position: int) -> int:
 
 # "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
 _UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
+
+
+# "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
+_APPROXIMATE = re.compile(
+    r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
+    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated)\s*$",
+    re.I,
+)
 
 
 def _kind(text: str) -> str:
@@ -285,6 +302,10 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
             return reading
         reading.amount, reading.quality, reading.span = Decimal("0.00"), 1.0, settled
         reading.currency = "EUR"
+        return reading
+    if by_kind.get(APPROXIMATE):
+        estimate = by_kind[APPROXIMATE][0]
+        reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
         return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):

@@ -36,14 +36,14 @@ _AUTO_BODY = re.compile(
 )
 _ACK = re.compile(
     r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(den|hiermit\s+den)\s+eingang|"
-    r"(ist|sind)\s+(bei\s+uns\s+)?eingegangen|haben\s+(ihre|ihr)\s+\w+\s+(erhalten|aufgenommen)|"
+    r"(ist|sind)\s+([^.\n]{0,60}\s)?eingegangen|haben\s+(ihre|ihr)\s+\w+\s+(erhalten|aufgenommen)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
     r"(we('ve|\s+have)\s+received|confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
     r"request\s+received)",
     _I,
 )
 _TICKET = re.compile(
-    r"(ticket|vorgangs?nummer|vorgang\s+nr|case\s*(#|number|no)|referen(z|ce)(\s*number|nummer)?\s*"
+    r"(ticket|vorgangs?nummer|vorgang\s+nr|case\s*(#|number|no|[\w-]*\d)|referen(z|ce)(\s*number|nummer)?\s*"
     r"(is\s+)?[:#]?\s*[A-Z0-9-]{5,}|bearbeitungsnummer|anfragenummer)",
     _I,
 )
