@@ -44,8 +44,15 @@ def score_entry(
     sender: str | None = None,
 ) -> float:
     """Evidence that the email is about this client and this creditor, in [0, 1]."""
-    client_ref = _references_equal(extraction.client_reference, entry.client_reference)
-    creditor_ref = _references_equal(extraction.creditor_reference, entry.creditor_reference)
+    loose = extraction.unlabelled_references
+    client_ref = any(
+        _references_equal(ref, entry.client_reference)
+        for ref in (extraction.client_reference, *loose)
+    )
+    creditor_ref = any(
+        _references_equal(ref, entry.creditor_reference)
+        for ref in (extraction.creditor_reference, *loose)
+    )
     client = (
         1.0 if client_ref else _name_score(similarity, extraction.client_name, entry.client_name)
     )
@@ -60,8 +67,11 @@ def score_entry(
 
     if client_ref and creditor_ref:
         return 1.0
-    if client_ref or creditor_ref:
-        # One exact reference; the other side must be backed by its name (or the sender).
+    if creditor_ref:
+        # The creditor's reference is kept per (client, creditor): it points at the client too.
+        return round(0.6 + 0.4 * max(client, creditor if known_sender else 0.0), 4)
+    if client_ref:
+        # The practice's file number; the creditor side must be backed by its name or sender.
         return round(0.6 + 0.4 * min(client, creditor), 4)
     if known_sender and client >= NAME_AGREES:
         # The client's name from the creditor's known address: two independent kinds.

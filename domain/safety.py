@@ -31,6 +31,8 @@ CREDITOR_SIDE = frozenset([CREDITOR_REFERENCE, SENDER, CREDITOR_NAME])
 NAME_AGREES = 0.9
 NAME_DIFFERS = 0.6
 CREDITOR_NAME_AGREES = 0.85
+# Only a near-exact name is taken as naming another creditor ("Inkasso-Service" names nobody).
+NAME_IS_ANOTHERS = 0.95
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def assess(
                     f"{owner.client_id}/{owner.creditor_id}, not {entry.client_id}/{entry.creditor_id}"
                 )
 
+    _unlabelled(extraction.unlabelled_references, entry, others, evidence, conflicts)
+
     if extraction.client_name:
         own = _similar(similarity, extraction.client_name, entry.client_name)
         other = _best_named(similarity, extraction.client_name, entry, others)
@@ -96,7 +100,8 @@ def assess(
                 f"the email names {extraction.client_name}, the candidate client is "
                 f"{entry.client_name}"
             )
-        elif own >= NAME_AGREES:
+        elif own >= NAME_AGREES and (other is None or other[1] < own):
+            # A surname two clients share ("Frau Hoffmann") points at neither.
             evidence.append(CLIENT_NAME)
 
     if extraction.client_birth_date and entry.client_birth_date:
@@ -122,19 +127,40 @@ def assess(
         if own >= CREDITOR_NAME_AGREES:
             evidence.append(CREDITOR_NAME)
         elif own < NAME_DIFFERS and any(
-            _similar(similarity, extraction.creditor_name, e.creditor_name) >= CREDITOR_NAME_AGREES
+            _similar(similarity, extraction.creditor_name, e.creditor_name) >= NAME_IS_ANOTHERS
             for e in other_creditors
         ):
             conflicts.append(
                 f"the email is from {extraction.creditor_name}, the candidate creditor is "
                 f"{entry.creditor_name}"
             )
-    return Assessment(tuple(evidence), tuple(conflicts))
+    return Assessment(tuple(dict.fromkeys(evidence)), tuple(conflicts))
 
 
 def _same_creditor(similarity: Similarity, left: DirectoryEntry, right: DirectoryEntry) -> bool:
     """The same creditor of another client ("Telekom" for Jana and for Thomas)."""
     return _similar(similarity, left.creditor_name, right.creditor_name) >= CREDITOR_NAME_AGREES
+
+
+def _unlabelled(references, entry, others, evidence: list[str], conflicts: list[str]) -> None:
+    """A bare reference agrees when it is this pair's, contradicts when it is another's."""
+    for reference in references:
+        norm = normalize_reference(reference)
+        if norm == normalize_reference(entry.client_reference):
+            evidence.append(CLIENT_REFERENCE)
+        elif norm == normalize_reference(entry.creditor_reference):
+            evidence.append(CREDITOR_REFERENCE)
+        else:
+            owner = _owner(
+                [o for o in others if o.client_id != entry.client_id],
+                norm,
+                lambda e: e.client_reference,
+            ) or _owner(others, norm, lambda e: e.creditor_reference)
+            if owner is not None:
+                conflicts.append(
+                    f"reference {reference} belongs to {owner.client_id}/{owner.creditor_id}, "
+                    f"not {entry.client_id}/{entry.creditor_id}"
+                )
 
 
 def _owner(entries, reference: str, get) -> DirectoryEntry | None:

@@ -147,6 +147,8 @@ class Extraction:
     non_reply_reason: str | None = None
     evidence: dict[str, Span] = field(default_factory=dict)
     amount_conflicts: tuple[str, ...] = ()
+    # Reference-like tokens without a label (a subject's "Wolf – KL-90233718"): either side's.
+    unlabelled_references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:
@@ -174,6 +176,7 @@ class Extraction:
             "non_reply_reason": self.non_reply_reason,
             "evidence": {name: span.to_dict() for name, span in self.evidence.items()},
             "amount_conflicts": list(self.amount_conflicts),
+            "unlabelled_references": list(self.unlabelled_references),
         }
 
     @classmethod
@@ -198,6 +201,7 @@ class Extraction:
                 name: Span.from_dict(span) for name, span in (data.get("evidence") or {}).items()
             },
             amount_conflicts=tuple(data.get("amount_conflicts") or ()),
+            unlabelled_references=tuple(data.get("unlabelled_references") or ()),
         )
 
 

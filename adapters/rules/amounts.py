@@ -35,6 +35,7 @@ _CURRENCY_HEADER = re.compile(
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
 APPROXIMATE = "approximate"
+ADDITIONAL = "additional"
 TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
     "total",
     "remaining",
@@ -59,7 +60,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         OLD,
         re.compile(
-            r"(ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
+            r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
+            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
             re.I,
@@ -90,6 +92,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gesamt|insgesamt|summe|saldo|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
+            r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
             re.I,
         ),
@@ -212,7 +215,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
     line_end = body.find("\n", end)
     line_end = len(body) if line_end == -1 else line_end
     previous_end = mentions[index - 1][1] if index else 0
-    lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
+    lead = body[max(line_start, previous_end, _clause_start(body, start), start - 60) : start]
     kind = _kind(lead)
     context = lead
     if kind == NONE:
@@ -264,9 +267,30 @@ _APPROXIMATE = re.compile(
 )
 
 
+# "sowie 46,00 €", "plus a further EUR 80": an amount beside the claim whose role is unclear.
+_ADDITIONAL = re.compile(
+    r"(\bsowie|\bzuzüglich|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
+    r"\bfurther|\banother|\band\s+also)\s*$",
+    re.I,
+)
+# "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
+_CHANGE = re.compile(
+    r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
+    r"decreased|changed|korrigiert|corrected)",
+    re.I,
+)
+
+
 def _kind(text: str) -> str:
     if _UNIT_PRICE.search(text):
         return OFFER
+    if _ADDITIONAL.search(text):
+        return ADDITIONAL
+    if _CHANGE.search(text):
+        if re.search(r"\b(von|from)\s*$", text, re.I):
+            return OLD
+        if re.search(r"\b(auf|to)\s*$", text, re.I):
+            return TOTAL
     for kind, pattern in _KINDS:
         if pattern.search(text):
             return kind
@@ -307,6 +331,10 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         estimate = by_kind[APPROXIMATE][0]
         reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
         return reading
+    if by_kind.get(ADDITIONAL):
+        further = by_kind[ADDITIONAL][0]
+        reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
+        return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
         return reading
@@ -321,7 +349,12 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     if _sum_components(mentions, by_kind, reading):
         return reading
     if by_kind.get(CLAIM):
-        return _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
+        claims, loose = by_kind[CLAIM], by_kind.get(NONE, [])
+        if {m.value for m in loose} - {m.value for m in claims}:
+            values = ", ".join(sorted({f"{m.value}" for m in claims + loose}))
+            reading.conflicts.append(f"unlabelled amounts beside the claim ({values})")
+            return reading
+        return _chosen_or_conflict(reading, claims, CLAIM, 0.8)
     loose = by_kind.get(NONE, [])
     if loose and not by_kind.get(COMPONENT) and len({m.value for m in loose}) == 1:
         _choose(reading, loose[0], 0.4)

@@ -14,8 +14,9 @@ import re
 
 from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.non_reply import non_reply_reason
-from adapters.rules.parties import birth_date, client_name
+from adapters.rules.parties import birth_date, client_name, subject_parts
 from application.ports import Extractor
+from domain.references import normalize_reference
 from domain.values import Extraction, Span
 
 __all__ = ["RulesExtractor", "parse_amount"]
@@ -103,8 +104,15 @@ class RulesExtractor(Extractor):
             bare = _found(_BARE_AZ, body, {}, "client_reference")
             if bare and bare != creditor_ref:
                 client_ref = _found(_BARE_AZ, body, evidence, "client_reference")
-        name = _located(client_name(body), evidence, "client_name", body) or _located(
-            client_name(subject), evidence, "client_name", subject, "subject"
+        subject_name, subject_references = subject_parts(subject)
+        name = (
+            _located(client_name(body), evidence, "client_name", body)
+            or _located(client_name(subject), evidence, "client_name", subject, "subject")
+            or _located(subject_name, evidence, "client_name", subject, "subject")
+        )
+        labelled = {normalize_reference(client_ref), normalize_reference(creditor_ref)}
+        unlabelled = tuple(
+            ref for ref in subject_references if normalize_reference(ref) not in labelled
         )
         born = _located(birth_date(body), evidence, "client_birth_date", body)
         creditor_name = self._creditor_name(body, from_name, from_email, evidence)
@@ -127,6 +135,7 @@ class RulesExtractor(Extractor):
             client_birth_date=born,
             evidence=evidence,
             amount_conflicts=tuple(reading.conflicts),
+            unlabelled_references=unlabelled,
         )
 
     @staticmethod

@@ -44,6 +44,34 @@ _SALUTATION = re.compile(
     r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
 )
 _STOPWORDS = {
+    "Ihres",
+    "Ihrem",
+    "Ihren",
+    "Ihrer",
+    "Mandanten",
+    "Unserer",
+    "Unseres",
+    "Unserem",
+    "Unseren",
+    "Kunden",
+    "Sachen",
+    "Angelegenheit",
+    "Betreff",
+    "Betrifft",
+    "Schuldnerin",
+    "Vertragsinhaber",
+    "Vertragsinhaberin",
+    "Kontoinhaberin",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Client",
+    "Customer",
+    "Debtor",
+    "Holder",
+    "Matter",
+    "Settlement",
+    "Offer",
     "Sehr",
     "Damen",
     "Herren",
@@ -121,19 +149,91 @@ _ORGANISATION = re.compile(
 )
 
 
+# Words that are nouns of the matter, never part of a person's name ("Nowak Mietschulden").
+_NOUN = re.compile(
+    r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
+    r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
+    r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
+    r"zinsen|saldo|account|balance|statement|offer|update|notice|reminder)$",
+    re.I,
+)
+_CONTACT = re.compile(
+    r"(erreichen|wenden|kontaktieren|steht|stehen|ansprechpartner(in)?|sachbearbeiter(in)?|"
+    r"kollegin|kollege|contact|gez\.|i\.\s?a\.|im\s+auftrag)\W*(sie\W+)?(bei\W+)?$",
+    re.I,
+)
+_TITLE_SURNAME = re.compile(
+    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
+)
+
+
 def client_name(text: str) -> tuple[str, int, int] | None:
-    """The client's name as written (surname-first reordered), with its span in `text`."""
+    """The client's full name (surname-first reordered), else a surname after a title
+    ("Frau Nowak"), with its span in `text`."""
+    return _full_name(text) or _surname(text)
+
+
+def _full_name(text: str) -> tuple[str, int, int] | None:
     for pattern in (_NAME_AFTER_ROLE, _VERSUS, _NAME_AFTER_TITLE):
         for match in pattern.finditer(text):
-            if pattern is _NAME_AFTER_TITLE and _SALUTATION.search(
-                text[max(0, match.start() - 25) : match.start()]
+            before = text[max(0, match.start() - 40) : match.start()]
+            if pattern is _NAME_AFTER_TITLE and (
+                _SALUTATION.search(before[-25:]) or _CONTACT.search(before)
             ):
                 continue
             found = _name_of(match)
             if found is not None:
-                name, start, end = found
-                return name, start, end
+                return found
     return None
+
+
+def _surname(text: str) -> tuple[str, int, int] | None:
+    for match in _TITLE_SURNAME.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        word = match.group("name")
+        if _SALUTATION.search(before[-25:]) or _CONTACT.search(before) or word in _STOPWORDS:
+            continue
+        if _NOUN.search(word) or _ORGANISATION.search(word):
+            continue
+        return word, match.start("name"), match.end("name")
+    return None
+
+
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|aw|wg|fw|fwd|antwort)\s*:\s*)+", re.I)
+_SEGMENT_SPLIT = re.compile(r"\s+[–—-]\s+|\s*\|\s*|\s+/\s+|:\s+|\s*\./\.\s*")
+_SEGMENT_NAME = re.compile(
+    rf"^{_TITLE}?(?-i:(?P<last>{_WORD}),\s*(?P<first>{_WORD})|(?P<name>{_WORD}(?:\s+{_WORD}){{1,2}}))$"
+)
+_REFERENCE_TOKEN = re.compile(
+    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
+    re.I,
+)
+_LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")
+_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})?$")
+
+
+def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]:
+    """A name standing alone in a subject segment, and the subject's reference-like tokens
+    ("Schäfer, Katrin – StNr. 306/5123/4471" → Katrin Schäfer, ["306/5123/4471"])."""
+    prefix = _SUBJECT_PREFIX.match(subject)
+    position = prefix.end() if prefix else 0
+    name = None
+    for segment in _SEGMENT_SPLIT.split(subject[position:]):
+        start = subject.find(segment, position)
+        position = max(position, start)
+        stripped = segment.strip()
+        match = _SEGMENT_NAME.match(stripped)
+        if name is None and match:
+            found = _name_of(match)
+            if found is not None:
+                lead = start + segment.find(stripped)
+                name = (found[0], lead + found[1], lead + found[2])
+    references = []
+    for match in _REFERENCE_TOKEN.finditer(subject):
+        token = _LEADING_WORD.sub("", match.group(0).strip())
+        if sum(ch.isdigit() for ch in token) >= 3 and not _DATE.match(token):
+            references.append(token)
+    return name, references
 
 
 def _name_of(match: re.Match) -> tuple[str, int, int] | None:
@@ -147,10 +247,12 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
     if not groups.get("name"):
         return None
     words = groups["name"].split()
-    while words and words[-1] in _STOPWORDS:
-        words.pop()
     while words and words[0] in _STOPWORDS:
         words.pop(0)
+    for index, word in enumerate(words):
+        if word in _STOPWORDS or _NOUN.search(word):
+            words = words[:index]
+            break
     if len(words) < 2 or _ORGANISATION.search(" ".join(words)):
         return None
     name = " ".join(words)

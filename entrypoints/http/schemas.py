@@ -174,6 +174,10 @@ class ExtractionSchema(Schema):
         fields.String(),
         metadata={"description": "Candidate amounts that disagree with no clear current one."},
     )
+    unlabelled_references = fields.List(
+        fields.String(),
+        metadata={"description": "Reference-like tokens without a label (e.g. in the subject)."},
+    )
 
 
 class CandidateSchema(Schema):
