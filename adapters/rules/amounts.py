@@ -215,7 +215,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
     line_end = body.find("\n", end)
     line_end = len(body) if line_end == -1 else line_end
     previous_end = mentions[index - 1][1] if index else 0
-    lead = body[max(line_start, previous_end, _clause_start(body, start), start - 60) : start]
+    lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
     kind = _kind(lead)
     context = lead
     if kind == NONE:
@@ -292,9 +292,16 @@ def _kind(text: str) -> str:
         if re.search(r"\b(auf|to)\s*$", text, re.I):
             return TOTAL
     for kind, pattern in _KINDS:
-        if pattern.search(text):
+        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
+        if pattern.search(window):
             return kind
     return NONE
+
+
+# An older figure, a payment or an offer qualifies the amount it stands next to; a word like
+# "previous" early in a long sentence says nothing about the amount at its end.
+_MODIFIERS = frozenset([OLD, PAID, OFFER])
+_MODIFIER_REACH = 50
 
 
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
@@ -349,12 +356,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     if _sum_components(mentions, by_kind, reading):
         return reading
     if by_kind.get(CLAIM):
-        claims, loose = by_kind[CLAIM], by_kind.get(NONE, [])
-        if {m.value for m in loose} - {m.value for m in claims}:
-            values = ", ".join(sorted({f"{m.value}" for m in claims + loose}))
-            reading.conflicts.append(f"unlabelled amounts beside the claim ({values})")
-            return reading
-        return _chosen_or_conflict(reading, claims, CLAIM, 0.8)
+        return _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
     loose = by_kind.get(NONE, [])
     if loose and not by_kind.get(COMPONENT) and len({m.value for m in loose}) == 1:
         _choose(reading, loose[0], 0.4)
