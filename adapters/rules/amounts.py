@@ -52,7 +52,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         REMAINING,
         re.compile(
             r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
-            r"not\s+(yet\s+)?(been\s+)?paid|\brest|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
+            r"not\s+(yet\s+)?(been\s+)?paid|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
             r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
             re.I,
         ),
@@ -100,7 +100,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         COMPONENT,
         re.compile(
-            r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschlag|"
+            r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
             r"principal|interest|fees?\b|costs?\b|charges?\b)",
             re.I,
         ),
@@ -108,7 +108,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         CLAIM,
         re.compile(
-            r"(forderung|rückstand|schulde|in\s+höhe\s+von|i\.\s?h\.\s?v\.|betrag|claim|owe|debt|"
+            r"(forderung|rückstand|schulde|beitr(ag|äge)|rechnungen|mieten|in\s+höhe\s+von|i\.\s?h\.\s?v\.|betrag|claim|owe|debt|"
             r"arrears|amount)",
             re.I,
         ),
@@ -116,7 +116,9 @@ _KINDS: list[tuple[str, re.Pattern]] = [
 ]
 _PRINCIPAL = re.compile(r"(hauptforderung|grundforderung|kapital|principal)", re.I)
 _INTEREST = re.compile(r"(zinsen|interest)", re.I)
-_COSTS = re.compile(r"(kosten|gebühr|entgelt|auslagen|zuschlag|fees?\b|costs?\b|charges?\b)", re.I)
+_COSTS = re.compile(
+    r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
+)
 _CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
 _CURRENT = re.compile(
     r"(aktuell|derzeit|heute|inzwischen|mittlerweile|nunmehr|jetzt|neu\b|current|now|today)",
@@ -306,7 +308,8 @@ _MODIFIER_REACH = 50
 
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
     for kind, pattern in _KINDS:
-        if kind not in excluded and pattern.search(text):
+        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
+        if kind not in excluded and pattern.search(window):
             return kind
     return NONE
 
