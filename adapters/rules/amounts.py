@@ -119,6 +119,7 @@ _INTEREST = re.compile(r"(zinsen|interest)", re.I)
 _COSTS = re.compile(
     r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
 )
+_BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
 _CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
 _CURRENT = re.compile(
     r"(aktuell|derzeit|heute|inzwischen|mittlerweile|nunmehr|jetzt|neu\b|current|now|today)",
@@ -379,6 +380,13 @@ def _current_claim(
         # "334,20 left, then an invoice of 39,99: currently 374,19" explains itself.
         if sum(others, Decimal("0.00")) == current[0].value:
             return current[0]
+    # A statement's running balance: the last balance row is the current one, provided every
+    # other kind of total agrees with it (a "Summe" that disagrees is still a conflict).
+    balances = [m for m in candidates if _BALANCE.search(m.context)]
+    if len(balances) >= 2 and all(
+        m.value == balances[-1].value for m in candidates if m not in balances
+    ):
+        return balances[-1]
     # A payment beside what remains: the remainder is the claim, the total the old one.
     if (
         payment_stated
