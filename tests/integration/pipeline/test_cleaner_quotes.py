@@ -1,0 +1,162 @@
+"""The cleaner on the shapes creditor replies arrive in: each class of quote header, what is a
+reply and what is not, and the signature and footer rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.parsing.cleaner import EmailCleaner
+
+REPLY = "Die Forderung beträgt 812,40 EUR.\n\nMit freundlichen Grüßen\nInkasso Nord GmbH"
+OLD = "Bitte nennen Sie die Forderung. Letzter Stand 5.000,00 EUR."
+
+
+def clean_text(text: str) -> str:
+    return EmailCleaner().clean("", text)
+
+
+def clean_html(html: str) -> str:
+    return EmailCleaner().clean(html, "")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster <info@kanzlei.example>:",
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster\n<info@kanzlei.example>:",
+        "Am Mo., 2. Nov. 2026 um 10:00 Uhr schrieb Kanzlei Muster <\ninfo@kanzlei.example\n>:",
+        "Kanzlei Muster <info@kanzlei.example> schrieb am Mo., 2. Nov.\n2026 um 10:00 Uhr:",
+        "On Mon, Nov 2, 2026 at 10:00 AM Kanzlei Muster <info@kanzlei.example>\nwrote:",
+        "On Mon, Nov 2, 2026 at 10:00 AM Kanzlei Muster\n<info@kanzlei.example> wrote:",
+        "-----Ursprüngliche Nachricht-----\nVon: Kanzlei Muster\nGesendet: Montag, 2. November 2026",
+        "-----Antwort Nachricht-----\nVon: Kanzlei Muster\nAn: Inkasso Nord",
+        "Datum: Mo, 2. Nov 2026 10:00\nVon: Kanzlei Muster <info@kanzlei.example>\nBetreff: Az. 2024/1187",
+        "Date: Mon, 2 Nov 2026 10:00:00 +0100\nTo: forderungen@inkasso.example",
+        "From: Kanzlei Muster <info@kanzlei.example> Date: Mon, 2 Nov 2026 10:00",
+        "*Von:* Kanzlei Muster\n*Gesendet:* Montag, 2. November 2026 10:00\n*An:* Inkasso Nord",
+        "________________________________\nVon: Kanzlei Muster\nGesendet: Montag",
+        "Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>",
+        "Von meinem iPhone gesendet",
+    ],
+)
+def test_quote_header_cuts_the_history(header):
+    cleaned = clean_text(f"{REPLY}\n\n{header}\n\n{OLD}\n")
+    assert "812,40 EUR" in cleaned
+    assert "5.000,00" not in cleaned and "Kanzlei Muster" not in cleaned
+    assert "Nov" not in cleaned and "Outlook" not in cleaned and "iPhone" not in cleaned
+
+
+def test_reply_below_and_between_quoted_lines_is_kept():
+    text = (
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster <info@kanzlei.example>:\n"
+        "> Wie hoch ist die Forderung gegen Frau Hoffmann?\n\n"
+        "Die Forderung beträgt 812,40 EUR.\n\n"
+        "> Liegt ein Titel vor?\n\n"
+        "Ja, Vollstreckungsbescheid vom 01.02.2025.\n"
+    )
+    assert clean_text(text) == (
+        "Die Forderung beträgt 812,40 EUR.\n\nJa, Vollstreckungsbescheid vom 01.02.2025."
+    )
+
+
+def test_a_wrapped_quoted_line_stays_with_its_quote():
+    text = (
+        "Die Forderung beträgt 812,40 EUR.\n\n"
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster <info@kanzlei.example>:\n"
+        "> Bitte nennen Sie die aktuelle Forderung gegen unsere Mandantin, der letzte\n"
+        "Stand waren 5.000,00 EUR.\n>\n"
+    )
+    assert clean_text(text) == "Die Forderung beträgt 812,40 EUR."
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A letter's own header: a date without a time of day is not a mail header.
+        "Datum: 02.11.2026\nBetreff: Ihre Anfrage, Az. 2024/1187\n\nDie Forderung beträgt 812,40 EUR.",
+        # A sentence that reports what someone wrote is not an attribution.
+        "Am 12.03.2026 schrieb uns Ihre Mandantin, dass sie zahlen wird.\nDie Forderung beträgt 812,40 EUR.",
+        "Ihre Mandantin schrieb am 12.03.2026: Sie zahle bis Monatsende.\nDie Forderung beträgt 812,40 EUR.",
+    ],
+)
+def test_content_that_resembles_a_header_is_kept(content):
+    assert clean_text(content) == content
+
+
+def test_a_forward_below_a_reply_is_history_a_forward_alone_is_content():
+    forward = (
+        "---------- Forwarded message ---------\nFrom: Buchhaltung <bh@inkasso.example>\n"
+        "Date: Mon, 2 Nov 2026 at 10:00\nSubject: Saldo\nTo: <forderungen@inkasso.example>\n\n"
+        "Saldo Frau Hoffmann: 812,40 EUR\n"
+    )
+    assert clean_text("Zur Kenntnis.\n\n" + forward) == "Zur Kenntnis."
+    assert clean_text(forward) == "Saldo Frau Hoffmann: 812,40 EUR"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Die Forderung beträgt 812,40 EUR.\n\n-- \nMax Muster\nTel. 040 123456",
+        "Die Forderung beträgt 812,40 EUR.\n--\nMax Muster, Durchwahl 0815",
+    ],
+)
+def test_signature_delimiter_in_text(body):
+    assert clean_text(body) == "Die Forderung beträgt 812,40 EUR."
+
+
+@pytest.mark.parametrize("delimiter", ["<div>-- </div>", "<p>--&nbsp;</p>", "-- <br>"])
+def test_signature_delimiter_in_html(delimiter):
+    html = f"<div>Die Forderung beträgt 812,40 EUR.</div>{delimiter}<div>Max Muster 0815</div>"
+    assert clean_html(html) == "Die Forderung beträgt 812,40 EUR."
+
+
+def test_a_blockquote_that_is_no_quote_is_kept():
+    html = (
+        "<p>Sie schrieben uns:</p><blockquote>Die Mandantin bestreitet die Forderung.</blockquote>"
+        "<p>Wir halten an der Forderung von 812,40 EUR fest.</p><p>Mit freundlichen Grüßen</p>"
+    )
+    cleaned = clean_html(html)
+    assert "bestreitet" in cleaned and "812,40 EUR" in cleaned
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "<div>Am 02.11.2026 um 10:00 schrieb Kanzlei &lt;info@kanzlei.example&gt;:</div>"
+        f"<blockquote>{OLD}</blockquote><p>Bitte beachten Sie unsere Datenschutzhinweise.</p>",
+        f"<blockquote type='cite'>{OLD}</blockquote><p>Noch eine Zeile.</p>",
+        f"<blockquote>{OLD}</blockquote>",
+    ],
+)
+def test_a_blockquote_that_is_quoted_history_is_removed(quote):
+    cleaned = clean_html(f"<p>Die Forderung beträgt 812,40 EUR.</p>{quote}")
+    assert "812,40 EUR" in cleaned and "5.000,00" not in cleaned
+
+
+@pytest.mark.parametrize(
+    "claim_line",
+    [
+        "Bitte zahlen Sie 812,40 EUR bequem unter https://pay.inkasso.example/a/2024-1187.",
+        "Den offenen Betrag von 812,40 € finden Sie auch unter www.inkasso.example/konto.",
+        "Laut Beschluss des Vorstands bleibt es bei der Forderung von 812,40 EUR.",
+        "Unter Steuernummer 12/345/67890 verbucht: Restforderung 812,40 EUR.",
+    ],
+)
+def test_a_claim_line_with_footer_words_survives(claim_line):
+    body = (
+        f"Sehr geehrte Damen und Herren,\n\n{claim_line}\n\nMit freundlichen Grüßen\n"
+        "Inkasso Nord GmbH\nVorstand: Dr. A. Muster\nwww.inkasso.example | Datenschutz\n"
+        "IBAN DE02 1203 0000 0000 2020 51"
+    )
+    assert clean_text(body) == (
+        f"Sehr geehrte Damen und Herren,\n\n{claim_line}\n\nMit freundlichen Grüßen\n"
+        "Inkasso Nord GmbH"
+    )
+
+
+def test_footer_lines_without_a_sign_off_still_go():
+    body = (
+        "Die Forderung beträgt 812,40 EUR.\n\nInkasso Nord GmbH\nTel. 040 123456\n"
+        "Amtsgericht Hamburg HRB 12345\nwww.inkasso.example"
+    )
+    assert clean_text(body) == "Die Forderung beträgt 812,40 EUR.\n\nInkasso Nord GmbH"
