@@ -13,7 +13,8 @@ from adapters.parsing.cleaner import EmailCleaner
 from adapters.rules.extractor import RulesExtractor
 from adapters.similarity import RapidFuzzSimilarity
 from domain.matching import match_candidates
-from domain.values import DirectoryEntry
+from domain.outcome import decide_outcome
+from domain.values import DirectoryEntry, Outcome
 
 FIRST = ["Jana", "Thomas", "Olga", "Mehmet", "Sabine", "Lukas", "Fatma", "Peter", "Elena"]
 LAST = ["Hoffmann", "Nowak", "Yilmaz", "Becker", "Richter", "Demir", "Wagner", "Petrova"]
@@ -142,7 +143,7 @@ _cleaner, _extractor, _similarity = EmailCleaner(), RulesExtractor(), RapidFuzzS
 def _outcome(entries, body, sender):
     extraction = _extractor.extract(_cleaner.clean("", body), "", sender, None)
     match = match_candidates(extraction, entries, _similarity, 0.85, sender=sender)
-    return match, match.is_auto_match and extraction.claim_amount is not None
+    return match, decide_outcome(extraction, match) is Outcome.MATCHED
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
