@@ -235,7 +235,12 @@ def _classify(body: str, mentions, index: int) -> Mention:
         # "Gesamtforderung:" on the line above its amount (letters, tables).
         above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
         above = body[above_start : max(line_start - 1, 0)]
-        if not _WITH_CURRENCY.search(above) and not _BARE.search(above):
+        below_end = body.find("\n", line_end + 1)
+        below = body[line_end + 1 : len(body) if below_end == -1 else below_end]
+        # "Offen sind:" over a column of bare amounts labels none of them alone.
+        below_is_bare_amount = bool(_WITH_CURRENCY.search(below) or _BARE.search(below))
+        listed = below_is_bare_amount and _kind(below[:12]) == NONE
+        if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:

@@ -18,8 +18,13 @@ _WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 _PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
 _TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
 # Case-sensitive even inside re.I patterns: a name is capitalised words.
-_FULL_NAME = rf"(?-i:(?P<name>{_WORD}(?:\s+(?:{_PARTICLE}\s+)?(?:Dr\.\s+)?{_WORD}){{1,5}}))"
-_SURNAME_FIRST = rf"(?-i:(?P<last>{_WORD}(?:\s+{_WORD})?),\s*(?P<first>{_WORD}(?:\s+{_WORD})?))"
+# Names never run over a line break ("Jana\nDie Forderung …").
+_FULL_NAME = (
+    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
+)
+_SURNAME_FIRST = (
+    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?))"
+)
 _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
