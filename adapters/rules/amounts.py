@@ -9,134 +9,28 @@ with no clear current one are reported as a conflict instead of guessed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-_SP = "[ \u00a0\u2009\u202f]"
-_DE = rf"\d{{1,3}}(?:(?:\.|{_SP})\d{{3}})+(?:,\d{{2}}|,-{{1,2}}|,–)?|\d+,\d{{2}}|\d+,-{{1,2}}"
-_EN = r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}"
-_INT = r"\d+"
-_CURRENCY = r"(?:EUR|Euro|EURO|euro|Eur|€|GBP|£|USD|US-?\$|\$|CHF)"
-_EDGE_BEFORE = r"(?<![\d.,])"
-_EDGE_AFTER = r"(?![\d]|[.,]\d)"
-# With a currency sign the number may be an integer ("200 Euro", "€1,234").
-_WITH_CURRENCY = re.compile(
-    rf"(?P<c1>{_CURRENCY}){_SP}?-?{_EDGE_BEFORE}(?P<n1>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}"
-    rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}?(?P<c2>{_CURRENCY})(?![A-Za-z])"
+from adapters.rules.amount_kinds import (
+    _BALANCE,
+    _CONTAINED,
+    _COSTS,
+    _CURRENT,
+    _INTEREST,
+    _PRINCIPAL,
+    ADDITIONAL,
+    APPROXIMATE,
+    CLAIM,
+    COMPONENT,
+    NONE,
+    PAID,
+    REMAINING,
+    TOTAL,
 )
-# Under a currency header (statements of account) a money-shaped number is an amount too.
-_BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
-_CURRENCY_HEADER = re.compile(
-    rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
-    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$)",
-    re.I | re.M,
-)
-_DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
+from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
 
-APPROXIMATE = "approximate"
-ADDITIONAL = "additional"
-TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
-    "total",
-    "remaining",
-    "paid",
-    "old",
-    "offer",
-    "component",
-    "claim",
-    "none",
-)
-# Order matters: the first kind whose label stands in an amount's context wins.
-_KINDS: list[tuple[str, re.Pattern]] = [
-    (
-        REMAINING,
-        re.compile(
-            r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
-            r"not\s+(yet\s+)?(been\s+)?paid|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
-            r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
-            re.I,
-        ),
-    ),
-    (
-        OLD,
-        re.compile(
-            r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
-            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
-            r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
-            r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
-            re.I,
-        ),
-    ),
-    (
-        PAID,
-        re.compile(
-            r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
-            r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
-            r"credit\b)",
-            re.I,
-        ),
-    ),
-    (
-        OFFER,
-        re.compile(
-            r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\braten?\b|ratenzahlung|"
-            r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
-            r"monthly|lump[- ]sum|discount|accept)",
-            re.I,
-        ),
-    ),
-    (
-        TOTAL,
-        re.compile(
-            r"(gesamt|insgesamt|summe|saldo|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
-            r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
-            r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
-            r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
-            re.I,
-        ),
-    ),
-    (
-        COMPONENT,
-        re.compile(
-            r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
-            r"principal|interest|fees?\b|costs?\b|charges?\b)",
-            re.I,
-        ),
-    ),
-    (
-        CLAIM,
-        re.compile(
-            r"(forderung|rückstand|schulde|beitr(ag|äge)|rechnungen|mieten|in\s+höhe\s+von|i\.\s?h\.\s?v\.|betrag|claim|owe|debt|"
-            r"arrears|amount)",
-            re.I,
-        ),
-    ),
-]
-_PRINCIPAL = re.compile(r"(hauptforderung|grundforderung|kapital|principal)", re.I)
-_INTEREST = re.compile(r"(zinsen|interest)", re.I)
-_COSTS = re.compile(
-    r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
-)
-_BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
-_CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
-_CURRENT = re.compile(
-    r"(aktuell|derzeit|heute|inzwischen|mittlerweile|nunmehr|jetzt|neu\b|current|now|today)",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class Mention:
-    value: Decimal
-    start: int
-    end: int
-    text: str
-    kind: str
-    context: str
-    currency: str
-    line: int = 0
+__all__ = ["AmountReading", "parse_amount", "read_claim"]
 
 
 @dataclass
@@ -150,174 +44,6 @@ class AmountReading:
     components: dict[str, Decimal | None] | None = None
     component_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
-
-
-def parse_amount(raw: str) -> Decimal | None:
-    """'1.234,56' / '1 234,56' / '1,234.56' / '1.234,-' / '1,234' → Decimal."""
-    raw = re.sub(_SP, "", raw.strip()).lstrip("-").rstrip("-–").rstrip(",")
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{2})?|\d+\.\d{2}", raw):
-        normalized = raw.replace(",", "")
-    else:
-        normalized = raw.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(normalized).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() and value >= 0 else None
-
-
-def _currency_code(sign: str | None) -> str:
-    sign = (sign or "").upper()
-    if sign in ("GBP", "£"):
-        return "GBP"
-    if "$" in sign or sign == "USD":
-        return "USD"
-    if sign == "CHF":
-        return "CHF"
-    return "EUR"
-
-
-def find_mentions(body: str) -> list[Mention]:
-    mentions: list[tuple[int, int, Decimal, str]] = []
-    offset = 0
-    header_currency: str | None = None
-    blank_run = 0
-    for line in body.split("\n"):
-        taken: list[tuple[int, int]] = []
-        for m in _WITH_CURRENCY.finditer(line):
-            raw = m.group("n1") or m.group("n2")
-            value = parse_amount(raw)
-            number_start = m.start("n1") if m.group("n1") else m.start("n2")
-            if value is not None and not _DATE_LIKE.match(line, number_start):
-                code = _currency_code(m.group("c1") or m.group("c2"))
-                mentions.append((offset + m.start(), offset + m.end(), value, code))
-                taken.append((m.start(), m.end()))
-        if header_currency is not None:
-            for m in _BARE.finditer(line):
-                if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
-                    continue
-                if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]):
-                    continue
-                value = parse_amount(m.group("n3"))
-                if value is not None:
-                    mentions.append((offset + m.start(), offset + m.end(), value, header_currency))
-        header = _CURRENCY_HEADER.search(line)
-        if header and not taken:
-            header_currency = _currency_code(re.search(_CURRENCY, header.group(0)).group(0))
-        blank_run = blank_run + 1 if not line.strip() else 0
-        if blank_run >= 2:
-            header_currency = None
-        offset += len(line) + 1
-    mentions.sort()
-    return [_classify(body, mentions, i) for i in range(len(mentions))]
-
-
-def _classify(body: str, mentions, index: int) -> Mention:
-    start, end, value, currency = mentions[index]
-    line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line_end = len(body) if line_end == -1 else line_end
-    previous_end = mentions[index - 1][1] if index else 0
-    lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
-    kind = _kind(lead)
-    context = lead
-    if kind == NONE:
-        # "300 € überwiesen": the words right after the amount, up to its clause's end.
-        next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)
-        tail = body[end : min(line_end, next_start)]
-        clause_end = _CLAUSE_BREAK.search(tail)
-        tail = tail[: clause_end.start() if clause_end else len(tail)]
-        if _CONTAINED.search(tail):
-            kind, context = COMPONENT, tail
-        elif end + len(tail) < next_start or next_start >= line_end:
-            kind, context = _kind(tail[:40]), tail
-    if kind == NONE and index == 0 or kind == NONE and mentions[index - 1][1] < line_start:
-        # "Gesamtforderung:" on the line above its amount (letters, tables).
-        above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
-        above = body[above_start : max(line_start - 1, 0)]
-        below_end = body.find("\n", line_end + 1)
-        below = body[line_end + 1 : len(body) if below_end == -1 else below_end]
-        # "Offen sind:" over a column of bare amounts labels none of them alone.
-        below_is_bare_amount = bool(_WITH_CURRENCY.search(below) or _BARE.search(below))
-        listed = below_is_bare_amount and _kind(below[:12]) == NONE
-        if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
-            kind = _kind(above)
-            context = above
-    if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
-        kind = OLD
-    if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
-        kind = APPROXIMATE
-    return Mention(value, start, end, body[start:end], kind, context, currency, line_start)
-
-
-# A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
-_CLAUSE_BREAK = re.compile(
-    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
-)
-
-
-def _clause_start(body: str, position: int) -> int:
-    cut = 0
-    for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
-        cut = match.end()
-    return cut
-
-
-# "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
-_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
-
-
-# "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
-_APPROXIMATE = re.compile(
-    r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
-    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated)\s*$",
-    re.I,
-)
-
-
-# "sowie 46,00 €", "plus a further EUR 80": an amount beside the claim whose role is unclear.
-_ADDITIONAL = re.compile(
-    r"(\bsowie|\bzuzüglich|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
-    r"\bfurther|\banother|\band\s+also)\s*$",
-    re.I,
-)
-# "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
-_CHANGE = re.compile(
-    r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
-    r"decreased|changed|korrigiert|corrected)",
-    re.I,
-)
-
-
-def _kind(text: str) -> str:
-    if _UNIT_PRICE.search(text):
-        return OFFER
-    if _ADDITIONAL.search(text):
-        return ADDITIONAL
-    if _CHANGE.search(text):
-        if re.search(r"\b(von|from)\s*$", text, re.I):
-            return OLD
-        if re.search(r"\b(auf|to)\s*$", text, re.I):
-            return TOTAL
-    for kind, pattern in _KINDS:
-        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
-        if pattern.search(window):
-            return kind
-    return NONE
-
-
-# An older figure, a payment or an offer qualifies the amount it stands next to; a word like
-# "previous" early in a long sentence says nothing about the amount at its end.
-_MODIFIERS = frozenset([OLD, PAID, OFFER])
-_MODIFIER_REACH = 50
-
-
-def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
-    for kind, pattern in _KINDS:
-        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
-        if kind not in excluded and pattern.search(window):
-            return kind
-    return NONE
 
 
 def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from adapters.rules.amounts import parse_amount, read_claim
+from adapters.rules.birth_dates import birth_date
 from adapters.rules.non_reply import non_reply_reason
-from adapters.rules.parties import birth_date, client_name, subject_parts
+from adapters.rules.parties import client_name, subject_parts
 from application.ports import Extractor
 from domain.references import normalize_reference
 from domain.values import Extraction, Span
