@@ -31,8 +31,8 @@ _EDGE_BEFORE = r"(?<![\d.,])"
 _EDGE_AFTER = r"(?![\d]|[.,]\d)"
 # With a currency sign the number may be an integer ("200 Euro", "€1,234").
 _WITH_CURRENCY = re.compile(
-    rf"(?P<c1>{_CURRENCY}){_SP}?-?{_EDGE_BEFORE}(?P<n1>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}"
-    rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}?(?P<c2>{_CURRENCY})(?![A-Za-z])"
+    rf"(?P<c1>{_CURRENCY}){_SP}{{0,8}}-?{_EDGE_BEFORE}(?P<n1>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}"
+    rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}{{0,3}}(?P<c2>{_CURRENCY})(?![A-Za-z])"
 )
 # Under a currency header (statements of account) a money-shaped number is an amount too.
 _BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
@@ -163,5 +163,8 @@ _CLAUSE_BREAK = re.compile(
 def _clause_start(body: str, position: int) -> int:
     cut = 0
     for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
+        word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
+        if word and len(word.group(1)) <= 4 and word.group(1).islower():
+            continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
         cut = match.end()
     return cut

@@ -115,7 +115,9 @@ class RulesExtractor(Extractor):
         unlabelled = tuple(
             ref for ref in subject_references if normalize_reference(ref) not in labelled
         )
-        born = _located(birth_date(body), evidence, "client_birth_date", body)
+        born = _located(birth_date(body), evidence, "client_birth_date", body) or _located(
+            birth_date(subject), evidence, "client_birth_date", subject, "subject"
+        )
         creditor_name = self._creditor_name(body, from_name, from_email, evidence)
 
         confidence = 0.3 + 0.35 * reading.quality
