@@ -128,7 +128,7 @@ def evaluate(name: str, cases: list[dict], entries, show_misses: bool) -> int:
             if not ok:
                 misses.append(f"{case_id} ({klass}): {field}")
 
-    print(f"\n## {name}: {len(cases)} emails\n")
+    print(f"\n#### {name}: {len(cases)} emails\n")
     print("| class | emails | outcome right | should match | auto-matched right | wrong bookings |")
     print("|---|---|---|---|---|---|")
     for klass in sorted(per_class):
