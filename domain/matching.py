@@ -8,9 +8,10 @@ candidate too close to the runner-up goes to review.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
+from domain.references import normalize_reference, same_sender
+from domain.safety import NAME_AGREES, assess
 from domain.values import DirectoryEntry, Extraction, Match, MatchCandidate
 
 Similarity = Callable[[str, str], float]
@@ -20,18 +21,9 @@ MAX_CANDIDATES = 5
 NAMES_ONLY_CAP = 0.8
 # The best candidate must beat the runner-up by this much to be auto-matched.
 AMBIGUITY_MARGIN = 0.05
-SENDER_DOMAIN_EVIDENCE = 0.9
-_REFERENCE_NOISE = re.compile(r"[\s\-/._:#]+")
-_REFERENCE_PREFIX = re.compile(r"^(AZ|AKTENZEICHEN|NR|NO|REF)(?=\d)")
+SENDER_DOMAIN_EVIDENCE = 0.95
 
-
-def normalize_reference(reference: str | None) -> str:
-    """'Az. 2024 / 1187', 'AZ-2024-1187' and '2024/1187' compare equal; case and separators
-    do not count."""
-    if not reference:
-        return ""
-    compact = _REFERENCE_NOISE.sub("", reference).upper()
-    return _REFERENCE_PREFIX.sub("", compact)
+__all__ = ["match_candidates", "normalize_reference", "score_entry"]
 
 
 def _references_equal(left: str | None, right: str | None) -> bool:
@@ -45,53 +37,6 @@ def _name_score(similarity: Similarity, left: str | None, right: str | None) -> 
     return max(0.0, min(1.0, similarity(left, right)))
 
 
-# Shared mailbox providers: two creditors on gmail.com say nothing about each other.
-_FREEMAIL = frozenset(
-    [
-        "gmail.com",
-        "googlemail.com",
-        "web.de",
-        "gmx.de",
-        "gmx.net",
-        "gmx.at",
-        "t-online.de",
-        "freenet.de",
-        "posteo.de",
-        "mail.de",
-        "online.de",
-        "arcor.de",
-        "outlook.com",
-        "outlook.de",
-        "hotmail.com",
-        "hotmail.de",
-        "live.com",
-        "live.de",
-        "yahoo.com",
-        "yahoo.de",
-        "icloud.com",
-        "me.com",
-        "aol.com",
-        "protonmail.com",
-        "proton.me",
-    ]
-)
-
-
-def _domain(address: str | None) -> str:
-    return (address or "").rpartition("@")[2].strip().lower()
-
-
-def _same_sender(sender: str | None, creditor_email: str | None) -> bool:
-    """The same address, or the same company domain (not a freemail provider)."""
-    a, b = (sender or "").strip().lower(), (creditor_email or "").strip().lower()
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    domain = _domain(a)
-    return bool(domain) and domain == _domain(b) and domain not in _FREEMAIL
-
-
 def score_entry(
     extraction: Extraction,
     entry: DirectoryEntry,
@@ -99,8 +44,15 @@ def score_entry(
     sender: str | None = None,
 ) -> float:
     """Evidence that the email is about this client and this creditor, in [0, 1]."""
-    client_ref = _references_equal(extraction.client_reference, entry.client_reference)
-    creditor_ref = _references_equal(extraction.creditor_reference, entry.creditor_reference)
+    loose = extraction.unlabelled_references
+    client_ref = any(
+        _references_equal(ref, entry.client_reference)
+        for ref in (extraction.client_reference, *loose)
+    )
+    creditor_ref = any(
+        _references_equal(ref, entry.creditor_reference)
+        for ref in (extraction.creditor_reference, *loose)
+    )
     client = (
         1.0 if client_ref else _name_score(similarity, extraction.client_name, entry.client_name)
     )
@@ -109,14 +61,21 @@ def score_entry(
         if creditor_ref
         else _name_score(similarity, extraction.creditor_name, entry.creditor_name)
     )
-    if _same_sender(sender, entry.creditor_email):
+    known_sender = same_sender(sender, entry.creditor_email)
+    if known_sender:
         creditor = max(creditor, SENDER_DOMAIN_EVIDENCE)
 
     if client_ref and creditor_ref:
         return 1.0
-    if client_ref or creditor_ref:
-        # One exact reference; the other side must be backed by its name (or the sender).
+    if creditor_ref:
+        # The creditor's reference is kept per (client, creditor): it points at the client too.
+        return round(0.6 + 0.4 * max(client, creditor if known_sender else 0.0), 4)
+    if client_ref:
+        # The practice's file number; the creditor side must be backed by its name or sender.
         return round(0.6 + 0.4 * min(client, creditor), 4)
+    if known_sender and client >= NAME_AGREES:
+        # The client's name from the creditor's known address: two independent kinds.
+        return round(min(client, creditor, SENDER_DOMAIN_EVIDENCE), 4)
     return round(min(NAMES_ONLY_CAP, 0.85 * min(client, creditor)), 4)
 
 
@@ -127,6 +86,11 @@ def match_candidates(
     threshold: float,
     sender: str | None = None,
 ) -> Match:
+    """Score every pair, then apply the safety rule (domain.safety) to the best one: an
+    auto-match needs a score at or above `threshold`, a clear lead over the runner-up, two
+    agreeing kinds of evidence and no conflict."""
+    directory = list(entries)
+    by_pair = {(e.client_id, e.creditor_id): e for e in directory}
     scored = sorted(
         (
             MatchCandidate(
@@ -134,15 +98,29 @@ def match_candidates(
                 entry.creditor_id,
                 score_entry(extraction, entry, similarity, sender),
             )
-            for entry in entries
+            for entry in directory
         ),
         key=lambda c: (-c.score, c.client_id, c.creditor_id),
     )
     top = tuple(c for c in scored[:MAX_CANDIDATES] if c.score > 0)
     if not top:
-        return Match(score=0.0)
+        conflicts = tuple(f"amount: {text}" for text in extraction.amount_conflicts)
+        return Match(score=0.0, conflicts=conflicts)
     best = top[0]
+    assessment = assess(
+        extraction, by_pair[(best.client_id, best.creditor_id)], directory, similarity, sender
+    )
     runner_up = top[1].score if len(top) > 1 else 0.0
-    if best.score >= threshold and best.score - runner_up >= AMBIGUITY_MARGIN:
-        return Match(best.score, best.client_id, best.creditor_id, top)
-    return Match(best.score, candidates=top)
+    auto = (
+        best.score >= threshold
+        and best.score - runner_up >= AMBIGUITY_MARGIN
+        and assessment.allows_auto_match
+    )
+    return Match(
+        best.score,
+        best.client_id if auto else None,
+        best.creditor_id if auto else None,
+        top,
+        evidence=assessment.evidence,
+        conflicts=assessment.conflicts,
+    )

@@ -2,70 +2,52 @@
 
 The SDK's own retries are off (max_retries=0) so our RetryPolicy counts every attempt; SDK
 exceptions are translated at this boundary into the domain's TransientError/PermanentError.
+The system prompt and the tool definition are marked for prompt caching (they are the same on
+every call); each call logs its token usage. The tool input passes a marshmallow schema, and
+the quotes Claude gives as evidence are located in the body: an amount whose quote is not in
+the email is a conflict, so a hallucinated figure can never be booked.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import anthropic
 import structlog
+from marshmallow import ValidationError
 
+from adapters.anthropic.tool_input import EXTRACTION_TOOL, TOOL_NAME, ToolInputSchema, locate
 from application.ports import Extractor
 from domain.errors import PermanentError, TransientError
-from domain.values import Extraction
+from domain.values import Extraction, Span
+
+__all__ = ["EXTRACTION_TOOL", "TOOL_NAME", "ClaudeExtractor"]
 
 log = structlog.get_logger(__name__)
 
-TOOL_NAME = "record_creditor_reply"
 MAX_BODY_CHARS = 20_000
 # Status codes a later attempt may get past; other 4xx are the request's own fault.
 _TRANSIENT_STATUS = {408, 409, 425, 429}
 
-EXTRACTION_TOOL: dict[str, Any] = {
-    "name": TOOL_NAME,
-    "description": "Record what a creditor's reply email to a debt-settlement practice says.",
-    "input_schema": {
-        "type": "object",
-        "properties": {
-            "is_creditor_reply": {
-                "type": "boolean",
-                "description": "False for auto-replies, out-of-office, delivery failures, newsletters, spam.",
-            },
-            "client_name": {
-                "type": ["string", "null"],
-                "description": "The debtor (the practice's client).",
-            },
-            "client_reference": {
-                "type": ["string", "null"],
-                "description": "The practice's reference (Ihr Zeichen / Ihr Az. / Az. in the subject).",
-            },
-            "creditor_name": {
-                "type": ["string", "null"],
-                "description": "The creditor or its collection agency.",
-            },
-            "creditor_reference": {
-                "type": ["string", "null"],
-                "description": "The creditor's own reference (Unser Zeichen, Kundennummer, Vertragsnummer).",
-            },
-            "claim_amount": {
-                "type": ["string", "null"],
-                "description": "Total amount claimed now, as a decimal with a dot, e.g. '1234.56'; '0.00' if settled.",
-            },
-            "currency": {"type": ["string", "null"], "description": "ISO 4217 code, e.g. EUR."},
-            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-        },
-        "required": ["is_creditor_reply", "confidence"],
-    },
-}
-
 SYSTEM_PROMPT = (
     "You read replies from creditors (Gläubiger) to a German debt-settlement practice. "
     "Extract the claim (Forderung) the creditor states now: the total (Gesamtforderung) wins over "
-    "components such as Hauptforderung, Zinsen and Kosten. Ignore amounts in quoted earlier mails. "
+    "components such as Hauptforderung, Zinsen and Kosten wherever they stand; after a partial "
+    "payment the claim is what remains; a settled account is 0.00; an offer, an instalment, an "
+    "older figure or an estimate (ca.) is not the claim. Report principal, interest and costs as "
+    "components. Sum components only when each is clearly labelled and no total is stated. When "
+    "several totals disagree with no clear current one, leave claim_amount null and list them in "
+    "conflicting_amounts. Read the client's name in whatever role the letter gives them and the "
+    "birth date. Mails that are not creditor replies get a non_reply_reason: auto_reply, bounce, "
+    "newsletter, client_message (the client writing), phishing (fake demands, payment links), "
+    "acknowledgement (receipt confirmations). For every field you fill, quote the exact text of "
+    "the email in evidence. Ignore quoted earlier mails. "
     f"Always answer by calling the {TOOL_NAME} tool."
 )
+# Prompt caching: the tool definition and the system prompt are the same on every call.
+_CACHED_TOOLS = [{**EXTRACTION_TOOL, "cache_control": {"type": "ephemeral"}}]
+_CACHED_SYSTEM = [{"type": "text", "text": SYSTEM_PROMPT, "cache_control": {"type": "ephemeral"}}]
+_schema = ToolInputSchema()
 
 
 class ClaudeExtractor(Extractor):
@@ -97,8 +79,8 @@ class ClaudeExtractor(Extractor):
             response = self._client.messages.create(
                 model=self._model,
                 max_tokens=self._max_tokens,
-                system=SYSTEM_PROMPT,
-                tools=[EXTRACTION_TOOL],
+                system=_CACHED_SYSTEM,
+                tools=_CACHED_TOOLS,
                 tool_choice={"type": "tool", "name": TOOL_NAME},
                 messages=[{"role": "user", "content": content}],
             )
@@ -113,14 +95,19 @@ class ClaudeExtractor(Extractor):
             raise error(f"{exc.status_code}: {_short(exc)}", type(exc).__name__) from exc
         except anthropic.AnthropicError as exc:  # response validation, credentials, …
             raise PermanentError(str(exc), type(exc).__name__) from exc
+        usage = getattr(response, "usage", None)
         log.info(
             "claude_extraction",
             model=self._model,
             stop_reason=getattr(response, "stop_reason", None),
+            input_tokens=getattr(usage, "input_tokens", None),
+            output_tokens=getattr(usage, "output_tokens", None),
+            cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
+            cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
         )
-        return self._parse(response)
+        return self._parse(response, (cleaned_body or "")[:MAX_BODY_CHARS], subject or "")
 
-    def _parse(self, response: Any) -> Extraction:
+    def _parse(self, response: Any, body: str, subject: str) -> Extraction:
         blocks = [
             b
             for b in getattr(response, "content", None) or []
@@ -132,55 +119,52 @@ class ClaudeExtractor(Extractor):
         if not isinstance(data, dict):
             raise PermanentError("tool input is not an object", "InvalidToolInput")
         try:
-            return _extraction_from(data, self.name)
-        except (ValueError, TypeError, InvalidOperation) as exc:
-            raise PermanentError(f"invalid tool input: {exc}", "InvalidToolInput") from exc
+            loaded = _schema.load(data)
+        except ValidationError as exc:
+            raise PermanentError(f"invalid tool input: {exc.messages}", "InvalidToolInput") from exc
+        return _extraction_from(loaded, body, subject, self.name)
 
 
-def _extraction_from(data: dict[str, Any], extractor: str) -> Extraction:
-    if not isinstance(data.get("is_creditor_reply"), bool):
-        raise ValueError("is_creditor_reply must be a boolean")
-    confidence = data.get("confidence")
-    if (
-        isinstance(confidence, bool)
-        or not isinstance(confidence, int | float)
-        or not 0 <= confidence <= 1
-    ):
-        raise ValueError(f"confidence must be a number in [0, 1], got {confidence!r}")
+def _extraction_from(data: dict[str, Any], body: str, subject: str, extractor: str) -> Extraction:
+    evidence: dict[str, Span] = {}
+    for field, quote in data["evidence"].items():
+        span = locate(quote, body, subject)
+        if span is not None:
+            evidence[field] = span
+        else:
+            log.info("claude_evidence_not_found", field=field)
+    conflicts = [f"Claude names disagreeing amounts: {a}" for a in data["conflicting_amounts"]]
     amount = data.get("claim_amount")
-    claim_amount = None
-    if amount is not None:
-        text = str(amount).strip().replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        claim_amount = Decimal(text)
-        if not claim_amount.is_finite() or claim_amount < 0:
-            raise ValueError(f"claim_amount must be a non-negative amount, got {amount!r}")
-        claim_amount = claim_amount.quantize(Decimal("0.01"))
+    if amount is not None and amount > 0 and "claim_amount" not in evidence:
+        # An amount the email does not contain is never booked.
+        conflicts.append(f"the amount {amount} is not quoted from the email")
+    components = data.get("components")
+    if components is not None:
+        components = {name: components.get(name) for name in ("principal", "interest", "costs")}
+        if not any(v is not None for v in components.values()):
+            components = None
     currency = data.get("currency")
-    if currency is not None and (not isinstance(currency, str) or len(currency.strip()) != 3):
-        raise ValueError(f"currency must be a 3-letter code, got {currency!r}")
+    birth = data.get("client_birth_date")
 
-    def text_field(name: str) -> str | None:
+    def text(name: str) -> str | None:
         value = data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise ValueError(f"{name} must be a string")
-        return value.strip()[:255] or None
+        return value.strip() or None if value is not None else None
 
     return Extraction(
         is_creditor_reply=data["is_creditor_reply"],
-        client_name=text_field("client_name"),
-        client_reference=text_field("client_reference"),
-        creditor_name=text_field("creditor_name"),
-        creditor_reference=text_field("creditor_reference"),
-        claim_amount=claim_amount,
-        currency=currency.strip().upper()
-        if currency
-        else ("EUR" if claim_amount is not None else None),
-        confidence=float(confidence),
+        client_name=text("client_name"),
+        client_reference=text("client_reference"),
+        creditor_name=text("creditor_name"),
+        creditor_reference=text("creditor_reference"),
+        claim_amount=amount,
+        currency=currency.strip().upper() if currency else ("EUR" if amount is not None else None),
+        confidence=float(data["confidence"]),
         extractor=extractor,
+        components=components,
+        client_birth_date=birth.isoformat() if birth else None,
+        non_reply_reason=None if data["is_creditor_reply"] else data.get("non_reply_reason"),
+        evidence=evidence,
+        amount_conflicts=tuple(conflicts),
     )
 
 

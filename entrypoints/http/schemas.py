@@ -127,6 +127,27 @@ class AttachmentOutSchema(Schema):
     size = fields.Integer(allow_none=True)
 
 
+def _amount_field(**kwargs) -> fields.Decimal:
+    return fields.Decimal(as_string=True, places=2, allow_none=True, **kwargs)
+
+
+class ComponentsSchema(Schema):
+    principal = _amount_field(metadata={"example": "566.31"})
+    interest = _amount_field(metadata={"example": "21.84"})
+    costs = _amount_field(metadata={"example": "159.94"})
+
+
+class SpanSchema(Schema):
+    """Where a value stands: offsets into the cleaned body (or into `source` when set)."""
+
+    start = fields.Integer(required=True)
+    end = fields.Integer(required=True)
+    text = fields.String(required=True)
+    source = fields.String(
+        metadata={"description": "Set when the value is not from the body, e.g. 'subject'."}
+    )
+
+
 class ExtractionSchema(Schema):
     is_creditor_reply = fields.Boolean()
     client_name = fields.String(allow_none=True)
@@ -139,6 +160,28 @@ class ExtractionSchema(Schema):
     currency = fields.String(allow_none=True)
     confidence = fields.Float()
     extractor = fields.String()
+    components = fields.Nested(ComponentsSchema, allow_none=True)
+    client_birth_date = fields.String(allow_none=True, metadata={"example": "1980-02-01"})
+    non_reply_reason = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Why the email is not a creditor reply (auto_reply, bounce, "
+            "newsletter, client_message, phishing, acknowledgement); null for replies."
+        },
+    )
+    evidence = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(SpanSchema),
+        metadata={"description": "Per extracted field, where it stands in the cleaned body."},
+    )
+    amount_conflicts = fields.List(
+        fields.String(),
+        metadata={"description": "Candidate amounts that disagree with no clear current one."},
+    )
+    unlabelled_references = fields.List(
+        fields.String(),
+        metadata={"description": "Reference-like tokens without a label (e.g. in the subject)."},
+    )
 
 
 class CandidateSchema(Schema):
@@ -152,6 +195,14 @@ class MatchSchema(Schema):
     creditor_id = fields.String(allow_none=True)
     score = fields.Float()
     candidates = fields.List(fields.Nested(CandidateSchema))
+    evidence = fields.List(
+        fields.String(),
+        metadata={"description": "Kinds of evidence that agreed on the best candidate."},
+    )
+    conflicts = fields.List(
+        fields.String(),
+        metadata={"description": "Contradictions found; any conflict means needs_review."},
+    )
 
 
 class HistoryEntrySchema(Schema):

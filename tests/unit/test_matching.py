@@ -107,6 +107,15 @@ def test_names_alone_never_auto_match():
     assert not match.is_auto_match and match.candidates[0].client_id == "M-1"
 
 
+def test_client_name_from_the_creditors_known_address_auto_matches():
+    named = extraction(client_name="Jana Hoffmann")
+    match = match_candidates(
+        named, DIRECTORY, similarity, THRESHOLD, sender="forderung@telekom.example"
+    )
+    assert (match.client_id, match.creditor_id) == ("M-1", "C-1")
+    assert set(match.evidence) == {"client_name", "sender"}
+
+
 def test_names_alone_can_match_with_a_low_threshold_if_unambiguous():
     match = match_candidates(
         extraction(client_name="Jana Hoffmann", creditor_name="Vodafone"),

@@ -1,0 +1,159 @@
+"""The tool Claude fills in, and the marshmallow schema its input must pass before it becomes an
+Extraction. Evidence comes back as quoted text; `locate` finds each quote in the body."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+from domain.values import NON_REPLY_REASONS, Span
+
+TOOL_NAME = "record_creditor_reply"
+_REASONS = sorted(NON_REPLY_REASONS)
+_EVIDENCE_FIELDS = [
+    "client_name",
+    "client_reference",
+    "creditor_name",
+    "creditor_reference",
+    "claim_amount",
+    "client_birth_date",
+    "components.principal",
+    "components.interest",
+    "components.costs",
+    "non_reply_reason",
+]
+
+
+def _nullable(kind: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], "description": description, **extra}
+
+
+EXTRACTION_TOOL: dict[str, Any] = {
+    "name": TOOL_NAME,
+    "description": "Record what a creditor's reply email to a debt-settlement practice says.",
+    "input_schema": {
+        "type": "object",
+        "properties": {
+            "is_creditor_reply": {
+                "type": "boolean",
+                "description": "False for auto-replies, bounces, newsletters, phishing, the "
+                "client's own mail and mere receipt acknowledgements.",
+            },
+            "non_reply_reason": _nullable(
+                "string",
+                "Why it is not a creditor reply; null for replies.",
+                enum=[*_REASONS, None],
+            ),
+            "client_name": _nullable("string", "The debtor (the practice's client), as written."),
+            "client_reference": _nullable(
+                "string", "The practice's file number (Ihr Zeichen / Ihr Az. / your ref.)."
+            ),
+            "client_birth_date": _nullable("string", "The client's birth date as YYYY-MM-DD."),
+            "creditor_name": _nullable("string", "The creditor or its collection agency."),
+            "creditor_reference": _nullable(
+                "string", "The creditor's own reference (Unser Zeichen, Kundennummer, Vertrag)."
+            ),
+            "claim_amount": _nullable(
+                "string",
+                "The one current total claimed now, decimal with a dot ('1234.56'); '0.00' if "
+                "settled; what remains after a payment; null when no single current total is "
+                "stated.",
+            ),
+            "currency": _nullable("string", "ISO 4217 code, e.g. EUR."),
+            "components": {
+                "type": ["object", "null"],
+                "description": "Principal, interest and costs as stated (decimal strings).",
+                "properties": {
+                    name: _nullable("string", name) for name in ("principal", "interest", "costs")
+                },
+            },
+            "conflicting_amounts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Other candidate totals that disagree with each other or with "
+                "claim_amount with no clear current one (e.g. a table sum against a sentence). "
+                "Empty when the current claim is clear.",
+            },
+            "evidence": {
+                "type": "object",
+                "description": "For each field you filled, the exact text of the email it comes "
+                "from, copied verbatim (a short quote).",
+                "properties": {name: {"type": "string"} for name in _EVIDENCE_FIELDS},
+            },
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+        "required": ["is_creditor_reply", "confidence"],
+    },
+}
+
+
+class _Amount(fields.Field):
+    """'1234.56', '1234,5', '0' → Decimal with two places; negative or non-numbers refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = str(value).strip().replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(f"not an amount: {value!r}") from None
+        if not amount.is_finite() or amount < 0:
+            raise ValidationError(f"must be a non-negative amount, got {value!r}")
+        return amount.quantize(Decimal("0.01"))
+
+
+def _text(**kwargs) -> fields.String:
+    return fields.String(allow_none=True, validate=validate.Length(max=255), **kwargs)
+
+
+class ComponentsInput(Schema):
+    principal = _Amount(allow_none=True)
+    interest = _Amount(allow_none=True)
+    costs = _Amount(allow_none=True)
+
+
+class ToolInputSchema(Schema):
+    """Claude's tool input, validated before anything is stored."""
+
+    class Meta:
+        unknown = "exclude"
+
+    is_creditor_reply = fields.Boolean(required=True, truthy={True}, falsy={False})
+    non_reply_reason = fields.String(allow_none=True, validate=validate.OneOf(_REASONS))
+    client_name = _text()
+    client_reference = _text()
+    client_birth_date = fields.Date(allow_none=True)
+    creditor_name = _text()
+    creditor_reference = _text()
+    claim_amount = _Amount(allow_none=True)
+    currency = fields.String(allow_none=True, validate=validate.Regexp(r"^\s*[A-Za-z]{3}\s*$"))
+    components = fields.Nested(ComponentsInput, allow_none=True)
+    conflicting_amounts = fields.List(fields.String(), load_default=list)
+    evidence = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+
+    @pre_load
+    def _no_booleans_as_numbers(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("confidence"), bool):
+            raise ValidationError("must be a number", "confidence")
+        return data
+
+
+def locate(quote: str, body: str, subject: str) -> Span | None:
+    """Find Claude's quote in the body (exactly, then with any whitespace), else the subject."""
+    quote = (quote or "").strip()
+    if not quote:
+        return None
+    for text, source in ((body, "body"), (subject, "subject")):
+        start = text.find(quote)
+        if start >= 0:
+            return Span(start, start + len(quote), quote, source)
+        pattern = r"\s+".join(re.escape(part) for part in quote.split())
+        match = re.search(pattern, text, re.I)
+        if match:
+            return Span(match.start(), match.end(), match.group(0), source)
+    return None

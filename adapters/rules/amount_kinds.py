@@ -1,0 +1,156 @@
+"""What an amount in a creditor's letter is, read from the words around it: a total, what
+remains, a payment, an older figure, an offer or instalment, an estimate, a further amount, a
+component (principal, interest, costs), or a plain claim sentence."""
+
+from __future__ import annotations
+
+import re
+
+APPROXIMATE = "approximate"
+ADDITIONAL = "additional"
+TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
+    "total",
+    "remaining",
+    "paid",
+    "old",
+    "offer",
+    "component",
+    "claim",
+    "none",
+)
+# Order matters: the first kind whose label stands in an amount's context wins.
+_KINDS: list[tuple[str, re.Pattern]] = [
+    (
+        REMAINING,
+        re.compile(
+            r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
+            r"not\s+(yet\s+)?(been\s+)?paid|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
+            r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
+            re.I,
+        ),
+    ),
+    (
+        OLD,
+        re.compile(
+            r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
+            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
+            r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
+            r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
+            re.I,
+        ),
+    ),
+    (
+        PAID,
+        re.compile(
+            r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
+            r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
+            r"verrechnet|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"credit\b)",
+            re.I,
+        ),
+    ),
+    (
+        OFFER,
+        re.compile(
+            r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\braten?\b|ratenzahlung|"
+            r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
+            r"monthly|lump[- ]sum|discount|accept)",
+            re.I,
+        ),
+    ),
+    (
+        TOTAL,
+        re.compile(
+            r"(gesamt|insgesamt|summe|saldo|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
+            r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
+            r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
+            r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
+            re.I,
+        ),
+    ),
+    (
+        COMPONENT,
+        re.compile(
+            r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
+            r"principal|interest|fees?\b|costs?\b|charges?\b)",
+            re.I,
+        ),
+    ),
+    (
+        CLAIM,
+        re.compile(
+            r"(forderung|rückstand|schulde|beitr(ag|äge)|rechnungen|mieten|in\s+höhe\s+von|i\.\s?h\.\s?v\.|betrag|claim|owe|debt|"
+            r"arrears|amount)",
+            re.I,
+        ),
+    ),
+]
+_PRINCIPAL = re.compile(r"(hauptforderung|grundforderung|kapital|principal)", re.I)
+_INTEREST = re.compile(r"(zinsen|interest)", re.I)
+_COSTS = re.compile(
+    r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
+)
+_BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
+_CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
+_CURRENT = re.compile(
+    r"(aktuell|derzeit|heute|inzwischen|mittlerweile|nunmehr|jetzt|neu\b|current|now|today)",
+    re.I,
+)
+
+
+# "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
+_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
+
+
+# "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
+_APPROXIMATE = re.compile(
+    r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
+    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated)\s*$",
+    re.I,
+)
+
+
+# "sowie 46,00 €", "plus a further EUR 80": an amount beside the claim whose role is unclear.
+_ADDITIONAL = re.compile(
+    r"(\bsowie|\bzuzüglich|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
+    r"\bfurther|\banother|\band\s+also)\s*$",
+    re.I,
+)
+# "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
+_CHANGE = re.compile(
+    r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
+    r"decreased|changed|korrigiert|corrected)",
+    re.I,
+)
+
+
+def _kind(text: str) -> str:
+    if _UNIT_PRICE.search(text):
+        return OFFER
+    if _ADDITIONAL.search(text):
+        return ADDITIONAL
+    if _CHANGE.search(text):
+        if re.search(r"\b(von|from)\s*$", text, re.I):
+            return OLD
+        if re.search(r"\b(auf|to)\s*$", text, re.I):
+            return TOTAL
+    for kind, pattern in _KINDS:
+        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
+        if pattern.search(window):
+            return kind
+    return NONE
+
+
+# An older figure, a payment or an offer qualifies the amount it stands next to; a word like
+# "previous" early in a long sentence says nothing about the amount at its end.
+_MODIFIERS = frozenset([OLD, PAID, OFFER])
+_MODIFIER_REACH = 50
+
+
+def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
+    for kind, pattern in _KINDS:
+        window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
+        if kind not in excluded and pattern.search(window):
+            return kind
+    return NONE

@@ -1,0 +1,170 @@
+"""Amount notations (German and English, thin and no-break spaces, "1.234,-", no cents,
+bare numbers under a currency header) and each amount's mention with its kind and span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from adapters.rules.amount_kinds import (
+    _APPROXIMATE,
+    _CONTAINED,
+    APPROXIMATE,
+    CLAIM,
+    COMPONENT,
+    NONE,
+    OFFER,
+    OLD,
+    PAID,
+    TOTAL,
+    _kind,
+    _kind_excluding,
+)
+
+_SP = "[ \u00a0\u2009\u202f]"
+_DE = rf"\d{{1,3}}(?:(?:\.|{_SP})\d{{3}})+(?:,\d{{2}}|,-{{1,2}}|,–)?|\d+,\d{{2}}|\d+,-{{1,2}}"
+_EN = r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}"
+_INT = r"\d+"
+_CURRENCY = r"(?:EUR|Euro|EURO|euro|Eur|€|GBP|£|USD|US-?\$|\$|CHF)"
+_EDGE_BEFORE = r"(?<![\d.,])"
+_EDGE_AFTER = r"(?![\d]|[.,]\d)"
+# With a currency sign the number may be an integer ("200 Euro", "€1,234").
+_WITH_CURRENCY = re.compile(
+    rf"(?P<c1>{_CURRENCY}){_SP}{{0,8}}-?{_EDGE_BEFORE}(?P<n1>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}"
+    rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}{{0,3}}(?P<c2>{_CURRENCY})(?![A-Za-z])"
+)
+# Under a currency header (statements of account) a money-shaped number is an amount too.
+_BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
+_CURRENCY_HEADER = re.compile(
+    rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
+    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$)",
+    re.I | re.M,
+)
+_DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+@dataclass(frozen=True)
+class Mention:
+    value: Decimal
+    start: int
+    end: int
+    text: str
+    kind: str
+    context: str
+    currency: str
+    line: int = 0
+
+
+def parse_amount(raw: str) -> Decimal | None:
+    """'1.234,56' / '1 234,56' / '1,234.56' / '1.234,-' / '1,234' → Decimal."""
+    raw = re.sub(_SP, "", raw.strip()).lstrip("-").rstrip("-–").rstrip(",")
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{2})?|\d+\.\d{2}", raw):
+        normalized = raw.replace(",", "")
+    else:
+        normalized = raw.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(normalized).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and value >= 0 else None
+
+
+def _currency_code(sign: str | None) -> str:
+    sign = (sign or "").upper()
+    if sign in ("GBP", "£"):
+        return "GBP"
+    if "$" in sign or sign == "USD":
+        return "USD"
+    if sign == "CHF":
+        return "CHF"
+    return "EUR"
+
+
+def find_mentions(body: str) -> list[Mention]:
+    mentions: list[tuple[int, int, Decimal, str]] = []
+    offset = 0
+    header_currency: str | None = None
+    blank_run = 0
+    for line in body.split("\n"):
+        taken: list[tuple[int, int]] = []
+        for m in _WITH_CURRENCY.finditer(line):
+            raw = m.group("n1") or m.group("n2")
+            value = parse_amount(raw)
+            number_start = m.start("n1") if m.group("n1") else m.start("n2")
+            if value is not None and not _DATE_LIKE.match(line, number_start):
+                code = _currency_code(m.group("c1") or m.group("c2"))
+                mentions.append((offset + m.start(), offset + m.end(), value, code))
+                taken.append((m.start(), m.end()))
+        if header_currency is not None:
+            for m in _BARE.finditer(line):
+                if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
+                    continue
+                if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]):
+                    continue
+                value = parse_amount(m.group("n3"))
+                if value is not None:
+                    mentions.append((offset + m.start(), offset + m.end(), value, header_currency))
+        header = _CURRENCY_HEADER.search(line)
+        if header and not taken:
+            header_currency = _currency_code(re.search(_CURRENCY, header.group(0)).group(0))
+        blank_run = blank_run + 1 if not line.strip() else 0
+        if blank_run >= 2:
+            header_currency = None
+        offset += len(line) + 1
+    mentions.sort()
+    return [_classify(body, mentions, i) for i in range(len(mentions))]
+
+
+def _classify(body: str, mentions, index: int) -> Mention:
+    start, end, value, currency = mentions[index]
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    previous_end = mentions[index - 1][1] if index else 0
+    lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
+    kind = _kind(lead)
+    context = lead
+    if kind == NONE:
+        # "300 € überwiesen": the words right after the amount, up to its clause's end.
+        next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)
+        tail = body[end : min(line_end, next_start)]
+        clause_end = _CLAUSE_BREAK.search(tail)
+        tail = tail[: clause_end.start() if clause_end else len(tail)]
+        if _CONTAINED.search(tail):
+            kind, context = COMPONENT, tail
+        elif end + len(tail) < next_start or next_start >= line_end:
+            kind, context = _kind(tail[:40]), tail
+    if kind == NONE and index == 0 or kind == NONE and mentions[index - 1][1] < line_start:
+        # "Gesamtforderung:" on the line above its amount (letters, tables).
+        above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
+        above = body[above_start : max(line_start - 1, 0)]
+        below_end = body.find("\n", line_end + 1)
+        below = body[line_end + 1 : len(body) if below_end == -1 else below_end]
+        # "Offen sind:" over a column of bare amounts labels none of them alone.
+        below_is_bare_amount = bool(_WITH_CURRENCY.search(below) or _BARE.search(below))
+        listed = below_is_bare_amount and _kind(below[:12]) == NONE
+        if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
+            kind = _kind(above)
+            context = above
+    if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
+        kind = OLD
+    if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
+        kind = APPROXIMATE
+    return Mention(value, start, end, body[start:end], kind, context, currency, line_start)
+
+
+# A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
+_CLAUSE_BREAK = re.compile(
+    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
+)
+
+
+def _clause_start(body: str, position: int) -> int:
+    cut = 0
+    for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
+        word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
+        if word and len(word.group(1)) <= 4 and word.group(1).islower():
+            continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
+        cut = match.end()
+    return cut

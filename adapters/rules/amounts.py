@@ -1,0 +1,205 @@
+"""Amounts in a creditor's letter: every notation, what each amount is, and which is the claim.
+
+Each amount is read with the label that stands before it in its clause (or, failing that, after
+it on the line, or the line above): a total, what remains after a payment, a payment, an older
+figure, an offer or instalment, a component (principal, interest, costs), or a plain claim
+sentence. The current claim is then chosen by kind, never by position; candidates that disagree
+with no clear current one are reported as a conflict instead of guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from adapters.rules.amount_kinds import (
+    _BALANCE,
+    _CONTAINED,
+    _COSTS,
+    _CURRENT,
+    _INTEREST,
+    _PRINCIPAL,
+    ADDITIONAL,
+    APPROXIMATE,
+    CLAIM,
+    COMPONENT,
+    NONE,
+    PAID,
+    REMAINING,
+    TOTAL,
+)
+from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
+
+__all__ = ["AmountReading", "parse_amount", "read_claim"]
+
+
+@dataclass
+class AmountReading:
+    """The chosen claim (or None), how sure, where it stands, components and conflicts."""
+
+    amount: Decimal | None = None
+    quality: float = 0.0
+    span: tuple[int, int] | None = None
+    currency: str | None = None
+    components: dict[str, Decimal | None] | None = None
+    component_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
+    mentions = find_mentions(body)
+    reading = AmountReading()
+    _read_components(mentions, reading)
+    by_kind: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_kind.setdefault(mention.kind, []).append(mention)
+
+    remaining = by_kind.get(REMAINING, [])
+    if settled is not None and not any(m.value > 0 for m in remaining):
+        stated_after = [
+            m
+            for m in mentions
+            if m.kind in (TOTAL, CLAIM, NONE) and m.value > 0 and m.start > settled[0]
+        ]
+        if stated_after:
+            reading.conflicts.append(
+                f"settled, yet {stated_after[0].value} is stated as open after it"
+            )
+            return reading
+        reading.amount, reading.quality, reading.span = Decimal("0.00"), 1.0, settled
+        reading.currency = "EUR"
+        return reading
+    if by_kind.get(APPROXIMATE):
+        estimate = by_kind[APPROXIMATE][0]
+        reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
+        return reading
+    if by_kind.get(ADDITIONAL):
+        further = by_kind[ADDITIONAL][0]
+        reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
+        return reading
+    remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
+    if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
+        return reading
+    if remaining or totals:
+        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)))
+        if chosen is None:
+            values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
+            reading.conflicts.append(f"several open amounts or totals disagree ({values})")
+        else:
+            _choose(reading, chosen, 1.0)
+        return reading
+    if _sum_components(mentions, by_kind, reading):
+        return reading
+    if by_kind.get(CLAIM):
+        return _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
+    loose = by_kind.get(NONE, [])
+    if loose and not by_kind.get(COMPONENT) and len({m.value for m in loose}) == 1:
+        _choose(reading, loose[0], 0.4)
+    return reading
+
+
+def _current_claim(
+    remaining: list[Mention], totals: list[Mention], payment_stated: bool
+) -> Mention | None:
+    """One clear current figure, or None when the candidates disagree unexplained."""
+    candidates = remaining + totals
+    if len({m.value for m in candidates}) == 1:
+        return candidates[0]
+    current = [m for m in candidates if _CURRENT.search(m.context)]
+    if len({m.value for m in current}) == 1:
+        others = {m.value for m in candidates if m.value != current[0].value}
+        # "334,20 left, then an invoice of 39,99: currently 374,19" explains itself.
+        if sum(others, Decimal("0.00")) == current[0].value:
+            return current[0]
+    # A statement's running balance: the last balance row is the current one, provided every
+    # other kind of total agrees with it (a "Summe" that disagrees is still a conflict).
+    balances = [m for m in candidates if _BALANCE.search(m.context)]
+    if len(balances) >= 2 and all(
+        m.value == balances[-1].value for m in candidates if m not in balances
+    ):
+        return balances[-1]
+    # A payment beside what remains: the remainder is the claim, the total the old one.
+    if (
+        payment_stated
+        and len({m.value for m in remaining}) == 1
+        and all(m.value >= remaining[0].value for m in totals)
+    ):
+        return remaining[0]
+    return None
+
+
+def _chosen_or_conflict(
+    reading: AmountReading, candidates: list[Mention], kind: str, quality: float
+) -> AmountReading:
+    chosen = _one_current(candidates)
+    if chosen is None:
+        values = ", ".join(sorted({f"{m.value}" for m in candidates}))
+        reading.conflicts.append(f"several {kind} amounts disagree ({values})")
+    else:
+        _choose(reading, chosen, quality)
+    return reading
+
+
+def _sum_components(mentions: list[Mention], by_kind, reading: AmountReading) -> bool:
+    """No total stated: a list of labelled items (the claim's items beside interest or
+    costs, each on its own line) adds up to the claim. Unlabelled amounts forbid the sum."""
+    components = dict(reading.components or {})
+    if not by_kind.get(COMPONENT) or by_kind.get(NONE):
+        return False
+    if any(_CONTAINED.search(m.context) for m in by_kind[COMPONENT]):
+        return False  # "darin enthalten": the components are part of a stated figure
+    items = by_kind.get(CLAIM, []) + by_kind.get(REMAINING, [])
+    if items and components.get("principal") is None:
+        if any(_shares_line(m, mentions) for m in items):
+            return False
+        components["principal"] = sum((m.value for m in items), Decimal("0.00"))
+        reading.component_spans["principal"] = (items[0].start, items[-1].end)
+        reading.components = components
+    stated = [v for v in components.values() if v is not None]
+    if components.get("principal") is None or len(stated) < 2:
+        return False
+    reading.amount = sum(stated, Decimal("0.00"))
+    spans = list(reading.component_spans.values())
+    reading.span = (min(s for s, _ in spans), max(e for _, e in spans))
+    reading.quality, reading.currency = 0.8, mentions[0].currency
+    return True
+
+
+def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
+    return any(other is not mention and other.line == mention.line for other in mentions)
+
+
+def _one_current(candidates: list[Mention]) -> Mention | None:
+    values = {m.value for m in candidates}
+    if len(values) == 1:
+        return candidates[0]
+    current = [m for m in candidates if _CURRENT.search(m.context)]
+    if current and len({m.value for m in current}) == 1:
+        return current[0]
+    return None
+
+
+def _choose(reading: AmountReading, mention: Mention, quality: float) -> None:
+    reading.amount, reading.quality = mention.value, quality
+    reading.span, reading.currency = (mention.start, mention.end), mention.currency
+
+
+def _read_components(mentions: list[Mention], reading: AmountReading) -> None:
+    found: dict[str, Decimal] = {}
+    for mention in mentions:
+        if mention.kind != COMPONENT:
+            continue
+        for name, pattern in (
+            ("principal", _PRINCIPAL),
+            ("interest", _INTEREST),
+            ("costs", _COSTS),
+        ):
+            if pattern.search(mention.context):
+                if name == "costs" and name in found:
+                    found[name] += mention.value  # several cost lines add up
+                elif name not in found:
+                    found[name] = mention.value
+                reading.component_spans.setdefault(name, (mention.start, mention.end))
+                break
+    if found:
+        reading.components = {n: found.get(n) for n in ("principal", "interest", "costs")}

@@ -1,0 +1,165 @@
+"""Mail that is not a creditor's reply, and why: bounce, auto-reply, newsletter, phishing,
+the client's own mail, a receipt acknowledgement.
+
+Each reason is a family of signals (sender, subject, body); a reason needs its strong signal
+or two weaker ones, so a creditor's letter that happens to contain one marketing word or one
+"automatisch" stays a reply.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.I
+
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-?delivery)[@.]", _I)
+_BOUNCE = re.compile(
+    r"(unzustellbar|undeliverable|delivery\s+status\s+notification|delivery\s+(has\s+)?failed|"
+    r"mail\s+delivery\s+(failed|subsystem|system)|returned\s+mail|nicht\s+zugestellt|"
+    r"konnte\s+(an\s+(folgende|den|die)\s+empfänger\s+)?nicht\s+(zugestellt|übermittelt)|"
+    r"wasn'?t\s+delivered|could\s+not\s+be\s+delivered|address\s+not\s+found|mailbox\s+(full|unavailable)|"
+    r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d)",
+    _I,
+)
+_AUTO_SUBJECT = re.compile(
+    r"(abwesenheit|out\s+of\s+(the\s+)?office|automatische\s+antwort|automatic\s+reply|"
+    r"auto[- ]?reply|autoreply|automatische\s+rückantwort|abwesenheitsnotiz)",
+    _I,
+)
+_AUTO_BODY = re.compile(
+    r"(nicht\s+im\s+büro|abwesend|im\s+urlaub|nicht\s+erreichbar|wieder\s+(für\s+sie\s+)?erreichbar|"
+    r"out\s+of\s+(the\s+)?office|on\s+(annual\s+)?leave|limited\s+access\s+to\s+e-?mail|"
+    r"automated\s+response|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
+    r"automatically\s+generated|this\s+mailbox\s+is\s+not\s+monitored|high\s+volumes|"
+    r"(büro|office)\s+(ist\s+)?(geschlossen|closed))",
+    _I,
+)
+_ACK = re.compile(
+    r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(den|hiermit\s+den)\s+eingang|"
+    r"(ist|sind)\s+([^.\n]{0,60}\s)?eingegangen|haben\s+(ihre|ihr)\s+\w+\s+(erhalten|aufgenommen)|"
+    r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
+    r"(we('ve|\s+have)\s+received|confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
+    r"request\s+received)",
+    _I,
+)
+_TICKET = re.compile(
+    r"(ticket|vorgangs?nummer|vorgang\s+nr|case\s*(#|number|no|[\w-]*\d)|referen(z|ce)(\s*number|nummer)?\s*"
+    r"(is\s+)?[:#]?\s*[A-Z0-9-]{5,}|bearbeitungsnummer|anfragenummer)",
+    _I,
+)
+_NEWSLETTER_SENDER = re.compile(r"^(newsletter|news|marketing|angebote|promo|info)@|@news\.", _I)
+_MARKETING = [
+    re.compile(p, _I)
+    for p in (
+        r"newsletter",
+        r"abmelden|unsubscribe|abbestellen",
+        r"rabatt|sparen\s+sie|sichern\s+sie\s+sich|gratis|kostenlos|bis\s+zu\s+-?\d+\s*%|%\s+auf",
+        r"jetzt\s+(zugreifen|anmelden|bestellen|sichern|entdecken|informieren)|nur\s+(bis|für\s+kurze)",
+        r"black\s+(week|friday)|sale\b|deal\b|aktion\b|prämie|gewinnspiel",
+        r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung",
+        r"ihre\s+vorteile|your\s+benefits|special\s+offer|limited\s+time",
+    )
+]
+_PHISHING = [
+    re.compile(p, _I)
+    for p in (
+        r"innerhalb\s+(von\s+)?\d{1,2}\s+stunden|within\s+\d{1,2}\s+hours|\d{1,2}\s+hours",
+        r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|paysafe|western\s+union|crypto",
+        r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
+        r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b",
+        r"gegen\s+sie\s+wurde|pfändung\s+ihres|ihres\s+gehalts|your\s+organisation\s+has|"
+        r"ohne\s+weitere\s+ankündigung|final\s+notice|letzte\s+warnung|"
+        r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
+        r"sehr\s+geehrte/?r\s+empfänger|dear\s+customer|sehr\s+geehrter\s+kunde(?!,\s+sehr)",
+        r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
+    )
+]
+_CLIENT = [
+    re.compile(p, _I)
+    for p in (
+        r"\bich\b[^.\n]{0,80}\b(schulde|bezahlt|eingezahlt|überwiesen|gezahlt|zahle)\b",
+        r"\b(die|der|er|sie)\s+(wollen|will|schreiben|schreibt|sagen|sagt|hat)\s+(jetzt|mir|noch|gestern)\b",
+        r"\bmein(e|en|em|er)?\s+(vermieter|handy|vertrag|mutter|vater|arbeitgeber|chef|frau|mann|konto)\b",
+        r"\b(leite|schicke|sende)\s+ihnen\b",
+        r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b",
+        r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b",
+        r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b",
+    )
+]
+_FREEMAIL_LABELS = frozenset(
+    [
+        "gmail",
+        "googlemail",
+        "web",
+        "gmx",
+        "t-online",
+        "freenet",
+        "posteo",
+        "yahoo",
+        "outlook",
+        "hotmail",
+        "live",
+        "icloud",
+        "me",
+        "aol",
+        "mail",
+        "online",
+        "arcor",
+        "proton",
+        "protonmail",
+    ]
+)
+_COMPANY_WORDS = re.compile(r"\b(gmbh|ag|kg|bank|sparkasse|inkasso|team|service|kanzlei)\b", _I)
+
+
+def non_reply_reason(
+    subject: str, body: str, from_email: str, from_name: str | None
+) -> tuple[str, int, int] | None:
+    """(reason, start, end) with the span of the body text that decided it (start = end = 0
+    when the sender or the subject decided), or None for a creditor reply."""
+    head = body[:3000]
+    text = f"{subject}\n{head}"
+    if _BOUNCE_SENDER.match(from_email or "") or _BOUNCE.search(subject):
+        return _span("bounce", _BOUNCE, head)
+    if _AUTO_SUBJECT.search(subject):
+        return _span("auto_reply", _AUTO_BODY, head)
+    if _hits(_PHISHING, text) >= 2:
+        return _span("phishing", _PHISHING[0], head)
+    marketing = _hits(_MARKETING, text)
+    if marketing >= 2 or (marketing and _NEWSLETTER_SENDER.search(from_email or "")):
+        return _span("newsletter", _MARKETING[0], head)
+    if _is_client(text, from_email, from_name):
+        return _span("client_message", _CLIENT[0], head)
+    # A receipt confirmation that opens a ticket/case; without one it is an auto-reply.
+    if _ACK.search(text) and _TICKET.search(text):
+        return _span("acknowledgement", _ACK, head)
+    if _BOUNCE.search(head) and _AUTO_BODY.search(head):
+        return _span("bounce", _BOUNCE, head)
+    if _AUTO_BODY.search(text) and not _claim_words(head):
+        return _span("auto_reply", _AUTO_BODY, head)
+    return None
+
+
+_CLAIM_WORDS = re.compile(
+    r"(forderung|rückstand|saldo|offen|outstanding|balance|claim|hauptforderung)", _I
+)
+
+
+def _claim_words(text: str) -> bool:
+    return bool(_CLAIM_WORDS.search(text))
+
+
+def _hits(patterns: list[re.Pattern], text: str) -> int:
+    return sum(1 for p in patterns if p.search(text))
+
+
+def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
+    label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
+    personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(from_name or "")
+    hits = _hits(_CLIENT, text)
+    return hits >= 2 or (personal and hits >= 1)
+
+
+def _span(reason: str, pattern: re.Pattern, body: str) -> tuple[str, int, int]:
+    match = pattern.search(body)
+    return (reason, match.start(), match.end()) if match else (reason, 0, 0)

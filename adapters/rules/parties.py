@@ -1,0 +1,264 @@
+"""Who a creditor's letter is about: the client's name in any role (and in the subject).
+
+A name is read after a role the letter gives the client (the practice's client, the creditor's
+customer, the contract or account holder, the debtor, the person represented, the subject of
+the matter) with or without a label or colon, with titles, double names, particles and "surname,
+first name"; failing a role, after a title (Frau/Herr/Mr/Ms) outside the salutation; names and
+bare references standing alone in the subject. Birth dates: adapters/rules/birth_dates.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UPPER = "A-ZÄÖÜ"
+_LOWER = "a-zäöüßéèáàçğışñøæ"
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
+_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
+# Case-sensitive even inside re.I patterns: a name is capitalised words.
+# Names never run over a line break ("Jana\nDie Forderung …").
+_FULL_NAME = (
+    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
+)
+_SURNAME_FIRST = (
+    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?))"
+)
+_ROLE = (
+    r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
+    r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
+    r"beitragszahler(?:in)?|vertragspartner(?:in)?|darlehensnehmer(?:in)?)|"
+    r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
+    r"schuldner(?:in)?|antragsteller(?:in)?|versicherungsnehmer(?:in)?|mieter(?:in)?|"
+    r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
+    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|bzgl\.?|bezüglich|"
+    r"i\.\s?s\.|für|vertreten(?:en|e)?|namens|"
+    r"your\s+client|(?:our\s+)?customer|account\s+holder|debtor|on\s+behalf\s+of|"
+    r"in\s+the\s+matter\s+of|regarding|re:?|for|client)"
+)
+_NAME_AFTER_ROLE = re.compile(
+    rf"\b{_ROLE}\b\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
+    re.I,
+)
+_NAME_AFTER_TITLE = re.compile(
+    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?){_FULL_NAME}"
+)
+_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*{_FULL_NAME}")
+_SALUTATION = re.compile(
+    r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
+)
+_STOPWORDS = {
+    "Ihres",
+    "Ihrem",
+    "Ihren",
+    "Ihrer",
+    "Mandanten",
+    "Unserer",
+    "Unseres",
+    "Unserem",
+    "Unseren",
+    "Kunden",
+    "Sachen",
+    "Angelegenheit",
+    "Betreff",
+    "Betrifft",
+    "Schuldnerin",
+    "Vertragsinhaber",
+    "Vertragsinhaberin",
+    "Kontoinhaberin",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Client",
+    "Customer",
+    "Debtor",
+    "Holder",
+    "Matter",
+    "Settlement",
+    "Offer",
+    "Sehr",
+    "Damen",
+    "Herren",
+    "Mit",
+    "Die",
+    "Der",
+    "Das",
+    "Wir",
+    "Ihre",
+    "Ihr",
+    "Ihnen",
+    "Sie",
+    "Und",
+    "Zu",
+    "Im",
+    "In",
+    "Am",
+    "Vielen",
+    "Dank",
+    "Bitte",
+    "Kundennummer",
+    "Vertragsnummer",
+    "Aktenzeichen",
+    "Zeichen",
+    "Az",
+    "Geb",
+    "Geboren",
+    "The",
+    "Your",
+    "Our",
+    "Account",
+    "Reference",
+    "Ref",
+    "Thank",
+    "Please",
+    "Dear",
+    "Kind",
+    "Regards",
+    "Best",
+    "Unser",
+    "Unsere",
+    "Forderung",
+    "Konto",
+    "Kontoinhaber",
+    "Vertrag",
+    "Schuldner",
+    "Rechnung",
+    "Herr",
+    "Frau",
+    "Herrn",
+    "Mandant",
+    "Mandantin",
+    "Kunde",
+    "Kundin",
+    "Gmbh",
+    "Kanzlei",
+    "Partner",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+}
+_ORGANISATION = re.compile(
+    r"\b(GmbH|AG|KG|SE|mbH|Bank|Sparkasse|Inkasso|Stadtwerke|Kanzlei|Partner|Versicherung|"
+    r"Finanzamt|Stadtkasse|Jobcenter|Krankenkasse|Deutschland|Payments|Services?|Ltd|Telekom|"
+    r"Vodafone)\b"
+)
+
+
+# Words that are nouns of the matter, never part of a person's name ("Nowak Mietschulden").
+_NOUN = re.compile(
+    r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
+    r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
+    r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
+    r"zinsen|saldo|account|balance|statement|offer|update|notice|reminder)$",
+    re.I,
+)
+_CONTACT = re.compile(
+    r"(erreichen|wenden|kontaktieren|steht|stehen|ansprechpartner(in)?|sachbearbeiter(in)?|"
+    r"kollegin|kollege|contact|gez\.|i\.\s?a\.|im\s+auftrag)\W*(sie\W+)?(bei\W+)?$",
+    re.I,
+)
+_TITLE_SURNAME = re.compile(
+    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
+)
+
+
+def client_name(text: str) -> tuple[str, int, int] | None:
+    """The client's full name (surname-first reordered), else a surname after a title
+    ("Frau Nowak"), with its span in `text`."""
+    return _full_name(text) or _surname(text)
+
+
+def _full_name(text: str) -> tuple[str, int, int] | None:
+    for pattern in (_NAME_AFTER_ROLE, _VERSUS, _NAME_AFTER_TITLE):
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if pattern is _NAME_AFTER_TITLE and (
+                _SALUTATION.search(before[-25:]) or _CONTACT.search(before)
+            ):
+                continue
+            found = _name_of(match)
+            if found is not None:
+                return found
+    return None
+
+
+def _surname(text: str) -> tuple[str, int, int] | None:
+    for match in _TITLE_SURNAME.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        word = match.group("name")
+        if _SALUTATION.search(before[-25:]) or _CONTACT.search(before) or word in _STOPWORDS:
+            continue
+        if _NOUN.search(word) or _ORGANISATION.search(word):
+            continue
+        return word, match.start("name"), match.end("name")
+    return None
+
+
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|aw|wg|fw|fwd|antwort)\s*:\s*)+", re.I)
+_SEGMENT_SPLIT = re.compile(r"\s+[–—-]\s+|\s*\|\s*|\s+/\s+|:\s+|\s*\./\.\s*")
+_SEGMENT_NAME = re.compile(
+    rf"^{_TITLE}?(?-i:(?P<last>{_WORD}),\s*(?P<first>{_WORD})|(?P<name>{_WORD}(?:\s+{_WORD}){{1,2}}))$"
+)
+_REFERENCE_TOKEN = re.compile(
+    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
+    re.I,
+)
+_LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")
+_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})?$")
+
+
+def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]:
+    """A name standing alone in a subject segment, and the subject's reference-like tokens
+    ("Schäfer, Katrin – StNr. 306/5123/4471" → Katrin Schäfer, ["306/5123/4471"])."""
+    prefix = _SUBJECT_PREFIX.match(subject)
+    position = prefix.end() if prefix else 0
+    name = None
+    for segment in _SEGMENT_SPLIT.split(subject[position:]):
+        start = subject.find(segment, position)
+        position = max(position, start)
+        stripped = segment.strip()
+        match = _SEGMENT_NAME.match(stripped)
+        if name is None and match:
+            found = _name_of(match)
+            if found is not None:
+                lead = start + segment.find(stripped)
+                name = (found[0], lead + found[1], lead + found[2])
+    references = []
+    for match in _REFERENCE_TOKEN.finditer(subject):
+        token = _LEADING_WORD.sub("", match.group(0).strip())
+        if sum(ch.isdigit() for ch in token) >= 3 and not _DATE.match(token):
+            references.append(token)
+    return name, references
+
+
+def _name_of(match: re.Match) -> tuple[str, int, int] | None:
+    groups = match.groupdict()
+    if groups.get("last") and groups.get("first"):
+        words_first = groups["first"].split()
+        if not set(words_first) & _STOPWORDS and not set(groups["last"].split()) & _STOPWORDS:
+            name = f"{groups['first']} {groups['last']}"
+            if not _ORGANISATION.search(name):
+                return name, match.start("last"), match.end("first")
+    if not groups.get("name"):
+        return None
+    words = groups["name"].split()
+    while words and words[0] in _STOPWORDS:
+        words.pop(0)
+    for index, word in enumerate(words):
+        if word in _STOPWORDS or _NOUN.search(word):
+            words = words[:index]
+            break
+    if len(words) < 2 or _ORGANISATION.search(" ".join(words)):
+        return None
+    name = " ".join(words)
+    start = match.start("name") + groups["name"].find(words[0])
+    return name, start, start + len(name)

@@ -1,0 +1,154 @@
+"""The safety rule of SPEC §7 (domain/safety.py): two agreeing kinds, no contradiction."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.matching import match_candidates
+from domain.safety import assess
+from domain.values import DirectoryEntry, Extraction
+from tests.unit.test_matching import similarity
+
+THRESHOLD = 0.85
+
+
+JANA = DirectoryEntry(
+    "M-1",
+    "Jana Hoffmann",
+    "C-1",
+    "Telekom",
+    "2024/1187",
+    "KD-4471",
+    "forderung@telekom.example",
+    "1980-02-01",
+)
+THOMAS = DirectoryEntry(
+    "M-2",
+    "Thomas Hoffmann",
+    "C-3",
+    "Telekom",
+    "2024/1203",
+    "KD-5520",
+    "forderung@telekom.example",
+    "1976-09-14",
+)
+OLGA = DirectoryEntry("M-3", "Olga Nowak", "C-5", "Otto", "K 402/24", "71-009", "fm@otto.example")
+DIRECTORY = [JANA, THOMAS, OLGA]
+SENDER = "forderung@telekom.example"
+
+
+def reply(**fields) -> Extraction:
+    return Extraction(is_creditor_reply=True, **fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "sender", "evidence", "conflict_words"),
+    [
+        # two agreeing kinds, nothing against: allowed
+        (
+            {"client_reference": "2024/1187", "creditor_reference": "KD-4471"},
+            None,
+            ("client_reference", "creditor_reference"),
+            [],
+        ),
+        (
+            {"client_reference": "2024/1187", "client_name": "Jana Hoffmann"},
+            SENDER,
+            ("client_reference", "client_name", "sender"),
+            [],
+        ),
+        (
+            {"client_birth_date": "1980-02-01", "client_reference": "2024/1187"},
+            SENDER,
+            ("client_reference", "client_birth_date", "sender"),
+            [],
+        ),
+        # a name that is another client's
+        (
+            {"client_reference": "2024/1187", "client_name": "Thomas Hoffmann"},
+            SENDER,
+            ("client_reference", "sender"),
+            ["Thomas Hoffmann"],
+        ),
+        # a name that is nobody's in the directory but clearly not the client
+        (
+            {"client_reference": "2024/1187", "client_name": "Olaf Berg"},
+            SENDER,
+            ("client_reference", "sender"),
+            ["Olaf Berg"],
+        ),
+        # a differing birth date
+        (
+            {"client_reference": "2024/1187", "client_birth_date": "1981-02-01"},
+            SENDER,
+            ("client_reference", "sender"),
+            ["1981-02-01"],
+        ),
+        # the creditor reference belongs to another client
+        (
+            {"client_reference": "2024/1187", "creditor_reference": "KD-5520"},
+            SENDER,
+            ("client_reference", "sender"),
+            ["KD-5520"],
+        ),
+        # disagreeing totals
+        (
+            {
+                "client_reference": "2024/1187",
+                "creditor_reference": "KD-4471",
+                "amount_conflicts": ("512.60 vs 480.00",),
+            },
+            None,
+            ("client_reference", "creditor_reference"),
+            ["512.60"],
+        ),
+    ],
+)
+def test_assessment_table(fields, sender, evidence, conflict_words):
+    result = assess(reply(**fields), JANA, DIRECTORY, similarity, sender)
+    assert set(result.evidence) == set(evidence)
+    assert len(result.conflicts) == len(conflict_words)
+    for word, conflict in zip(conflict_words, result.conflicts, strict=True):
+        assert word in conflict
+    assert result.allows_auto_match is (not conflict_words)
+
+
+@pytest.mark.parametrize(
+    ("fields", "sender"),
+    [
+        ({"client_reference": "2024/1187"}, None),  # one kind only
+        (
+            {"client_name": "Jana Hoffmann", "client_birth_date": "1980-02-01"},
+            None,
+        ),  # no creditor side
+        ({"creditor_name": "Telekom"}, SENDER),  # no client side
+    ],
+)
+def test_one_kind_or_one_side_is_not_enough(fields, sender):
+    assert not assess(reply(**fields), JANA, DIRECTORY, similarity, sender).allows_auto_match
+
+
+def test_contradicted_reference_goes_to_review_with_the_conflict_named():
+    # The practice's file number points to Thomas; the letter names Jana.
+    extraction = reply(
+        client_reference="2024/1203", creditor_reference="KD-5520", client_name="Jana Hoffmann"
+    )
+    match = match_candidates(extraction, DIRECTORY, similarity, THRESHOLD, sender=SENDER)
+    assert not match.is_auto_match
+    assert match.candidates[0].client_id == "M-2"
+    assert any("Jana Hoffmann" in c for c in match.conflicts)
+
+
+def test_agreeing_match_lists_its_evidence():
+    extraction = reply(client_reference="2024/1187", creditor_reference="KD-4471")
+    match = match_candidates(extraction, DIRECTORY, similarity, THRESHOLD, sender=SENDER)
+    assert (match.client_id, match.creditor_id) == ("M-1", "C-1")
+    assert set(match.evidence) == {"client_reference", "creditor_reference", "sender"}
+    assert match.conflicts == ()
+
+
+def test_amount_conflict_without_any_candidate_is_still_named():
+    match = match_candidates(
+        reply(amount_conflicts=("512.60 vs 480.00",)), [], similarity, THRESHOLD
+    )
+    assert match.conflicts == ("amount: 512.60 vs 480.00",)
