@@ -144,7 +144,7 @@ def retry_jobs(job_ids: tuple[str, ...], all_failed: bool) -> None:
 def recover() -> None:
     """Run the crash-recovery sweep once now."""
     try:
-        report = _container().recover_stalled_jobs()()
+        report = _container().console.recorded_sweep()()
     except StorageUnavailable as exc:
         _fail(f"database unavailable: {exc}")
     click.echo(

@@ -26,6 +26,7 @@ from application.users.create_user import CreateUser
 from application.users.issue_token import IssueToken
 from application.users.manage_users import DisableUser, ListUsers
 from domain.retry_policy import RetryPolicy
+from entrypoints.console.wiring import ConsoleContainer
 from entrypoints.settings import Settings
 
 
@@ -319,6 +320,17 @@ class Container(containers.DeclarativeContainer):
     )
     get_job = providers.Factory(GetJob, queries=job_queries)
 
+    # -- web console (SPEC §9) ----------------------------------------------------------------
+    console = providers.Container(
+        ConsoleContainer,
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock,
+        authenticate_password=authenticate_password,
+        retry_job=retry_job.provider,
+        recover_stalled_jobs=recover_stalled_jobs.provider,
+    )
+
 
 Container.task_queue.set_kwargs(
     settings=Container.settings,
@@ -327,7 +339,7 @@ Container.task_queue.set_kwargs(
     process_email=Container.process_email.provider,
     notify_failure=Container.notify_permanent_failure.provider,
     notify_match=Container.notify_match.provider,
-    recover=Container.recover_stalled_jobs.provider,
+    recover=Container.console.recorded_sweep.provider,  # records the run for the dashboard
     mirror_claims=Container.mirror_claims.provider,
     reconcile_mirror=Container.reconcile_mirror.provider,
 )

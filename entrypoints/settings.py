@@ -60,6 +60,9 @@ class Settings:
     log_format: str = "console"
     log_level: str = "INFO"
     web_url: str = "http://127.0.0.1:5000"
+    # Web console (SPEC §9): signs the session cookie; unset → a key file under var/ (one host).
+    secret_key: str | None = None
+    zendesk_subdomain: str | None = None
 
     @property
     def is_production(self) -> bool:

@@ -10,6 +10,7 @@ from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from entrypoints.console import register_console
 from entrypoints.container import Container, build_container
 from entrypoints.http import health, jobs, webhook
 from entrypoints.http.responses import error
@@ -45,6 +46,7 @@ def create_app(container: Container | None = None) -> Flask:
     api = Api(app)
     for blueprint in (webhook.blp, jobs.blp, health.blp):
         api.register_blueprint(blueprint)
+    register_console(app, settings)
     _register_error_handlers(app)
     _register_request_logging(app)
 
