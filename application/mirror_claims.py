@@ -32,6 +32,12 @@ class MirrorClaims:
             return False
         if entry.mirrored_at is not None:
             return False
+        if entry.superseded:
+            log.info(
+                "mirror_skipped",
+                extra={"idempotency_key": idempotency_key, "reason": "superseded by a review"},
+            )
+            return False
         return self._push(entry)
 
     def push_pending(self, limit: int = 500) -> int:

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+
+if TYPE_CHECKING:
+    from application.review_ports import DirectoryBook
 
 
 # -- errors crossing the ports ---------------------------------------------------------------
@@ -91,7 +95,8 @@ class ClaimLedger(abc.ABC):
     @abc.abstractmethod
     def record(self, claim: ClaimUpdate) -> bool:
         """Write the claim once per idempotency key and update the SQL directory's
-        creditor claim. Returns False when the key was already written (no-op)."""
+        creditor claim. Returns False when the key was already written (no-op).
+        A review claim supersedes the job's previous row (the ledger is append-only)."""
 
 
 class UnitOfWork(abc.ABC):
@@ -102,6 +107,7 @@ class UnitOfWork(abc.ABC):
 
     jobs: JobRepository
     ledger: ClaimLedger
+    directory: DirectoryBook
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -257,6 +263,8 @@ class LedgerEntry:
     idempotency_key: str
     claim: ClaimUpdate
     mirrored_at: datetime | None
+    # A later review decision replaced this row: readers take the latest, the mirror skips it.
+    superseded: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,14 @@ class JobRetryScheduled(Event):
 class JobFailedPermanently(Event):
     attempts: int
     error: ErrorInfo
+
+
+@dataclass(frozen=True)
+class ReviewDecided(Event):
+    """A reviewer decided (match, not_creditor_reply or reopen). `claim_key` is the
+    idempotency key of the ledger row a match decision booked, to mirror it."""
+
+    seq: int
+    action: str
+    decided_by: str
+    claim_key: str | None = None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from domain.errors import ErrorInfo, IllegalTransition
 from domain.events import Event, JobCompleted, JobFailedPermanently, JobRetryScheduled
 from domain.retry_policy import RetryPolicy
+from domain.review import Reviewable, ReviewDecision, ReviewStatus
 from domain.values import (
     Attachment,
     ClaimUpdate,
@@ -54,8 +55,9 @@ def _require_aware(now: datetime) -> None:
         raise ValueError("times must be timezone-aware (UTC)")
 
 
-class EmailJob:
-    """Aggregate root. Persistence maps it imperatively; `version` belongs to the mapper."""
+class EmailJob(Reviewable):
+    """Aggregate root. Persistence maps it imperatively; `version` belongs to the mapper.
+    The review rules (SPEC §8) are in domain/review.py."""
 
     def __init__(
         self,
@@ -95,6 +97,8 @@ class EmailJob:
         self.extraction: Extraction | None = None
         self.match: Match | None = None
         self.history: list[HistoryEntry] = []
+        self.review_status: ReviewStatus | None = None
+        self.decisions: list[ReviewDecision] = []
         self.version = 0
         self.events: list[Event] = []
 
@@ -156,6 +160,8 @@ class EmailJob:
         self.outcome = outcome
         self.completed_at = now
         self.lease_expires_at = None
+        if outcome is Outcome.NEEDS_REVIEW:
+            self.open_review()
         self._transition(now, JobStatus.COMPLETED, f"completed: {outcome.value}")
         self.events.append(JobCompleted(self.id, outcome))
 

@@ -205,11 +205,18 @@ class ClaimUpdate:
     amount: Decimal
     currency: str
     created_at: datetime
+    source: str = "auto"  # "auto" (the pipeline) or "review" (a person)
+    decided_by: str | None = None
+    # The review decision (its number on the job) that booked this claim, for review rows.
+    decision_seq: int | None = None
 
     @property
     def idempotency_key(self) -> str:
-        """Same job and same payload → same key, so a repeated write is a no-op."""
+        """Same job and same payload (and, for a review, the same decision) → same key, so a
+        repeated write is a no-op while a later correction gets a row of its own."""
         payload = (
             f"{self.job_id}|{self.client_id}|{self.creditor_id}|{self.amount:.2f}|{self.currency}"
         )
+        if self.decision_seq is not None:
+            payload += f"|review:{self.decision_seq}"
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -215,7 +215,8 @@ def import_directory(file: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     from entrypoints.cli_mirror import audit, reconcile
+    from entrypoints.cli_review import review_cli
     from entrypoints.cli_users import users_cli
 
-    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit, users_cli):
+    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit, users_cli, review_cli):
         app.cli.add_command(command)

@@ -21,6 +21,10 @@ from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
+from application.review.decide_review import DecideReview
+from application.review.reopen_review import ReopenReview
+from application.review.review_queue import ListOpenReviews, ReviewQueue
+from application.review.search_directory import SearchDirectory
 from application.users.authenticate import AuthenticatePassword, AuthenticateToken
 from application.users.create_user import CreateUser
 from application.users.issue_token import IssueToken
@@ -86,6 +90,12 @@ def _user_store(session_factory):
     from adapters.sqlalchemy.users import SqlUserStore
 
     return SqlUserStore(session_factory)
+
+
+def _review_queries(session_factory):
+    from adapters.sqlalchemy.review_queries import SqlReviewQueries
+
+    return SqlReviewQueries(session_factory)
 
 
 def _password_hasher():
@@ -299,6 +309,18 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
+
+    # -- review queue (SPEC §8) ---------------------------------------------------------------
+    review_queries = providers.Singleton(_review_queries, session_factory)
+    decide_review = providers.Factory(
+        DecideReview, uow_factory=unit_of_work.provider, queue=task_queue, clock=clock
+    )
+    reopen_review = providers.Factory(
+        ReopenReview, uow_factory=unit_of_work.provider, queue=task_queue, clock=clock
+    )
+    list_open_reviews = providers.Factory(ListOpenReviews, queries=review_queries)
+    review_queue = providers.Factory(ReviewQueue, queries=review_queries, clock=clock)
+    search_directory = providers.Factory(SearchDirectory, queries=review_queries)
 
     # -- users and roles (SPEC §8) ------------------------------------------------------------
     user_store = providers.Singleton(_user_store, session_factory)

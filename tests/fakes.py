@@ -39,6 +39,7 @@ from application.ports import (
 )
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from tests.fake_review import FakeDirectoryBook
 
 
 class FakeClock(Clock):
@@ -64,6 +65,10 @@ class FakeDatabase:
     # job ids whose row is "locked" by another transaction (FOR UPDATE SKIP LOCKED skips them)
     locked: set[str] = field(default_factory=set)
     commits: int = 0
+    # The SQL directory as the review sees it: (client_id, creditor_id) → DirectoryPair, and
+    # the aliases reviewers taught it: (creditor_id, kind, value) → (job_id, by, at).
+    directory_pairs: dict = field(default_factory=dict)
+    aliases: dict = field(default_factory=dict)
 
 
 class FakeJobRepository(JobRepository):
@@ -149,6 +154,7 @@ class FakeUnitOfWork(UnitOfWork):
             raise StorageUnavailable("fake database is down")
         self.jobs = FakeJobRepository(self.db)
         self.ledger = FakeLedger()
+        self.directory = FakeDirectoryBook(self.db)
         return self
 
     def commit(self) -> None:
@@ -177,12 +183,14 @@ class FakeUnitOfWork(UnitOfWork):
                 self.jobs.read_versions[job_id] = job.version
             self.db.claims.update(self.ledger.pending)
             self.ledger.pending = {}
+            self.directory.commit()
             self.db.commits += 1
         self.committed = True
 
     def rollback(self) -> None:
         if hasattr(self, "ledger"):
             self.ledger.pending = {}
+            self.directory.pending = []
 
 
 def _same_state(stored: EmailJob, job: EmailJob) -> bool:

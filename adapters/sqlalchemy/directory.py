@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.directory_book import alias_norm
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
+from adapters.sqlalchemy.review_tables import creditor_aliases
 from application.ports import ClientDirectory
 from domain.matching import normalize_reference
 from domain.values import DirectoryEntry, Extraction
@@ -48,13 +50,23 @@ class SqlClientDirectory(ClientDirectory):
             .select_from(creditors.join(clients, creditors.c.client_id == clients.c.id))
             .order_by(clients.c.id, creditors.c.id)
         )
+        learned_match = learned_alias_condition(extraction, from_email)
         with translated(), self._session_factory() as session:
             total = session.scalar(select(func.count()).select_from(creditors)) or 0
             if total > SMALL_DIRECTORY_PAIRS:
-                pairs = pairs.where(self._narrowing(extraction, from_email)).limit(
-                    MAX_NARROWED_PAIRS
-                )
+                learned_ids = select(creditor_aliases.c.creditor_id).where(learned_match)
+                pairs = pairs.where(
+                    or_(self._narrowing(extraction, from_email), creditors.c.id.in_(learned_ids))
+                ).limit(MAX_NARROWED_PAIRS)
             rows = session.execute(pairs).all()
+            learned: dict[str, dict[str, str]] = {}
+            aliases = select(
+                creditor_aliases.c.creditor_id, creditor_aliases.c.kind, creditor_aliases.c.value
+            ).where(learned_match)
+            for creditor_id, kind, value in session.execute(aliases):
+                learned.setdefault(creditor_id, {})[kind] = value
+        # A learned alias that this email carries stands in for the directory's own value, so
+        # the ordinary evidence rules (same sender, equal reference) see it.
         return [
             DirectoryEntry(
                 client_id=row[0],
@@ -63,8 +75,8 @@ class SqlClientDirectory(ClientDirectory):
                 client_birth_date=row[3],
                 creditor_id=row[4],
                 creditor_name=row[5],
-                creditor_reference=row[6],
-                creditor_email=row[7],
+                creditor_reference=learned.get(row[4], {}).get("reference") or row[6],
+                creditor_email=learned.get(row[4], {}).get("sender") or row[7],
             )
             for row in rows
         ]
@@ -114,6 +126,22 @@ class SqlClientDirectory(ClientDirectory):
                         values["currency"] = creditor.get("currency") or "EUR"
                     _upsert(session, creditors, creditor["id"], values)
         return ImportReport(clients=len(parsed), creditors=creditor_count)
+
+
+def learned_alias_condition(extraction: Extraction, from_email: str):
+    """Aliases reviewers taught the directory that this email's sender or reference equals."""
+    conditions = [
+        and_(
+            creditor_aliases.c.kind == "sender",
+            creditor_aliases.c.value_norm == alias_norm("sender", from_email or ""),
+        )
+    ]
+    reference = alias_norm("reference", extraction.creditor_reference or "")
+    if reference:
+        conditions.append(
+            and_(creditor_aliases.c.kind == "reference", creditor_aliases.c.value_norm == reference)
+        )
+    return or_(*conditions)
 
 
 def _upsert(session: Session, table, row_id: str, values: dict) -> None:

@@ -26,6 +26,9 @@ def translated() -> Iterator[None]:
     except IntegrityError as exc:
         if "external_id" in str(exc.orig):
             raise DuplicateJob(str(exc.orig)) from exc
+        if "review_decisions" in str(exc.orig):
+            # Two reviewers recorded decision N of one job: the later one lost the race.
+            raise ConcurrencyConflict(str(exc.orig)) from exc
         raise
     except OperationalError as exc:
         # Lock timeouts and serialization failures are concurrency, not an outage.

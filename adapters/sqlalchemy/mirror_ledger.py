@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
+from adapters.sqlalchemy.repository import not_superseded
 from application.ports import LedgerEntry, LedgerReader, ReconciliationReport
 from domain.values import ClaimUpdate
 
@@ -22,10 +23,12 @@ _COLUMNS = (
     claim_updates.c.currency,
     claim_updates.c.created_at,
     claim_updates.c.mirrored_at,
+    claim_updates.c.source,
+    claim_updates.c.decided_by,
 )
 
 
-def _entry(row: Row) -> LedgerEntry:
+def _entry(row: Row, superseded: bool = False) -> LedgerEntry:
     claim = ClaimUpdate(
         job_id=row.job_id,
         client_id=row.client_id,
@@ -33,8 +36,10 @@ def _entry(row: Row) -> LedgerEntry:
         amount=Decimal(row.amount).quantize(Decimal("0.01")),
         currency=row.currency,
         created_at=row.created_at,
+        source=row.source,
+        decided_by=row.decided_by,
     )
-    return LedgerEntry(row.idempotency_key, claim, row.mirrored_at)
+    return LedgerEntry(row.idempotency_key, claim, row.mirrored_at, superseded)
 
 
 class SqlLedgerReader(LedgerReader):
@@ -42,14 +47,17 @@ class SqlLedgerReader(LedgerReader):
         self._session_factory = session_factory
 
     def get(self, idempotency_key: str) -> LedgerEntry | None:
+        superseded = ~not_superseded()
         with translated(), self._session_factory() as session:
             row = session.execute(
-                select(*_COLUMNS).where(claim_updates.c.idempotency_key == idempotency_key)
+                select(*_COLUMNS, superseded.label("superseded")).where(
+                    claim_updates.c.idempotency_key == idempotency_key
+                )
             ).first()
-        return _entry(row) if row else None
+        return _entry(row, bool(row.superseded)) if row else None
 
     def unmirrored(self, limit: int, older_than: datetime | None = None) -> list[LedgerEntry]:
-        stmt = select(*_COLUMNS).where(claim_updates.c.mirrored_at.is_(None))
+        stmt = select(*_COLUMNS).where(claim_updates.c.mirrored_at.is_(None), not_superseded())
         if older_than is not None:
             stmt = stmt.where(claim_updates.c.created_at < older_than)
         stmt = stmt.order_by(claim_updates.c.created_at, claim_updates.c.id).limit(limit)
@@ -58,7 +66,9 @@ class SqlLedgerReader(LedgerReader):
 
     def count_unmirrored(self, since: datetime, older_than: datetime | None = None) -> int:
         stmt = select(func.count()).where(
-            claim_updates.c.mirrored_at.is_(None), claim_updates.c.created_at >= since
+            claim_updates.c.mirrored_at.is_(None),
+            claim_updates.c.created_at >= since,
+            not_superseded(),
         )
         if older_than is not None:
             stmt = stmt.where(claim_updates.c.created_at < older_than)
@@ -87,7 +97,7 @@ class SqlLedgerReader(LedgerReader):
                 )
                 .label("rank"),
             )
-            .where(claim_updates.c.created_at >= since)
+            .where(claim_updates.c.created_at >= since, not_superseded())
             .subquery()
         )
         stmt = (

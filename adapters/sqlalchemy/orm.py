@@ -26,6 +26,7 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
 from domain.model import EmailJob, HistoryEntry
+from domain.review import ReviewAction, ReviewDecision, ReviewStatus
 from domain.values import Attachment, Extraction, JobStatus, Match, Outcome
 
 metadata = MetaData(
@@ -79,6 +80,16 @@ class StatusType(_EnumString):
 class OutcomeType(_EnumString):
     cache_ok = True
     enum_class = Outcome
+
+
+class ReviewStatusType(_EnumString):
+    cache_ok = True
+    enum_class = ReviewStatus
+
+
+class ReviewActionType(_EnumString):
+    cache_ok = True
+    enum_class = ReviewAction
 
 
 class _ValueJSON(TypeDecorator):
@@ -164,7 +175,7 @@ email_jobs = Table(
     Column("match", MatchJSON),
     Column("version", Integer, nullable=False),
     # "open" while a needs_review job waits for a person, "resolved" after; else null.
-    Column("review_status", String(10)),
+    Column("review_status", ReviewStatusType),
     Index("ix_email_jobs_status_received_at", "status", "received_at"),
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
@@ -274,6 +285,7 @@ def start_mappers() -> None:
         if _started:
             return
         mapper_registry.map_imperatively(HistoryEntry, job_history)
+        mapper_registry.map_imperatively(ReviewDecision, review_tables.review_decisions)
         mapper_registry.map_imperatively(
             EmailJob,
             email_jobs,
@@ -284,7 +296,13 @@ def start_mappers() -> None:
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
                     lazy="selectin",
-                )
+                ),
+                "decisions": relationship(
+                    ReviewDecision,
+                    order_by=review_tables.review_decisions.c.seq,
+                    cascade="all, delete-orphan",
+                    lazy="selectin",
+                ),
             },
         )
         event.listen(EmailJob, "load", _init_events)

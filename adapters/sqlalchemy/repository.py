@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -96,6 +96,15 @@ class SqlClaimLedger(ClaimLedger):
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # The job row is flushed first: the ledger row references it.
         self._session.flush()
+        # A review claim replaces the job's newest row, if any (append-only: it points at it).
+        previous = None
+        if claim.source == "review":
+            previous = self._session.execute(
+                select(claim_updates.c.id, claim_updates.c.client_id, claim_updates.c.creditor_id)
+                .where(claim_updates.c.job_id == claim.job_id)
+                .order_by(claim_updates.c.id.desc())
+                .limit(1)
+            ).first()
         stmt = (
             insert(claim_updates)
             .values(
@@ -106,29 +115,69 @@ class SqlClaimLedger(ClaimLedger):
                 currency=claim.currency,
                 idempotency_key=claim.idempotency_key,
                 created_at=claim.created_at,
+                source=claim.source,
+                decided_by=claim.decided_by,
+                supersedes=previous.id if previous else None,
             )
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
         )
         written = self._session.execute(stmt).rowcount == 1
         if written:
-            self._session.execute(
-                update(creditors)
-                .where(
-                    creditors.c.id == claim.creditor_id,
-                    creditors.c.client_id == claim.client_id,
-                    or_(
-                        creditors.c.claim_updated_at.is_(None),
-                        creditors.c.claim_updated_at <= claim.created_at,
-                    ),
-                )
-                .values(
-                    claim_amount=claim.amount,
-                    currency=claim.currency,
-                    claim_updated_at=claim.created_at,
-                    updated_at=datetime.now(UTC),
-                )
+            self._set_directory_claim(
+                claim.client_id, claim.creditor_id, claim.amount, claim.currency, claim.created_at
             )
+            if previous and (previous.client_id, previous.creditor_id) != (
+                claim.client_id,
+                claim.creditor_id,
+            ):
+                self._restore_directory_claim(previous.client_id, previous.creditor_id)
         return written
+
+    def _set_directory_claim(self, client_id, creditor_id, amount, currency, at) -> None:
+        self._session.execute(
+            update(creditors)
+            .where(
+                creditors.c.id == creditor_id,
+                creditors.c.client_id == client_id,
+                or_(creditors.c.claim_updated_at.is_(None), creditors.c.claim_updated_at <= at),
+            )
+            .values(
+                claim_amount=amount,
+                currency=currency,
+                claim_updated_at=at,
+                updated_at=datetime.now(UTC),
+            )
+        )
+
+    def _restore_directory_claim(self, client_id: str, creditor_id: str) -> None:
+        """The creditor a wrong claim was booked on shows its latest claim still in effect
+        again (or none, when the wrong one was its only claim)."""
+        latest = self._session.execute(
+            select(claim_updates.c.amount, claim_updates.c.currency, claim_updates.c.created_at)
+            .where(
+                claim_updates.c.client_id == client_id,
+                claim_updates.c.creditor_id == creditor_id,
+                not_superseded(),
+            )
+            .order_by(claim_updates.c.created_at.desc(), claim_updates.c.id.desc())
+            .limit(1)
+        ).first()
+        self._session.execute(
+            update(creditors)
+            .where(creditors.c.id == creditor_id, creditors.c.client_id == client_id)
+            .values(
+                claim_amount=latest.amount if latest else None,
+                currency=latest.currency if latest else None,
+                claim_updated_at=latest.created_at if latest else None,
+                updated_at=datetime.now(UTC),
+            )
+        )
+
+
+def not_superseded():
+    """Rows no later row points at: the ones every reader (mirror, reconcile, audit) takes."""
+    replacing = claim_updates.alias("replacing")
+    return ~exists().where(replacing.c.supersedes == claim_updates.c.id)
 
 
 __all__ = ["SqlClaimLedger", "SqlJobRepository", "func"]

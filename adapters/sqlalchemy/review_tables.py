@@ -19,7 +19,7 @@ from sqlalchemy import (
     false,
 )
 
-from adapters.sqlalchemy.orm import UTCDateTime, metadata
+from adapters.sqlalchemy.orm import ReviewActionType, UTCDateTime, metadata
 
 users = Table(
     "users",
@@ -51,7 +51,7 @@ review_decisions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("job_id", String(36), ForeignKey("email_jobs.id", ondelete="CASCADE"), nullable=False),
     Column("seq", Integer, nullable=False),
-    Column("action", String(30), nullable=False),
+    Column("action", ReviewActionType, nullable=False),
     Column("decided_by", String(64), nullable=False),
     Column("decided_at", UTCDateTime, nullable=False),
     Column("before", JSON, nullable=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import start_mappers
 from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
@@ -36,6 +37,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.session = self._session_factory()
         self.jobs = _TranslatingRepository(SqlJobRepository(self.session))  # type: ignore[assignment]
         self.ledger = _TranslatingRepository(SqlClaimLedger(self.session))  # type: ignore[assignment]
+        self.directory = _TranslatingRepository(SqlDirectoryBook(self.session))  # type: ignore[assignment]
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

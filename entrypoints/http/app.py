@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from entrypoints.console import register_console
 from entrypoints.container import Container, build_container
-from entrypoints.http import health, jobs, webhook
+from entrypoints.http import health, jobs, reviews, webhook
 from entrypoints.http.responses import error
 from entrypoints.logging_config import configure_logging
 
@@ -21,6 +21,7 @@ log = structlog.get_logger(__name__)
 _ERROR_NAMES = {
     400: "bad_request",
     401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -44,7 +45,7 @@ def create_app(container: Container | None = None) -> Flask:
     )
     app.extensions["container"] = container
     api = Api(app)
-    for blueprint in (webhook.blp, jobs.blp, health.blp):
+    for blueprint in (webhook.blp, jobs.blp, reviews.blp, health.blp):
         api.register_blueprint(blueprint)
     register_console(app, settings)
     _register_error_handlers(app)

@@ -19,6 +19,7 @@ from marshmallow import (
 )
 
 from domain.values import Attachment, InboundEmail, JobStatus
+from entrypoints.http.review_schemas import DecisionSchema, ReviewStateSchema
 
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
 
@@ -108,6 +109,8 @@ class ErrorResponseSchema(Schema):
     error = fields.String(required=True)
     details = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     status = fields.String()
+    reason = fields.String()
+    required_role = fields.String()
 
 
 class ErrorInfoSchema(Schema):
@@ -182,10 +185,17 @@ class JobSummarySchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
 
 
-class JobSchema(JobSummarySchema):
+class ReviewJobSchema(JobSummarySchema):
+    """A job in the review queue: with extraction, match and review, without history."""
+
     extraction = fields.Nested(ExtractionSchema, allow_none=True)
     match = fields.Nested(MatchSchema, allow_none=True)
+    review = fields.Nested(ReviewStateSchema, allow_none=True)
+
+
+class JobSchema(ReviewJobSchema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
+    decisions = fields.List(fields.Nested(DecisionSchema))
 
 
 class JobListArgsSchema(Schema):

@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("job_id", sa.String(36), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(30), nullable=False),
+        sa.Column("action", sa.String(20), nullable=False),
         sa.Column("decided_by", sa.String(64), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("before", sa.JSON(), nullable=False),
@@ -88,7 +88,7 @@ def upgrade() -> None:
         "ix_creditor_aliases_kind_value_norm", "creditor_aliases", ["kind", "value_norm"]
     )
     with op.batch_alter_table("email_jobs") as batch:
-        batch.add_column(sa.Column("review_status", sa.String(10), nullable=True))
+        batch.add_column(sa.Column("review_status", sa.String(20), nullable=True))
         batch.create_index(
             "ix_email_jobs_review_status_received_at", ["review_status", "received_at"]
         )

@@ -19,6 +19,9 @@ ROUTES = [
     ("GET", "/api/v1/jobs", Role.VIEWER),
     ("GET", "/api/v1/jobs/<job_id>", Role.VIEWER),
     ("POST", "/api/v1/jobs/<job_id>/retry", Role.OPERATOR),
+    ("GET", "/api/v1/reviews", Role.VIEWER),
+    ("POST", "/api/v1/jobs/<job_id>/review", Role.REVIEWER),
+    ("POST", "/api/v1/jobs/<job_id>/reopen", Role.REVIEWER),
 ]
 UNAUTHENTICATED = {("POST", "/api/v1/webhooks/zendesk")}
 
