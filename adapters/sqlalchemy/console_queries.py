@@ -12,8 +12,6 @@ from adapters.sqlalchemy.console_tables import maintenance_runs
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import (
     claim_updates,
-    clients,
-    creditors,
     email_jobs,
     reconciliation_reports,
 )
@@ -22,7 +20,6 @@ from application.console.ports import ConsoleQueries
 from application.console.views import (
     Cursor,
     DashboardCounts,
-    DirectoryHit,
     JobDetail,
     JobFilter,
     JobRow,
@@ -192,42 +189,13 @@ class SqlConsoleQueries(ConsoleQueries):
         with translated(), self._session_factory() as session:
             return session.scalar(stmt) or 0
 
-    def open_review_rows(self, limit: int) -> list[JobRow]:
+    def open_review_ids(self, limit: int) -> list[str]:
         c = email_jobs.c
         stmt = (
-            select(*_ROW_COLUMNS)
-            .where(c.review_status == "open")
-            .order_by(c.received_at, c.id)
-            .limit(limit)
+            select(c.id).where(c.review_status == "open").order_by(c.received_at, c.id).limit(limit)
         )
         with translated(), self._session_factory() as session:
-            return [_row(row) for row in session.execute(stmt)]
-
-    def search_directory(self, text: str, limit: int) -> list[DirectoryHit]:
-        pattern = _like(text.strip())
-        stmt = (
-            select(
-                clients.c.id,
-                clients.c.name,
-                clients.c.reference,
-                creditors.c.id,
-                creditors.c.name,
-                creditors.c.reference,
-            )
-            .select_from(creditors.join(clients, creditors.c.client_id == clients.c.id))
-            .where(
-                or_(
-                    clients.c.name.ilike(pattern, escape="\\"),
-                    clients.c.reference.ilike(pattern, escape="\\"),
-                    creditors.c.name.ilike(pattern, escape="\\"),
-                    creditors.c.reference.ilike(pattern, escape="\\"),
-                )
-            )
-            .order_by(clients.c.name, creditors.c.name)
-            .limit(limit)
-        )
-        with translated(), self._session_factory() as session:
-            return [DirectoryHit(*row) for row in session.execute(stmt)]
+            return list(session.scalars(stmt))
 
     def job_detail(self, job_id: str, with_body: bool) -> JobDetail | None:
         with translated(), self._session_factory() as session:

@@ -1,14 +1,13 @@
-"""GetJobDetail and ReviewQueue: what the console reads for one job and for the review queue."""
+"""GetJobDetail: one job as the console shows it, and the ids of the open reviews (J/K)."""
 
 from __future__ import annotations
 
 from application.console.ports import ConsoleQueries
-from application.console.views import DirectoryHit, JobDetail, JobRow
+from application.console.views import JobDetail
 from application.retry_job import JobNotFound
 from domain.users import Principal, Role
 
-REVIEW_QUEUE_LIMIT = 200
-DIRECTORY_SEARCH_LIMIT = 20
+REVIEW_NAVIGATION_LIMIT = 1000
 
 
 class GetJobDetail:
@@ -23,18 +22,6 @@ class GetJobDetail:
             raise JobNotFound(job_id)
         return detail
 
-
-class ReviewQueue:
-    """Open reviews, oldest received first."""
-
-    def __init__(self, queries: ConsoleQueries) -> None:
-        self._queries = queries
-
-    def __call__(self, limit: int = REVIEW_QUEUE_LIMIT) -> list[JobRow]:
-        return self._queries.open_review_rows(limit)
-
-    def search_directory(self, text: str) -> list[DirectoryHit]:
-        text = (text or "").strip()
-        if len(text) < 2:
-            return []
-        return self._queries.search_directory(text[:100], DIRECTORY_SEARCH_LIMIT)
+    def open_review_ids(self) -> list[str]:
+        """Open reviews, oldest received first: what J/K walk through."""
+        return self._queries.open_review_ids(REVIEW_NAVIGATION_LIMIT)

@@ -9,7 +9,6 @@ from typing import Any
 from application.console.views import (
     Cursor,
     DashboardCounts,
-    DirectoryHit,
     JobDetail,
     JobFilter,
     JobRow,
@@ -44,11 +43,8 @@ class ConsoleQueries(abc.ABC):
     def job_detail(self, job_id: str, with_body: bool) -> JobDetail | None: ...
 
     @abc.abstractmethod
-    def open_review_rows(self, limit: int) -> list[JobRow]:
-        """Open reviews, oldest received first."""
-
-    @abc.abstractmethod
-    def search_directory(self, text: str, limit: int) -> list[DirectoryHit]: ...
+    def open_review_ids(self, limit: int) -> list[str]:
+        """Ids of open reviews, oldest received first."""
 
 
 class ActionAudit(abc.ABC):

@@ -162,13 +162,3 @@ class JobDetail:
     ledger: list[LedgerRow] = field(default_factory=list)
     cleaned_body: str | None = None
     decisions: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DirectoryHit:
-    client_id: str
-    client_name: str
-    client_reference: str | None
-    creditor_id: str
-    creditor_name: str
-    creditor_reference: str | None

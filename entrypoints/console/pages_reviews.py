@@ -5,21 +5,25 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from application.retry_job import JobNotFound
+from domain.review import COMPONENTS, InvalidDecision, NotReviewable
 from domain.users import Role
 from entrypoints.console.blueprint import blp, container, current_user, render_error, require
 from entrypoints.console.highlight import highlight
-from entrypoints.console.review_decision import DecisionUnavailable, decide
+from entrypoints.console.review_decision import COMPONENT_LABELS, decide, decision_message
+
+QUEUE_PAGE = 200
 
 
 @blp.route("/reviews", methods=["GET"])
 @require(Role.VIEWER)
 def reviews():
-    queue = container().console.review_queue()()
-    return render_template("console/reviews.html", queue=queue, now=container().clock().now())
+    page = container().review_queue()(QUEUE_PAGE, 0)
+    return render_template("console/reviews.html", page=page)
 
 
 def _neighbours(job_id: str) -> tuple[str | None, str | None]:
-    ids = [row.id for row in container().console.review_queue()()]
+    """The open reviews before and after this one, oldest first (J/K)."""
+    ids = container().console.job_detail().open_review_ids()
     if job_id not in ids:
         return None, ids[0] if ids else None
     index = ids.index(job_id)
@@ -28,20 +32,22 @@ def _neighbours(job_id: str) -> tuple[str | None, str | None]:
     return previous, following
 
 
-@blp.route("/reviews/<job_id>", methods=["GET"])
-@require(Role.VIEWER)
-def review(job_id: str):
+def _review_page(job_id: str, error: str | None = None, form=None, status: int = 200):
     user = current_user()
     try:
         detail = container().console.job_detail()(job_id[:64], user)
     except JobNotFound:
         return render_error(404, "Diesen Auftrag gibt es nicht.")
     search_text = request.args.get("dq", "")[:100]
-    hits = container().console.review_queue().search_directory(search_text) if search_text else []
+    hits = container().search_directory()(search_text) if search_text else []
     previous, following = _neighbours(detail.id)
-    evidence = (detail.extraction or {}).get("evidence")
-    segments = highlight(detail.cleaned_body, evidence) if detail.cleaned_body is not None else None
-    return render_template(
+    extraction = detail.extraction or {}
+    segments = (
+        highlight(detail.cleaned_body, extraction.get("evidence"))
+        if detail.cleaned_body is not None
+        else None
+    )
+    page = render_template(
         "console/review.html",
         job=detail,
         segments=segments,
@@ -50,24 +56,38 @@ def review(job_id: str):
         previous_id=previous,
         next_id=following,
         can_decide=user.can(Role.REVIEWER) and detail.review_status == "open",
-        error=None,
+        components=[(name, COMPONENT_LABELS[name]) for name in COMPONENTS],
+        claim_components=extraction.get("claim_components") or {},
+        form=form or {},
+        error=error,
     )
+    return page, status
+
+
+@blp.route("/reviews/<job_id>", methods=["GET"])
+@require(Role.VIEWER)
+def review(job_id: str):
+    return _review_page(job_id)
 
 
 @blp.route("/reviews/<job_id>/decide", methods=["POST"])
 @require(Role.REVIEWER)
 def decide_review(job_id: str):
+    job_id = job_id[:64]
     _, following = _neighbours(job_id)
     try:
-        message = decide(container(), job_id[:64], request.form, current_user())
-    except DecisionUnavailable as exc:
-        return render_error(501, str(exc))
-    if message is not None:
-        return render_error(400, message)
-    if following is None:
-        following = next(
-            (row.id for row in container().console.review_queue()() if row.id != job_id), None
+        decide(container(), job_id, request.form, current_user())
+    except JobNotFound:
+        return render_error(404, "Diesen Auftrag gibt es nicht.")
+    except InvalidDecision as exc:
+        return _review_page(job_id, decision_message(exc), request.form, 400)
+    except NotReviewable as exc:
+        return _review_page(
+            job_id, f"Nicht mehr zu prüfen ({exc.reason}). Bitte die nächste öffnen.", None, 409
         )
+    if following is None:
+        # It was the newest: go on with the oldest still open (this one is no longer).
+        _, following = _neighbours(job_id)
     if following:
         return redirect(url_for("console.review", job_id=following))
     return redirect(url_for("console.reviews"))

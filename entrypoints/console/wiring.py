@@ -5,7 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.console.dashboard import GetDashboard
-from application.console.job_detail import GetJobDetail, ReviewQueue
+from application.console.job_detail import GetJobDetail
 from application.console.job_list import ListJobRows
 from application.console.login import ConsoleLogin
 from application.console.operator_actions import BulkRetry, RecordedSweep, RetryOneJob, RunSweepNow
@@ -48,7 +48,6 @@ class ConsoleContainer(containers.DeclarativeContainer):
     )
     list_jobs = providers.Factory(ListJobRows, queries=queries)
     job_detail = providers.Factory(GetJobDetail, queries=queries)
-    review_queue = providers.Factory(ReviewQueue, queries=queries)
     recorded_sweep = providers.Factory(
         RecordedSweep, sweep=recover_stalled_jobs, runs=maintenance_log, clock=clock
     )

@@ -189,16 +189,10 @@ def seed_failed(live_app: LiveApp, n: int) -> list[str]:
 
 
 def open_reviews(live_app: LiveApp) -> list[str]:
-    """Opens the review of every needs_review job, as the review issue's pipeline does."""
+    """Ids of the open reviews, oldest first (the pipeline opens one per needs_review job)."""
     import sqlalchemy as sa
 
-    with live_app.container.engine().begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE email_jobs SET review_status = 'open' "
-                "WHERE outcome = 'needs_review' AND review_status IS NULL"
-            )
-        )
+    with live_app.container.engine().connect() as conn:
         rows = conn.execute(
             sa.text(
                 "SELECT id FROM email_jobs WHERE review_status = 'open' ORDER BY received_at, id"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -111,11 +110,20 @@ def test_review_screen_works_with_the_keyboard_only(page, live_app):
     expect(page).to_have_url(live_app.url(f"/console/reviews/{second}"))
     page.keyboard.press("k")
     expect(page).to_have_url(live_app.url(f"/console/reviews/{first}"))
-    if not hasattr(live_app.container, "decide_review"):
-        pytest.skip("deciding needs the review use case of issue 14, not on this branch yet")
     page.keyboard.press("1")
-    page.keyboard.press("Enter")
+    expect(page.locator('input[data-key="1"]')).to_be_checked()
+    page.keyboard.press("Enter")  # books candidate 1 with the extracted amount
     expect(page).to_have_url(live_app.url(f"/console/reviews/{second}"))
+    page.keyboard.press("n")
+    expect(page.locator("#decide-not-reply")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_app.url("/console/reviews"))
+    expect(page.get_by_text("Keine offenen Prüfungen.")).to_be_visible()
+    with live_app.container.engine().connect() as conn:
+        booked = conn.execute(sa.text("SELECT job_id, source, decided_by FROM claim_updates")).all()
+        outcomes = dict(conn.execute(sa.text("SELECT id, outcome FROM email_jobs")).all())
+    assert [tuple(b) for b in booked] == [(first, "review", "rita")]
+    assert (outcomes[first], outcomes[second]) == ("matched", "not_creditor_reply")
 
 
 def test_a_viewer_sees_no_email_body_and_no_action_buttons(page, live_app):

@@ -78,9 +78,4 @@ def seed_review(client, body_marker: str = "Die Forderung beträgt 812,40 EUR.")
         job.record_match(Match(score=0.6, candidates=(MatchCandidate("M-1", "C-1", 0.6),)), now)
         job.complete(now, Outcome.NEEDS_REVIEW)
         uow.commit()
-    # What the review issue's pipeline does on needs_review (SPEC §8): the review is open.
-    with container.engine().begin() as conn:
-        conn.execute(
-            sa.text("UPDATE email_jobs SET review_status = 'open' WHERE id = :id"), {"id": job_id}
-        )
     return job_id

@@ -246,3 +246,98 @@ def test_filters_and_keyset_pages(client):
     assert page.status_code == 200 and all(j in page.text for j in failed)
     bad = client.get("/console/jobs?status=done")
     assert bad.status_code == 400 and "Unbekannter Status" in bad.text
+
+
+def _import_directory(client) -> None:
+    import json
+
+    from entrypoints.settings import REPO_ROOT
+
+    data = json.loads((REPO_ROOT / "tests/fixtures/directory.json").read_text(encoding="utf-8"))
+    client.app.extensions["container"].sql_directory().import_directory(data)
+
+
+def _ledger(client) -> list[tuple]:
+    engine = client.app.extensions["container"].engine()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT job_id, creditor_id, amount, source, decided_by FROM claim_updates")
+        )
+        return [(r[0], r[1], f"{r[2]:.2f}", r[3], r[4]) for r in rows]
+
+
+def test_a_reviewer_books_a_match_from_the_form_and_the_next_review_opens(client):
+    _import_directory(client)
+    create_user(client.app, "rita", "reviewer")
+    log_in(client.http, "rita")
+    first, second = seed_review(client), seed_review(client)
+    page = client.get(f"/console/reviews/{first}")
+    response = client.post(
+        f"/console/reviews/{first}/decide",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "action": "match",
+            "pair": "M-1|C-1",
+            "claim_amount": "1.234,56",
+            "currency": "eur",
+            "component_principal": "1.200,00",
+            "note": "Betrag aus der Tabelle",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/console/reviews/{second}"
+    assert _ledger(client) == [(first, "C-1", "1234.56", "review", "rita")]
+    job_page = client.get(f"/console/jobs/{first}")
+    assert "Zugeordnet" in job_page.text and "Betrag aus der Tabelle" in job_page.text
+
+
+def test_bad_review_input_is_shown_on_the_screen_and_nothing_is_booked(client):
+    _import_directory(client)
+    create_user(client.app, "rita", "reviewer")
+    log_in(client.http, "rita")
+    job_id = seed_review(client)
+    token = csrf_token(client.get(f"/console/reviews/{job_id}").text)
+    for data, message in [
+        ({"pair": "M-1|C-1", "claim_amount": "-5"}, "Forderung"),
+        ({"pair": "M-1|C-1", "claim_amount": "zwölf"}, "Forderung"),
+        ({"pair": "M-1|C-9", "claim_amount": "10"}, "Gläubiger"),
+        ({"claim_amount": "10"}, "Kandidaten"),
+    ]:
+        response = client.post(
+            f"/console/reviews/{job_id}/decide",
+            data={"csrf_token": token, "action": "match", **data},
+        )
+        assert response.status_code == 400 and message in response.text, data
+    assert _ledger(client) == []
+
+
+def test_not_a_creditor_reply_and_a_second_decision_is_refused(client):
+    _import_directory(client)
+    create_user(client.app, "rita", "reviewer")
+    log_in(client.http, "rita")
+    job_id = seed_review(client)
+    token = csrf_token(client.get(f"/console/reviews/{job_id}").text)
+    response = client.post(
+        f"/console/reviews/{job_id}/decide",
+        data={"csrf_token": token, "action": "not_creditor_reply"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/console/reviews"
+    again = client.post(
+        f"/console/reviews/{job_id}/decide",
+        data={"csrf_token": token, "action": "match", "pair": "M-1|C-1", "claim_amount": "1"},
+    )
+    assert again.status_code == 409 and "Nicht mehr zu prüfen" in again.text
+    assert _ledger(client) == []
+
+
+def test_a_viewer_cannot_decide(client):
+    create_user(client.app, "vera", "viewer")
+    log_in(client.http, "vera")
+    job_id = seed_review(client)
+    page = client.get(f"/console/reviews/{job_id}")
+    assert 'id="decision"' not in page.text
+    response = client.post(
+        f"/console/reviews/{job_id}/decide",
+        data={"csrf_token": csrf_token(page.text), "action": "not_creditor_reply"},
+    )
+    assert response.status_code == 403
