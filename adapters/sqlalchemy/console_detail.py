@@ -102,9 +102,10 @@ def load_job_detail(session: Session, job_id: str, with_body: bool) -> JobDetail
             .order_by(review_decisions.c.seq)
         )
     ]
-    body = None
+    body = original = None
     if with_body:
         body = job.cleaned_body if job.cleaned_body is not None else job.body_text
+        original = job.body_text or None
     return JobDetail(
         id=job.id,
         external_id=job.external_id,
@@ -127,5 +128,6 @@ def load_job_detail(session: Session, job_id: str, with_body: bool) -> JobDetail
         candidates=_candidates(session, job.match),
         ledger=ledger,
         cleaned_body=body,
+        original_body=original,
         decisions=decisions,
     )

@@ -1,4 +1,4 @@
-"""Console write side on SQL: the action audit, failed-login counters, maintenance runs."""
+"""Console write side on SQL: action audit, failed-login counters, maintenance runs, presence."""
 
 from __future__ import annotations
 
@@ -9,9 +9,19 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.sqlalchemy.console_tables import console_actions, login_failures, maintenance_runs
+from adapters.sqlalchemy.console_tables import (
+    console_actions,
+    login_failures,
+    maintenance_runs,
+    review_presence,
+)
 from adapters.sqlalchemy.errors import translated
-from application.console.ports import ActionAudit, LoginFailureStore, MaintenanceLog
+from application.console.ports import (
+    ActionAudit,
+    LoginFailureStore,
+    MaintenanceLog,
+    ReviewPresence,
+)
 from domain.login_throttle import FailedLogins
 
 
@@ -96,3 +106,32 @@ class SqlMaintenanceLog(MaintenanceLog):
                         )
                 except IntegrityError:
                     pass  # a concurrent sweep recorded its run a moment ago: good enough
+
+
+class SqlReviewPresence(ReviewPresence):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def mark(self, job_id: str, username: str, at: datetime) -> None:
+        table = review_presence
+        key = (table.c.job_id == job_id, table.c.username == username)
+        with translated(), self._session_factory() as session, session.begin():
+            if session.execute(update(table).where(*key).values(seen_at=at)).rowcount:
+                return
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        table.insert().values(job_id=job_id, username=username, seen_at=at)
+                    )
+            except IntegrityError:
+                pass  # the same user in two tabs at once: one mark is enough
+
+    def others(self, job_id: str, username: str, since: datetime) -> list[tuple[str, datetime]]:
+        table = review_presence
+        stmt = (
+            select(table.c.username, table.c.seen_at)
+            .where(table.c.job_id == job_id, table.c.username != username, table.c.seen_at >= since)
+            .order_by(table.c.seen_at)
+        )
+        with translated(), self._session_factory() as session:
+            return [(row[0], row[1]) for row in session.execute(stmt)]

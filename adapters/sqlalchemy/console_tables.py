@@ -1,4 +1,4 @@
-"""Tables of the web console (SPEC §9): action audit, failed-login counters, maintenance runs.
+"""Tables of the web console (SPEC §9): action audit, failed logins, maintenance runs, presence.
 
 Defined on the shared metadata of orm.py, which imports this module so every table is known.
 """
@@ -38,4 +38,13 @@ maintenance_runs = Table(
     Column("name", String(50), primary_key=True),
     Column("last_run_at", UTCDateTime, nullable=False),
     Column("details", JSON, nullable=False),
+)
+
+# Who has a review screen open (the last time each reviewer loaded it), so others see who.
+review_presence = Table(
+    "review_presence",
+    metadata,
+    Column("job_id", String(36), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
 )

@@ -72,3 +72,12 @@ class LoginFailureStore(abc.ABC):
 class MaintenanceLog(abc.ABC):
     @abc.abstractmethod
     def record_run(self, name: str, at: datetime, details: dict[str, Any]) -> None: ...
+
+
+class ReviewPresence(abc.ABC):
+    @abc.abstractmethod
+    def mark(self, job_id: str, username: str, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def others(self, job_id: str, username: str, since: datetime) -> list[tuple[str, datetime]]:
+        """Other users who loaded this review at or after `since`: (username, seen_at)."""

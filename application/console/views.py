@@ -161,4 +161,5 @@ class JobDetail:
     candidates: list[Candidate] = field(default_factory=list)
     ledger: list[LedgerRow] = field(default_factory=list)
     cleaned_body: str | None = None
+    original_body: str | None = None  # as received, quoted history included (reviewers only)
     decisions: list[dict[str, Any]] = field(default_factory=list)

@@ -18,6 +18,11 @@ OUTCOME_LABELS = {
     "needs_review": "Zu prüfen",
     "not_creditor_reply": "Keine Gläubigerantwort",
 }
+ACTION_LABELS = {
+    "retry": "Neu gestartet",
+    "bulk_retry": "Auswahl neu gestartet",
+    "recover": "Wiederherstellungslauf",
+}
 FIELD_LABELS = {
     "client_name": "Mandant",
     "client_reference": "Aktenzeichen Mandant",
@@ -69,3 +74,8 @@ def format_duration(seconds: float | None) -> str:
 @blp.app_template_filter("score")
 def format_score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+@blp.app_context_processor
+def labels():
+    return {"action_labels": ACTION_LABELS}

@@ -41,6 +41,11 @@ def _review_page(job_id: str, error: str | None = None, form=None, status: int =
     search_text = request.args.get("dq", "")[:100]
     hits = container().search_directory()(search_text) if search_text else []
     previous, following = _neighbours(detail.id)
+    others = (
+        container().console.mark_reviewing()(detail.id, user)
+        if detail.review_status == "open"
+        else []
+    )
     extraction = detail.extraction or {}
     segments = (
         highlight(detail.cleaned_body, extraction.get("evidence"))
@@ -60,6 +65,7 @@ def _review_page(job_id: str, error: str | None = None, form=None, status: int =
         claim_components=extraction.get("claim_components") or {},
         form=form or {},
         error=error,
+        others=others,
     )
     return page, status
 

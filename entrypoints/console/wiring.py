@@ -9,6 +9,7 @@ from application.console.job_detail import GetJobDetail
 from application.console.job_list import ListJobRows
 from application.console.login import ConsoleLogin
 from application.console.operator_actions import BulkRetry, RecordedSweep, RetryOneJob, RunSweepNow
+from application.console.review_presence import MarkReviewing
 
 
 def _queries(session_factory):
@@ -36,6 +37,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     audit = providers.Singleton(_store, "SqlActionAudit", session_factory)
     login_failures = providers.Singleton(_store, "SqlLoginFailures", session_factory)
     maintenance_log = providers.Singleton(_store, "SqlMaintenanceLog", session_factory)
+    presence = providers.Singleton(_store, "SqlReviewPresence", session_factory)
 
     login = providers.Factory(
         ConsoleLogin, authenticate=authenticate_password, failures=login_failures, clock=clock
@@ -48,6 +50,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     )
     list_jobs = providers.Factory(ListJobRows, queries=queries)
     job_detail = providers.Factory(GetJobDetail, queries=queries)
+    mark_reviewing = providers.Factory(MarkReviewing, presence=presence, clock=clock)
     recorded_sweep = providers.Factory(
         RecordedSweep, sweep=recover_stalled_jobs, runs=maintenance_log, clock=clock
     )

@@ -1,5 +1,6 @@
 """Web console (SPEC §9): audit of console actions, failed-login counters, maintenance runs
-(time of the last recovery sweep), and an index for the dashboard's "completed per hour".
+(time of the last recovery sweep), who has a review open, and an index for the dashboard's
+"completed per hour".
 
 Revision ID: 0009_console
 Revises: 0005_review
@@ -43,6 +44,13 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_maintenance_runs"),
     )
+    op.create_table(
+        "review_presence",
+        sa.Column("job_id", sa.String(36), nullable=False),
+        sa.Column("username", sa.String(64), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("job_id", "username", name="pk_review_presence"),
+    )
     with op.batch_alter_table("email_jobs") as batch:
         batch.create_index("ix_email_jobs_completed_at", ["completed_at"])
 
@@ -50,6 +58,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("email_jobs") as batch:
         batch.drop_index("ix_email_jobs_completed_at")
+    op.drop_table("review_presence")
     op.drop_table("maintenance_runs")
     op.drop_table("login_failures")
     op.drop_index("ix_console_actions_at", table_name="console_actions")

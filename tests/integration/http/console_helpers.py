@@ -36,15 +36,22 @@ def log_in(http, username: str, password: str = PASSWORD, address: str = "127.0.
 
 
 def _job_ids(client, n: int) -> list[str]:
+    """Sends n new webhooks; the ids of the jobs they created, in order."""
+    engine = client.app.extensions["container"].engine()
+    ids = []
     for _ in range(n):
         client.serial = getattr(client, "serial", 0) + 1
-        response = client.post_webhook(payload(client.serial))
+        body = payload(client.serial)
+        response = client.post_webhook(body)
         assert response.status_code == 200, response.text
-    engine = client.app.extensions["container"].engine()
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT id FROM email_jobs ORDER BY received_at, id"))
-        ids = [row[0] for row in rows]
-    return ids[-n:]
+        with engine.connect() as conn:
+            ids.append(
+                conn.execute(
+                    sa.text("SELECT id FROM email_jobs WHERE external_id = :key"),
+                    {"key": body["message_id"]},
+                ).scalar_one()
+            )
+    return ids
 
 
 def seed_failed(client, n: int = 1) -> list[str]:

@@ -341,3 +341,28 @@ def test_a_viewer_cannot_decide(client):
         data={"csrf_token": csrf_token(page.text), "action": "not_creditor_reply"},
     )
     assert response.status_code == 403
+
+
+def test_a_reviewer_sees_who_else_has_the_review_open(make_client):
+    client = make_client()
+    create_user(client.app, "rita", "reviewer")
+    create_user(client.app, "olga", "operator")
+    job_id = seed_review(client)
+    log_in(client.http, "rita")
+    assert 'id="other-reviewer"' not in client.get(f"/console/reviews/{job_id}").text
+    other = client.app.test_client()
+    log_in(other, "olga")
+    page = other.get(f"/console/reviews/{job_id}")
+    assert 'id="other-reviewer"' in page.text and "rita" in page.text
+    client.clock.advance(minutes=6)  # rita's screen is stale now
+    assert 'id="other-reviewer"' not in other.get(f"/console/reviews/{job_id}").text
+
+
+def test_operators_see_the_recent_console_actions_on_the_dashboard(client):
+    create_user(client.app, "olga", "operator")
+    log_in(client.http, "olga")
+    (job_id,) = seed_failed(client)
+    token = csrf_token(client.get("/console/").text)
+    client.post(f"/console/jobs/{job_id}/retry", data={"csrf_token": token})
+    page = client.get("/console/")
+    assert "Letzte Aktionen" in page.text and "Neu gestartet" in page.text
