@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 
+from application.ports import StorageUnavailable
 from domain.users import Principal, Role
 
 blp = Blueprint(
@@ -108,6 +109,18 @@ def csrf_refused(exc: CSRFError):
         "Das Formular ist abgelaufen oder ungültig (Sicherheitsmerkmal fehlt). "
         "Bitte die Seite neu laden und erneut senden.",
     )
+
+
+@blp.errorhandler(StorageUnavailable)
+def storage_unavailable(exc: StorageUnavailable):
+    g.user = None  # the page must not ask the database who is logged in
+    response = current_app.make_response(
+        render_error(
+            503, "Die Datenbank antwortet gerade nicht. Bitte gleich noch einmal versuchen."
+        )
+    )
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @blp.after_request

@@ -16,6 +16,7 @@
     function load() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) {
+          if (response.redirected) { window.location.reload(); }  // session ended: show the login
           if (response.redirected || !response.ok) { throw new Error("refresh " + response.status); }
           return response.text();
         })

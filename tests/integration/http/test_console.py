@@ -366,3 +366,24 @@ def test_operators_see_the_recent_console_actions_on_the_dashboard(client):
     client.post(f"/console/jobs/{job_id}/retry", data={"csrf_token": token})
     page = client.get("/console/")
     assert "Letzte Aktionen" in page.text and "Neu gestartet" in page.text
+
+
+def test_a_database_outage_gets_a_german_503_page(client):
+    from dependency_injector import providers
+
+    from application.ports import StorageUnavailable
+
+    create_user(client.app, "vera", "viewer")
+    log_in(client.http, "vera")
+
+    class DownQueries:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise StorageUnavailable("database is down")
+
+            return fail
+
+    client.app.extensions["container"].console.queries.override(providers.Object(DownQueries()))
+    page = client.get("/console/jobs")
+    assert page.status_code == 503 and "Datenbank antwortet gerade nicht" in page.text
+    assert page.headers["Retry-After"] == "5"
