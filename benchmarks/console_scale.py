@@ -8,17 +8,16 @@ Target: any jobs-list page (keyset) p99 ≤ 50 ms, however deep.
 from __future__ import annotations
 
 import argparse
-import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.console_queries import SqlConsoleQueries
-from adapters.sqlalchemy.engine import make_engine, make_session_factory
+from adapters.sqlalchemy.engine import make_session_factory
 from application.console.job_list import ListJobRows
 from application.console.views import Cursor, JobFilter
 from benchmarks.harness import environment
-from benchmarks.scale import GENERATE, timed
+from benchmarks.scale import populated_engine, timed
 
 
 def _deep_cursor(engine, status: str | None, depth: int) -> Cursor:
@@ -38,15 +37,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     with environment("postgres") as env:
-        engine = make_engine(env["DATABASE_URL"], pool_size=2)
-        started = time.perf_counter()
-        with engine.begin() as conn:
-            conn.execute(sa.text("SET LOCAL statement_timeout = 0"))
-            conn.execute(sa.text(GENERATE), {"rows": args.rows})
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("SET statement_timeout = 0"))
-            conn.execute(sa.text("VACUUM ANALYZE email_jobs"))
-        print(f"generated {args.rows} rows in {time.perf_counter() - started:.0f} s")
+        engine = populated_engine(env["DATABASE_URL"], args.rows)
         queries = SqlConsoleQueries(make_session_factory(engine))
         list_rows = ListJobRows(queries)
         deep = int(args.rows * 0.9)
