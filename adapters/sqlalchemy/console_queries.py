@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, Text, and_, cast, false, func, or_, select
+from sqlalchemy import Integer, Text, bindparam, cast, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.console_detail import load_job_detail
@@ -97,17 +97,13 @@ class SqlConsoleQueries(ConsoleQueries):
         c = email_jobs.c
         with translated(), self._session_factory() as session:
             status_counts = {s.value: 0 for s in JobStatus}
-            for status, count in session.execute(select(c.status, func.count()).group_by(c.status)):
-                status_counts[str(status)] = count
-            outcome_counts = {
-                str(outcome): count
-                for outcome, count in session.execute(
-                    select(c.outcome, func.count())
-                    .where(c.status == JobStatus.COMPLETED)
-                    .group_by(c.outcome)
-                )
-                if outcome
-            }
+            outcome_counts: dict[str, int] = {}
+            # One pass over the table for both: GROUP BY (status, outcome).
+            grouped = select(c.status, c.outcome, func.count()).group_by(c.status, c.outcome)
+            for status, outcome, count in session.execute(grouped):
+                status_counts[str(status)] += count
+                if outcome and status == JobStatus.COMPLETED:
+                    outcome_counts[str(outcome)] = count
             open_reviews, oldest = session.execute(
                 select(func.count(), func.min(c.received_at)).where(c.review_status == "open")
             ).one()
@@ -153,17 +149,14 @@ class SqlConsoleQueries(ConsoleQueries):
         c = email_jobs.c
         conditions = _conditions(job_filter)
         if after is not None:
-            if newest_first:
-                keyset = or_(
-                    c.received_at < after.received_at,
-                    and_(c.received_at == after.received_at, c.id < after.job_id),
-                )
-            else:
-                keyset = or_(
-                    c.received_at > after.received_at,
-                    and_(c.received_at == after.received_at, c.id > after.job_id),
-                )
-            conditions.append(keyset)
+            # A row-value comparison, so PostgreSQL walks ix_email_jobs_received_at_id from the
+            # cursor (an OR of the two columns made it filter ~1M rows for a deep page).
+            position = tuple_(
+                bindparam(None, after.received_at, type_=c.received_at.type),
+                bindparam(None, after.job_id, type_=c.id.type),
+            )
+            keys = tuple_(c.received_at, c.id)
+            conditions.append(keys < position if newest_first else keys > position)
         order = (c.received_at.desc(), c.id.desc()) if newest_first else (c.received_at, c.id)
         stmt = select(*_ROW_COLUMNS).where(*conditions).order_by(*order).limit(limit)
         with translated(), self._session_factory() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from application.console.ports import ConsoleQueries
@@ -9,6 +10,7 @@ from application.console.views import Dashboard, HourBucket, MirrorHealth
 from application.ports import Clock
 
 CHART_HOURS = 48
+DEFAULT_MAX_AGE = timedelta(seconds=3)
 
 
 def hourly_buckets(
@@ -31,12 +33,36 @@ def hourly_buckets(
 
 
 class GetDashboard:
-    def __init__(self, queries: ConsoleQueries, clock: Clock, mirror_configured: bool) -> None:
+    """One per process: every open dashboard polls every few seconds, so a result younger than
+    `max_age` is shared instead of counting the table again for each of them."""
+
+    def __init__(
+        self,
+        queries: ConsoleQueries,
+        clock: Clock,
+        mirror_configured: bool,
+        max_age: timedelta = DEFAULT_MAX_AGE,
+    ) -> None:
         self._queries = queries
         self._clock = clock
         self._mirror_configured = mirror_configured
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._cached: Dashboard | None = None
 
     def __call__(self) -> Dashboard:
+        with self._lock:
+            cached = self._cached
+            if cached is None or self._clock.now() - cached.now >= self._max_age:
+                cached = self._cached = self._build()
+            return cached
+
+    def invalidate(self) -> None:
+        """After an action in this process, show its effect at once."""
+        with self._lock:
+            self._cached = None
+
+    def _build(self) -> Dashboard:
         now = self._clock.now()
         counts = self._queries.dashboard_counts(now)
         since = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=CHART_HOURS - 1)

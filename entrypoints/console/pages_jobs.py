@@ -96,6 +96,7 @@ def retry(job_id: str):
     except ConcurrencyConflict:
         flash("Der Auftrag wurde gerade geändert. Bitte erneut versuchen.", "error")
     else:
+        container().console.dashboard().invalidate()
         flash("Auftrag neu eingereiht.", "ok")
     return redirect(url_for("console.job", job_id=job_id))
 
@@ -124,6 +125,7 @@ def bulk_retry():
             changed=changed,
         )
     result = bulk(job_filter, current_user())
+    container().console.dashboard().invalidate()
     flash(
         f"{len(result.retried)} Aufträge neu eingereiht"
         + (f", {len(result.skipped)} übersprungen (inzwischen geändert)" if result.skipped else "")
@@ -137,6 +139,7 @@ def bulk_retry():
 @require(Role.OPERATOR)
 def recover():
     report = container().console.run_sweep()(current_user())
+    container().console.dashboard().invalidate()
     flash(
         "Wiederherstellungslauf ausgeführt: "
         f"{len(report.expired_leases)} abgelaufene Sperren, {len(report.requeued)} neu übergeben, "

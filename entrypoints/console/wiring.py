@@ -42,7 +42,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     login = providers.Factory(
         ConsoleLogin, authenticate=authenticate_password, failures=login_failures, clock=clock
     )
-    dashboard = providers.Factory(
+    dashboard = providers.Singleton(
         GetDashboard,
         queries=queries,
         clock=clock,

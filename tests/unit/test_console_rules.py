@@ -125,3 +125,31 @@ def test_cursor_round_trips_and_garbage_is_refused():
     for raw in ("nonsense", "2026-11-20T08:30:00|", "2026-11-20T08:30:00|id"):
         with pytest.raises(InvalidFilter):
             decode_cursor(raw)
+
+
+class CountingQueries:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def dashboard_counts(self, now):
+        from application.console.views import DashboardCounts
+
+        self.calls += 1
+        return DashboardCounts({"failed": self.calls}, {}, 0, None, 0, 0, None, None)
+
+    def activity_since(self, since):
+        return [], []
+
+
+def test_the_dashboard_is_shared_for_a_few_seconds_then_counted_again():
+    from application.console.dashboard import GetDashboard
+
+    clock = FakeClock(NOW)
+    queries = CountingQueries()
+    dashboard = GetDashboard(queries, clock, mirror_configured=False)
+    assert dashboard().status_counts == {"failed": 1}
+    clock.advance(seconds=2)
+    assert dashboard().status_counts == {"failed": 1}
+    clock.advance(seconds=1)
+    assert dashboard().status_counts == {"failed": 2}
+    assert queries.calls == 2
