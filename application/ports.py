@@ -7,13 +7,13 @@ TransientError / PermanentError); adapters translate their own exceptions at the
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from domain.events import Event
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
 
@@ -99,17 +99,31 @@ class ClaimLedger(abc.ABC):
         A review claim supersedes the job's previous row (the ledger is append-only)."""
 
 
+class EventPublisher(abc.ABC):
+    """Where a unit of work sends the events of what it committed (application/dispatcher.py)."""
+
+    @abc.abstractmethod
+    def dispatch(self, events: Iterable[Event]) -> list[Event]:
+        """Hand the events to their handlers; returns the ones that could not be delivered."""
+
+
 class UnitOfWork(abc.ABC):
     """One database transaction. `with uow:` … `uow.commit()`; leaving without commit rolls back.
 
-    commit() raises DuplicateJob, ConcurrencyConflict or StorageUnavailable.
+    commit() raises DuplicateJob, ConcurrencyConflict or StorageUnavailable. After a successful
+    commit it collects the new events of every aggregate it has seen and hands them to its
+    publisher (cosmicpython's collect_new_events): use cases never hand work over by hand.
+    `undelivered` then holds the events a handler could not deliver (the sweep catches up).
     """
 
     jobs: JobRepository
     ledger: ClaimLedger
     directory: DirectoryBook
+    publisher: EventPublisher | None = None
+    undelivered: list[Event]
 
     def __enter__(self) -> UnitOfWork:
+        self.undelivered = []
         return self
 
     def __exit__(
@@ -120,8 +134,21 @@ class UnitOfWork(abc.ABC):
     ) -> None:
         self.rollback()
 
+    def commit(self) -> None:
+        self._commit()
+        events = list(self.collect_new_events())
+        self.undelivered = self.publisher.dispatch(events) if self.publisher else []
+
+    def collect_new_events(self) -> Iterator[Event]:
+        for job in self._seen_jobs():
+            yield from job.pull_events()
+
     @abc.abstractmethod
-    def commit(self) -> None: ...
+    def _seen_jobs(self) -> Iterable[EmailJob]:
+        """Every job this unit of work loaded or added."""
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
 
     @abc.abstractmethod
     def rollback(self) -> None: ...
@@ -219,7 +246,7 @@ class NameSimilarity(abc.ABC):
     def __call__(self, left: str, right: str) -> float: ...
 
 
-# -- notifications and the mirror ------------------------------------------------------------
+# -- notifications (the portal mirror's ports: application/mirror_ports.py) -----------------
 @dataclass(frozen=True)
 class Message:
     to: str
@@ -232,72 +259,3 @@ class Notifier(abc.ABC):
     def send(self, message: Message) -> bool:
         """Send one email. False when sending is not configured (logged as skipped);
         NotificationError when it was configured and failed."""
-
-
-class ClaimMirror(abc.ABC):
-    """The client portal's MongoDB, which follows the SQL ledger."""
-
-    @abc.abstractmethod
-    def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
-        """Apply one claim idempotently; an older claim never overwrites a newer one.
-        Returns False when it was already applied (or is older). Raises MirrorUnavailable."""
-
-    @abc.abstractmethod
-    def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
-        """What the portal shows for this creditor now (None: creditor not in the portal)."""
-
-    @abc.abstractmethod
-    def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
-        """Repair: set the portal to this (ledger) claim. False if the creditor is missing."""
-
-
-@dataclass(frozen=True)
-class MirroredClaim:
-    amount: Decimal | None
-    currency: str | None
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    idempotency_key: str
-    claim: ClaimUpdate
-    mirrored_at: datetime | None
-    # A later review decision replaced this row: readers take the latest, the mirror skips it.
-    superseded: bool = False
-
-
-@dataclass(frozen=True)
-class ReconciliationReport:
-    started_at: datetime
-    finished_at: datetime
-    lookback_hours: float
-    checked: int
-    mismatches: int
-    repaired: int
-    unmirrored: int
-    errors: int
-
-
-class LedgerReader(abc.ABC):
-    """Read/mark access to the claim ledger for the mirror, reconciliation and audit."""
-
-    @abc.abstractmethod
-    def get(self, idempotency_key: str) -> LedgerEntry | None: ...
-
-    @abc.abstractmethod
-    def unmirrored(self, limit: int, older_than: datetime | None = None) -> list[LedgerEntry]:
-        """Oldest first; `older_than` keeps only rows created before it."""
-
-    @abc.abstractmethod
-    def count_unmirrored(self, since: datetime, older_than: datetime | None = None) -> int: ...
-
-    @abc.abstractmethod
-    def mark_mirrored(self, idempotency_key: str, at: datetime) -> None: ...
-
-    @abc.abstractmethod
-    def latest_per_creditor(self, since: datetime) -> list[LedgerEntry]:
-        """The newest ledger row of every creditor with a row created since `since`."""
-
-    @abc.abstractmethod
-    def save_report(self, report: ReconciliationReport) -> None: ...

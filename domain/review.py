@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import DomainError
-from domain.events import Event, ReviewDecided
+from domain.events import ClaimWritten, Event, ReviewDecided
 from domain.values import ClaimUpdate, Extraction, JobStatus, Match, Outcome
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -246,8 +246,11 @@ class Reviewable:
             action = ReviewAction.MATCH
         self.review_status = ReviewStatus.RESOLVED
         recorded = self._record(action, decided_by, now, before, after, note)
-        key = self.review_claim_update(recorded).idempotency_key if decision else None
-        self.events.append(ReviewDecided(self.id, recorded.seq, action.value, decided_by, key))
+        self.events.append(ReviewDecided(self.id, recorded.seq, action.value, decided_by))
+        if decision is not None:
+            # The row review_claim_update() books; the mirror follows it after the commit.
+            key = self.review_claim_update(recorded).idempotency_key
+            self.events.append(ClaimWritten(self.id, key))
         return recorded
 
     def reopen_review(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 
 import click
-from flask import current_app
+from dependency_injector.wiring import Provide, inject
 from flask.cli import AppGroup
 
 from application.ports import StorageUnavailable
@@ -17,19 +17,17 @@ from application.retry_job import JobNotFound
 from application.review.errors import PermissionDenied
 from domain.review import InvalidDecision, MatchDecision, NotReviewable, parse_amount
 from domain.users import InvalidUser, Principal, Role, normalize_username
+from entrypoints.container import Container
 
 review_cli = AppGroup("review", help="Work through the review queue.")
 
 
-def _container():
-    return current_app.extensions["container"]
-
-
-def _principal(username: str | None) -> Principal:
+@inject
+def _principal(username: str | None, users=Provide[Container.user_store]) -> Principal:
     if not username:
         return Principal(f"cli:{getpass.getuser()}"[:64], Role.ADMIN)
     try:
-        user = _container().user_store().get(normalize_username(username))
+        user = users.get(normalize_username(username))
     except InvalidUser as exc:
         raise click.ClickException(str(exc)) from None
     if user is None or user.disabled:
@@ -65,10 +63,11 @@ def _decide(run) -> None:
 
 @review_cli.command("list")
 @click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True)
-def list_reviews(limit: int) -> None:
+@inject
+def list_reviews(limit: int, queue=Provide[Container.review_queue.provider]) -> None:
     """Open reviews, oldest first, with the best candidates from the directory."""
     try:
-        page = _container().review_queue()(limit, 0)
+        page = queue()(limit, 0)
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from None
     click.echo(f"{page.total} open review(s)")
@@ -95,7 +94,18 @@ def list_reviews(limit: int) -> None:
 @click.option("--note", default=None)
 @click.option("--remember", is_flag=True, help="Teach the directory this sender and reference.")
 @click.option("--as", "as_user", default=None, help="Decide as this user.")
-def match(job_id, client_id, creditor_id, amount, currency, note, remember, as_user) -> None:
+@inject
+def match(
+    job_id,
+    client_id,
+    creditor_id,
+    amount,
+    currency,
+    note,
+    remember,
+    as_user,
+    decide=Provide[Container.decide_review.provider],
+) -> None:
     """Resolve a review: the email is this client's creditor claiming AMOUNT."""
     principal = _principal(as_user)
 
@@ -107,7 +117,7 @@ def match(job_id, client_id, creditor_id, amount, currency, note, remember, as_u
             currency=currency.upper(),
             remember=remember,
         )
-        return _container().decide_review()(job_id, decision, principal, note=note)
+        return decide()(job_id, decision, principal, note=note)
 
     _decide(run)
 
@@ -116,28 +126,41 @@ def match(job_id, client_id, creditor_id, amount, currency, note, remember, as_u
 @click.argument("job_id")
 @click.option("--note", default=None)
 @click.option("--as", "as_user", default=None, help="Decide as this user.")
-def not_a_reply(job_id: str, note: str | None, as_user: str | None) -> None:
+@inject
+def not_a_reply(
+    job_id: str,
+    note: str | None,
+    as_user: str | None,
+    decide=Provide[Container.decide_review.provider],
+) -> None:
     """Resolve a review: the email is not a creditor reply."""
     principal = _principal(as_user)
-    _decide(lambda: _container().decide_review()(job_id, None, principal, note=note))
+    _decide(lambda: decide()(job_id, None, principal, note=note))
 
 
 @review_cli.command("reopen")
 @click.argument("job_id")
 @click.option("--note", default=None)
 @click.option("--as", "as_user", default=None, help="Decide as this user.")
-def reopen(job_id: str, note: str | None, as_user: str | None) -> None:
+@inject
+def reopen(
+    job_id: str,
+    note: str | None,
+    as_user: str | None,
+    reopen=Provide[Container.reopen_review.provider],
+) -> None:
     """Send a matched job (a wrong auto-match) back to the review queue."""
     principal = _principal(as_user)
-    _decide(lambda: _container().reopen_review()(job_id, principal, note=note))
+    _decide(lambda: reopen()(job_id, principal, note=note))
 
 
 @review_cli.command("search")
 @click.argument("query")
 @click.option("--limit", type=click.IntRange(1, 50), default=20, show_default=True)
-def search(query: str, limit: int) -> None:
+@inject
+def search(query: str, limit: int, search=Provide[Container.search_directory.provider]) -> None:
     """Find directory clients/creditors by name or reference (for --client/--creditor)."""
-    pairs = _container().search_directory()(query, limit)
+    pairs = search()(query, limit)
     if not pairs:
         click.echo("nothing found (at least 2 characters; names or references)")
     for p in pairs:
@@ -145,3 +168,6 @@ def search(query: str, limit: int) -> None:
             f"--client {p.client_id} --creditor {p.creditor_id}  {p.client_name} "
             f"({p.client_reference or '-'}) / {p.creditor_name} ({p.creditor_reference or '-'})"
         )
+
+
+COMMANDS = (review_cli,)

@@ -8,19 +8,16 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
+from dependency_injector.wiring import Provide, inject
 from flask.cli import AppGroup
 
 from application.ports import StorageUnavailable
 from application.user_ports import UserExists
 from application.users.issue_token import UnknownUser, UserDisabled
 from domain.users import InvalidUser, Role
+from entrypoints.container import Container
 
 users_cli = AppGroup("users", help="Create users, issue API tokens, list and disable users.")
-
-
-def _container():
-    return current_app.extensions["container"]
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -34,11 +31,14 @@ def _read_password(from_stdin: bool) -> str:
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(username: str, role: str, password_stdin: bool) -> None:
+@inject
+def create_user(
+    username: str, role: str, password_stdin: bool, create=Provide[Container.create_user.provider]
+) -> None:
     """Create a user with a role; the password is prompted (or read with --password-stdin)."""
     password = _read_password(password_stdin)
     try:
-        user = _container().create_user()(username, role, password)
+        user = create()(username, role, password)
     except InvalidUser as exc:
         raise click.ClickException(str(exc)) from None
     except UserExists:
@@ -50,10 +50,11 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
 
 @users_cli.command("token")
 @click.argument("username")
-def issue_token(username: str) -> None:
+@inject
+def issue_token(username: str, issue=Provide[Container.issue_token.provider]) -> None:
     """Print a new API token for USERNAME. It is shown once and stored only as a hash."""
     try:
-        token = _container().issue_token()(username)
+        token = issue()(username)
     except (InvalidUser, UnknownUser, UserDisabled) as exc:
         raise click.ClickException(str(exc)) from None
     except StorageUnavailable as exc:
@@ -63,10 +64,11 @@ def issue_token(username: str) -> None:
 
 
 @users_cli.command("list")
-def list_users() -> None:
+@inject
+def list_users(list_all=Provide[Container.list_users.provider]) -> None:
     """List users with role, state and their tokens."""
     try:
-        users = _container().list_users()()
+        users = list_all()()
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from None
     if not users:
@@ -85,12 +87,16 @@ def list_users() -> None:
 
 @users_cli.command("disable")
 @click.argument("username")
-def disable_user(username: str) -> None:
+@inject
+def disable_user(username: str, disable=Provide[Container.disable_user.provider]) -> None:
     """Disable a user: no login, and none of their tokens works any more."""
     try:
-        _container().disable_user()(username)
+        disable()(username)
     except (InvalidUser, UnknownUser) as exc:
         raise click.ClickException(str(exc)) from None
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from None
     click.echo(f"disabled user {username.strip().lower()}")
+
+
+COMMANDS = (users_cli,)

@@ -1,7 +1,7 @@
 """The worker entrypoint: `huey_consumer entrypoints.worker.huey`.
 
-Builds the one container (same wiring as web and CLI) and registers the task functions on
-its Huey instance at import, so the consumer finds them.
+Builds the one container (same wiring as web and CLI); its `huey_tasks` declares every task
+and periodic schedule (adapters/huey/tasks.py) on the Huey instance the consumer runs.
 """
 
 from __future__ import annotations
@@ -15,16 +15,22 @@ from entrypoints.logging_config import configure_logging
 container = build_container()
 _settings = container.settings()
 configure_logging(_settings.log_format, _settings.log_level)
-task_queue = container.task_queue()
-huey = container.huey()
+huey = container.huey_tasks().huey
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep
 # that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.
 container.process_email()
 freeze_startup_heap()
 
 
-@huey.on_startup()
-def _one_log_stream() -> None:
-    # huey_consumer adds its own handler to the "huey" logger after importing this module;
-    # the root handler already renders those records (JSON in production), so drop it.
+_create_consumer = huey.create_consumer
+
+
+def _create_consumer_with_one_log_stream(**options):
+    # huey_consumer adds a plain handler to the "huey" logger after importing this module and
+    # right before it creates the consumer; the root handler already renders those records
+    # (JSON in production), so drop it here, before the consumer logs its first line.
     logging.getLogger("huey").handlers.clear()
+    return _create_consumer(**options)
+
+
+huey.create_consumer = _create_consumer_with_one_log_stream

@@ -14,23 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from application.mirror_ports import ClaimMirror, MirroredClaim
 from application.ports import (
     ClaimLedger,
-    ClaimMirror,
     ClientDirectory,
     Clock,
     ConcurrencyConflict,
     DuplicateJob,
     EmailParser,
+    EventPublisher,
     Extractor,
     JobPage,
     JobQueries,
     JobRepository,
     Message,
-    MirroredClaim,
     MirrorUnavailable,
     NameSimilarity,
-    NotificationError,
     Notifier,
     QueueUnavailable,
     StorageUnavailable,
@@ -145,11 +144,16 @@ class FakeLedger(ClaimLedger):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    def __init__(self, db: FakeDatabase) -> None:
+    """Collects the new events of the jobs it has seen after commit, like the SQL one."""
+
+    def __init__(self, db: FakeDatabase, publisher: EventPublisher | None = None) -> None:
         self.db = db
+        self.publisher = publisher
         self.committed = False
+        self.published: list = []
 
     def __enter__(self) -> FakeUnitOfWork:
+        self.undelivered = []
         if not self.db.available:
             raise StorageUnavailable("fake database is down")
         self.jobs = FakeJobRepository(self.db)
@@ -157,7 +161,15 @@ class FakeUnitOfWork(UnitOfWork):
         self.directory = FakeDirectoryBook(self.db)
         return self
 
-    def commit(self) -> None:
+    def _seen_jobs(self):
+        return list(self.jobs.seen.values())
+
+    def collect_new_events(self):
+        for event in super().collect_new_events():
+            self.published.append(event)
+            yield event
+
+    def _commit(self) -> None:
         if not self.db.available:
             raise StorageUnavailable("fake database is down")
         with self.db.lock:
@@ -337,10 +349,12 @@ class FakeNotifier(Notifier):
 
 
 class FakeMirror(ClaimMirror):
-    """The portal as a dict (client_id, creditor_id) → MirroredClaim, with the real rules."""
+    """The portal as a dict (client_id, creditor_id) → MirroredClaim, with the real rules
+    (`updated_at` is what the portal's claim_updated_at guard compares)."""
 
     def __init__(self) -> None:
         self.shown: dict[tuple[str, str], MirroredClaim] = {}
+        self.updated_at: dict[tuple[str, str], datetime] = {}
         self.keys: set[str] = set()
         self.available = True
 
@@ -350,14 +364,12 @@ class FakeMirror(ClaimMirror):
 
     def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
         self._check()
-        current = self.shown.get((claim.client_id, claim.creditor_id))
+        shown_since = self.updated_at.get((claim.client_id, claim.creditor_id))
         fresh = idempotency_key not in self.keys
         self.keys.add(idempotency_key)
-        if not fresh or (current and current.updated_at and current.updated_at > claim.created_at):
+        if not fresh or (shown_since and shown_since > claim.created_at):
             return False
-        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
-            claim.amount, claim.currency, claim.created_at
-        )
+        self._show(claim)
         return True
 
     def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
@@ -367,23 +379,10 @@ class FakeMirror(ClaimMirror):
     def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
         self._check()
         self.keys.add(idempotency_key)
-        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
-            claim.amount, claim.currency, claim.created_at
-        )
+        self._show(claim)
         return True
 
-
-__all__ = [
-    "ExactSimilarity",
-    "FakeClock",
-    "FakeDatabase",
-    "FakeDirectory",
-    "FakeExtractor",
-    "FakeJobQueries",
-    "FakeMirror",
-    "FakeNotifier",
-    "FakeParser",
-    "FakeQueue",
-    "FakeUnitOfWork",
-    "NotificationError",
-]
+    def _show(self, claim: ClaimUpdate) -> None:
+        key = (claim.client_id, claim.creditor_id)
+        self.shown[key] = MirroredClaim(claim.amount, claim.currency)
+        self.updated_at[key] = claim.created_at

@@ -1,4 +1,4 @@
-"""The LedgerReader port: unmirrored rows, the latest row per creditor, reconciliation reports."""
+"""The MirrorLedger port: unmirrored rows, the latest row per creditor, reconciliation reports."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
 from adapters.sqlalchemy.repository import not_superseded
-from application.ports import LedgerEntry, LedgerReader, ReconciliationReport
+from application.mirror_ports import LedgerEntry, MirrorLedger, ReconciliationReport
 from domain.values import ClaimUpdate
 
 _COLUMNS = (
@@ -42,7 +42,7 @@ def _entry(row: Row, superseded: bool = False) -> LedgerEntry:
     return LedgerEntry(row.idempotency_key, claim, row.mirrored_at, superseded)
 
 
-class SqlLedgerReader(LedgerReader):
+class SqlMirrorLedger(MirrorLedger):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 

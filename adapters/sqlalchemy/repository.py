@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -178,6 +178,3 @@ def not_superseded():
     """Rows no later row points at: the ones every reader (mirror, reconcile, audit) takes."""
     replacing = claim_updates.alias("replacing")
     return ~exists().where(replacing.c.supersedes == claim_updates.c.id)
-
-
-__all__ = ["SqlClaimLedger", "SqlJobRepository", "func"]

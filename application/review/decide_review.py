@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from application.handover import dispatch_events
-from application.ports import Clock, ConcurrencyConflict, TaskQueue, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, ConcurrencyConflict, UnitOfWork, UnitOfWorkFactory
 from application.retry_job import JobNotFound
 from application.review.errors import PermissionDenied
 from domain.model import EmailJob
@@ -24,9 +23,8 @@ log = logging.getLogger(__name__)
 class DecideReview:
     """Raises JobNotFound, NotReviewable, InvalidDecision, PermissionDenied."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, queue: TaskQueue, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
-        self._queue = queue
         self._clock = clock
 
     def __call__(
@@ -61,7 +59,6 @@ class DecideReview:
                     uow.ledger.record(job.review_claim_update(recorded))
                     if decision.remember:
                         learned = self._learn(uow, job, decision, principal.username, now)
-                events = job.pull_events()
                 uow.commit()
             except ConcurrencyConflict as exc:
                 raise NotReviewable(job_id, "another reviewer decided first") from exc
@@ -75,7 +72,6 @@ class DecideReview:
                 "learned": learned,
             },
         )
-        dispatch_events(self._queue, events)
         return job
 
     @staticmethod

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from application.handover import dispatch_events
-from application.ports import Clock, ConcurrencyConflict, TaskQueue, UnitOfWorkFactory
+from application.ports import Clock, ConcurrencyConflict, UnitOfWorkFactory
 from application.retry_job import JobNotFound
 from application.review.errors import PermissionDenied
 from domain.model import EmailJob
@@ -21,9 +20,8 @@ log = logging.getLogger(__name__)
 class ReopenReview:
     """Raises JobNotFound, NotReviewable, InvalidDecision (note), PermissionDenied."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, queue: TaskQueue, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
-        self._queue = queue
         self._clock = clock
 
     def __call__(self, job_id: str, principal: Principal, note: str | None = None) -> EmailJob:
@@ -34,7 +32,6 @@ class ReopenReview:
             if job is None:
                 raise JobNotFound(job_id)
             recorded = job.reopen_review(principal.username, self._clock.now(), note)
-            events = job.pull_events()
             try:
                 uow.commit()
             except ConcurrencyConflict as exc:
@@ -43,5 +40,4 @@ class ReopenReview:
             "review_reopened",
             extra={"job_id": job_id, "decided_by": principal.username, "seq": recorded.seq},
         )
-        dispatch_events(self._queue, events)
         return job

@@ -11,9 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from flask import current_app, g, request
+from dependency_injector.wiring import Provide, inject
+from flask import g, request
 
+from application.users.authenticate import AuthenticateToken
 from domain.users import Principal, Role
+from entrypoints.container import Container
 from entrypoints.http.responses import error
 
 OPEN_ACCESS_PRINCIPAL = Principal("anonymous", Role.OPERATOR)
@@ -25,7 +28,14 @@ def current_principal() -> Principal | None:
     cached = g.get("principal", _UNSET)
     if cached is not _UNSET:
         return cached  # type: ignore[return-value]
-    authenticate = current_app.extensions["container"].authenticate_token()
+    g.principal = _authenticate()
+    return g.principal
+
+
+@inject
+def _authenticate(
+    authenticate: AuthenticateToken = Provide[Container.authenticate_token],
+) -> Principal | None:
     header = request.headers.get("Authorization", "")
     principal = None
     if header:
@@ -34,7 +44,6 @@ def current_principal() -> Principal | None:
             principal = authenticate(given)
     elif authenticate.open_access():
         principal = OPEN_ACCESS_PRINCIPAL
-    g.principal = principal
     return principal
 
 

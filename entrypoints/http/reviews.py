@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, jsonify, request
+from dependency_injector.wiring import Provide, inject
+from flask import jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
@@ -12,6 +13,7 @@ from application.ports import StorageUnavailable
 from application.retry_job import JobNotFound
 from domain.review import InvalidDecision, MatchDecision, NotReviewable
 from domain.users import Role
+from entrypoints.container import Container
 from entrypoints.http.auth import current_principal, require_role
 from entrypoints.http.responses import error
 from entrypoints.http.review_schemas import (
@@ -27,10 +29,6 @@ _reopen_schema = ReopenRequestSchema()
 _args_schema = ReviewListArgsSchema()
 _job_schema = JobSchema()
 _review_job_schema = ReviewJobSchema()
-
-
-def _container():
-    return current_app.extensions["container"]
 
 
 @blp.errorhandler(StorageUnavailable)
@@ -102,12 +100,13 @@ def _decision_routes(summary: str, schema, required: bool):
 @blp.alt_response(401, schema=ErrorResponseSchema)
 @blp.alt_response(403, schema=ErrorResponseSchema)
 @require_role(Role.VIEWER)
-def list_reviews():
+@inject
+def list_reviews(list_open_reviews=Provide[Container.list_open_reviews]):
     try:
         args = _args_schema.load(request.args)
     except ValidationError as exc:
         return error(400, "invalid_query", details=exc.messages)
-    page = _container().list_open_reviews()(args["limit"], args["offset"])
+    page = list_open_reviews(args["limit"], args["offset"])
     return jsonify(
         {
             "items": _review_job_schema.dump(page.items, many=True),
@@ -124,7 +123,8 @@ def list_reviews():
     ReviewDecisionRequestSchema,
     required=True,
 )
-def decide(job_id: str):
+@inject
+def decide(job_id: str, decide_review=Provide[Container.decide_review]):
     def run(data: dict):
         decision = None
         if data["action"] == "match":
@@ -136,9 +136,7 @@ def decide(job_id: str):
                 components={k: v for k, v in data["components"].items() if v is not None},
                 remember=data["remember"],
             )
-        return _container().decide_review()(
-            job_id, decision, current_principal(), note=data.get("note")
-        )
+        return decide_review(job_id, decision, current_principal(), note=data.get("note"))
 
     return _run_decision(job_id, _decision_schema, True, run)
 
@@ -147,8 +145,9 @@ def decide(job_id: str):
 @_decision_routes(
     "Reopen the review of a matched job (a wrong auto-match)", ReopenRequestSchema, required=False
 )
-def reopen(job_id: str):
+@inject
+def reopen(job_id: str, reopen_review=Provide[Container.reopen_review]):
     def run(data: dict):
-        return _container().reopen_review()(job_id, current_principal(), note=data.get("note"))
+        return reopen_review(job_id, current_principal(), note=data.get("note"))
 
     return _run_decision(job_id, _reopen_schema, False, run)

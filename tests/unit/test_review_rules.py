@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.events import ReviewDecided
+from domain.events import ClaimWritten, ReviewDecided
 from domain.model import EmailJob
 from domain.review import (
     InvalidDecision,
@@ -89,9 +89,12 @@ def test_resolving_records_who_when_before_after_and_note(decision, outcome, act
     assert recorded.after["outcome"] == outcome.value
     assert job.review["status"] == "resolved" and job.review["decided_by"] == "jana"
     assert job.decisions == [recorded]
-    [event] = job.pull_events()
-    assert isinstance(event, ReviewDecided) and event.action == action.value
-    assert (event.claim_key is not None) is (decision is not None)
+    events = job.pull_events()
+    assert events[0] == ReviewDecided(job.id, 1, action.value, "jana")
+    # A match books a claim: ClaimWritten with its key makes the mirror follow.
+    written = [e.idempotency_key for e in events if isinstance(e, ClaimWritten)]
+    expected = [job.review_claim_update(recorded).idempotency_key] if decision else []
+    assert written == expected
 
 
 def test_match_decision_books_one_claim_with_source_and_decider():
@@ -109,7 +112,7 @@ def test_match_decision_books_one_claim_with_source_and_decider():
     # The same decision gives the same key (idempotent); an auto claim of the same payload
     # has a different one, so a correction never collides with the row it replaces.
     assert job.review_claim_update(recorded).idempotency_key == claim.idempotency_key
-    auto = completed(Outcome.MATCHED, auto_match=True).claim_update(LATER)
+    auto = completed(Outcome.MATCHED, auto_match=True).write_claim(LATER)
     assert auto.idempotency_key != claim.idempotency_key
 
 

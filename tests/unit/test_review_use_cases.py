@@ -49,8 +49,8 @@ def review(world):
         )
         for e in DIRECTORY
     }
-    world.decide = DecideReview(world.uow, world.queue, world.clock)
-    world.reopen = ReopenReview(world.uow, world.queue, world.clock)
+    world.decide = DecideReview(world.uow, world.clock)
+    world.reopen = ReopenReview(world.uow, world.clock)
     return world
 
 
@@ -73,8 +73,10 @@ def test_match_decision_books_the_claim_and_hands_over_mirror_and_notice(review)
     assert [d.decided_by for d in stored.decisions] == ["jana"]
     [claim] = review.db.claims.values()
     assert (claim.source, claim.decided_by, claim.amount) == ("review", "jana", Decimal("812.40"))
-    assert [t.name for t in review.queue.tasks] == ["mirror", "match_notice"]
-    assert review.queue.tasks[0].arg == claim.idempotency_key
+    assert sorted((t.name, t.arg) for t in review.queue.tasks) == [
+        ("match_notice", job_id),
+        ("mirror", claim.idempotency_key),
+    ]
 
 
 def test_not_creditor_reply_books_nothing(review):

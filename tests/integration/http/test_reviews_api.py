@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from adapters.similarity import RapidFuzzSimilarity
 from adapters.sqlalchemy.directory import SqlClientDirectory
-from adapters.sqlalchemy.mirror_ledger import SqlLedgerReader
+from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases, review_decisions
 from application.review.decide_review import DecideReview
@@ -21,9 +23,16 @@ from domain.matching import match_candidates
 from domain.review import MatchDecision, NotReviewable
 from domain.users import Principal, Role
 from domain.values import Extraction, Outcome
-from tests.fakes import FakeClock, FakeQueue
+from tests.fakes import FakeClock
 from tests.fixtures.review import completed_job, load_directory
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=10,
+)
 MATCH = {
     "action": "match",
     "client_id": "M-1",
@@ -169,7 +178,7 @@ def test_reopen_and_correct_a_wrong_auto_match(review_client, uow_factory, engin
     assert (new["supersedes"], new["creditor_id"], new["source"]) == (auto["id"], "C-2", "review")
     # Every reader takes the latest: the superseded row is neither mirrored nor reconciled,
     # and the wrongly booked creditor shows its claim from before (none in the ledger).
-    reader = SqlLedgerReader(session_factory)
+    reader = SqlMirrorLedger(session_factory)
     since = datetime(2020, 1, 1, tzinfo=UTC)
     assert reader.get(auto["idempotency_key"]).superseded
     assert not reader.get(new["idempotency_key"]).superseded
@@ -241,7 +250,7 @@ def test_two_reviewers_at_once_one_wins_nothing_twice(review_client, uow_factory
         def __exit__(self, *exc):
             return self._uow.__exit__(*exc)
 
-    decide = DecideReview(RacingUnitOfWork, FakeQueue(), FakeClock())
+    decide = DecideReview(RacingUnitOfWork, FakeClock())
 
     def reviewer(name: str, creditor: str):
         barrier.wait(timeout=10)
@@ -261,3 +270,37 @@ def test_two_reviewers_at_once_one_wins_nothing_twice(review_client, uow_factory
     assert decision["decided_by"] == winners[0]
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(review_decisions)) == 1
+
+
+def test_review_routes_are_documented(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    decide = paths["/api/v1/jobs/{job_id}/review"]["post"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(decide["responses"])
+    assert "requestBody" in decide
+    assert "403" in paths["/api/v1/jobs/{job_id}/reopen"]["post"]["responses"]
+    assert {p["name"] for p in paths["/api/v1/reviews"]["get"]["parameters"]} >= {"limit", "offset"}
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {"action": st.sampled_from(["match", "not_creditor_reply", "x"]) | json_values},
+            optional={
+                name: json_values | st.text(max_size=12)
+                for name in ("client_id", "creditor_id", "claim_amount", "currency", "note")
+            }
+            | {"remember": json_values, "components": json_values},
+        ),
+    )
+)
+def test_arbitrary_decision_bodies_never_yield_a_5xx(review_client, uow_factory, engine, body):
+    job_id = completed_job(uow_factory, outcome=Outcome.NOT_CREDITOR_REPLY)
+    response = review_client.post(f"/api/v1/jobs/{job_id}/review", json=body)
+    assert response.status_code in (400, 409), (body, response.json)
+    assert rows(engine, claim_updates) == [] and rows(engine, review_decisions) == []
