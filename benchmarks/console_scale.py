@@ -77,8 +77,8 @@ def main() -> None:
         with engine.connect() as conn:
             plan = conn.execute(
                 sa.text(
-                    "EXPLAIN SELECT id FROM email_jobs WHERE received_at < :r "
-                    "OR (received_at = :r AND id < :i) ORDER BY received_at DESC, id DESC LIMIT 51"
+                    "EXPLAIN SELECT id FROM email_jobs WHERE (received_at, id) < (:r, :i) "
+                    "ORDER BY received_at DESC, id DESC LIMIT 51"
                 ),
                 {"r": c.received_at, "i": c.job_id},
             ).scalars()
