@@ -15,7 +15,8 @@ from flask.cli import AppGroup
 from application.ports import StorageUnavailable
 from application.retry_job import JobNotFound
 from application.review.errors import PermissionDenied
-from domain.review import InvalidDecision, MatchDecision, NotReviewable, parse_amount
+from domain.decisions import InvalidDecision, MatchDecision, parse_amount
+from domain.review import NotReviewable
 from domain.users import InvalidUser, Principal, Role, normalize_username
 from entrypoints.container import Container
 

@@ -74,24 +74,6 @@ def _sql_directory(session_factory):
     return SqlClientDirectory(session_factory)
 
 
-def _user_store(session_factory):
-    from adapters.sqlalchemy.users import SqlUserStore
-
-    return SqlUserStore(session_factory)
-
-
-def _review_queries(session_factory):
-    from adapters.sqlalchemy.review_queries import SqlReviewQueries
-
-    return SqlReviewQueries(session_factory)
-
-
-def _password_hasher():
-    from adapters.security.passwords import WerkzeugPasswordHasher
-
-    return WerkzeugPasswordHasher()
-
-
 def _ledger(session_factory):
     from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 
@@ -291,7 +273,10 @@ class Container(containers.DeclarativeContainer):
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
 
     # -- review queue (SPEC §8) ---------------------------------------------------------------
-    review_queries = providers.Singleton(_review_queries, session_factory)
+    # Adapters named by import path: imported only when first resolved.
+    review_queries = providers.Singleton(
+        "adapters.sqlalchemy.review_queries.SqlReviewQueries", session_factory
+    )
     decide_review = providers.Factory(DecideReview, uow_factory=unit_of_work.provider, clock=clock)
     reopen_review = providers.Factory(ReopenReview, uow_factory=unit_of_work.provider, clock=clock)
     list_open_reviews = providers.Factory(ListOpenReviews, queries=review_queries)
@@ -299,8 +284,8 @@ class Container(containers.DeclarativeContainer):
     search_directory = providers.Factory(SearchDirectory, queries=review_queries)
 
     # -- users and roles (SPEC §8) ------------------------------------------------------------
-    user_store = providers.Singleton(_user_store, session_factory)
-    password_hasher = providers.Singleton(_password_hasher)
+    user_store = providers.Singleton("adapters.sqlalchemy.users.SqlUserStore", session_factory)
+    password_hasher = providers.Singleton("adapters.security.passwords.WerkzeugPasswordHasher")
     create_user = providers.Factory(
         CreateUser, users=user_store, hasher=password_hasher, clock=clock
     )

@@ -13,8 +13,9 @@ import logging
 from application.ports import Clock, ConcurrencyConflict, UnitOfWork, UnitOfWorkFactory
 from application.retry_job import JobNotFound
 from application.review.errors import PermissionDenied
+from domain.decisions import InvalidDecision, MatchDecision
 from domain.model import EmailJob
-from domain.review import InvalidDecision, MatchDecision, NotReviewable
+from domain.review import NotReviewable
 from domain.users import Principal, Role
 
 log = logging.getLogger(__name__)

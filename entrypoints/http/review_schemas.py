@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from domain.review import MAX_NOTE_LENGTH, InvalidDecision, ReviewAction, parse_amount
+from domain.decisions import MAX_NOTE_LENGTH, InvalidDecision, parse_amount
+from domain.review import ReviewAction
 
 
 class AmountString(fields.Field):

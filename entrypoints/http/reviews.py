@@ -11,7 +11,8 @@ from marshmallow import ValidationError
 
 from application.ports import StorageUnavailable
 from application.retry_job import JobNotFound
-from domain.review import InvalidDecision, MatchDecision, NotReviewable
+from domain.decisions import InvalidDecision, MatchDecision
+from domain.review import NotReviewable
 from domain.users import Role
 from entrypoints.container import Container
 from entrypoints.http.auth import current_principal, require_role
@@ -21,7 +22,12 @@ from entrypoints.http.review_schemas import (
     ReviewDecisionRequestSchema,
     ReviewListArgsSchema,
 )
-from entrypoints.http.schemas import ErrorResponseSchema, JobSchema, ReviewJobSchema
+from entrypoints.http.schemas import (
+    ErrorResponseSchema,
+    JobSchema,
+    ReviewJobSchema,
+    ReviewListSchema,
+)
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1", description="Review queue")
 _decision_schema = ReviewDecisionRequestSchema()
@@ -95,7 +101,7 @@ def _decision_routes(summary: str, schema, required: bool):
     summary="Open reviews, oldest first",
     parameters=[{"in": "query", "schema": ReviewListArgsSchema}],
 )
-@blp.response(200, ReviewJobSchema(many=True))
+@blp.response(200, ReviewListSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
 @blp.alt_response(403, schema=ErrorResponseSchema)

@@ -194,6 +194,13 @@ class ReviewJobSchema(JobSummarySchema):
     review = fields.Nested(ReviewStateSchema, allow_none=True)
 
 
+class ReviewListSchema(Schema):
+    items = fields.List(fields.Nested(ReviewJobSchema))
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+
+
 class JobSchema(ReviewJobSchema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
     decisions = fields.List(fields.Nested(DecisionSchema))

@@ -8,16 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from domain.decisions import InvalidDecision, MatchDecision, parse_amount
 from domain.events import ClaimWritten, ReviewDecided
 from domain.model import EmailJob
-from domain.review import (
-    InvalidDecision,
-    MatchDecision,
-    NotReviewable,
-    ReviewAction,
-    ReviewStatus,
-    parse_amount,
-)
+from domain.review import NotReviewable, ReviewAction, ReviewStatus
 from domain.values import Extraction, Match, MatchCandidate, Outcome
 from tests.unit.conftest import make_email
 

@@ -15,7 +15,8 @@ from application.review.reopen_review import ReopenReview
 from application.review.review_queue import ListOpenReviews, ReviewQueue
 from application.review.search_directory import SearchDirectory
 from application.review_ports import DirectoryPair
-from domain.review import InvalidDecision, MatchDecision, NotReviewable, ReviewStatus
+from domain.decisions import InvalidDecision, MatchDecision
+from domain.review import NotReviewable, ReviewStatus
 from domain.users import Principal, Role
 from domain.values import Extraction, Outcome
 from tests.fake_review import FakeReviewQueries

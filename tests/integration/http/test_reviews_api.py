@@ -19,8 +19,9 @@ from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases, review_decisions
 from application.review.decide_review import DecideReview
+from domain.decisions import MatchDecision
 from domain.matching import match_candidates
-from domain.review import MatchDecision, NotReviewable
+from domain.review import NotReviewable
 from domain.users import Principal, Role
 from domain.values import Extraction, Outcome
 from tests.fakes import FakeClock

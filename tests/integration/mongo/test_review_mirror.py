@@ -15,7 +15,7 @@ from application.mirror_claims import MirrorClaims
 from application.reconcile_mirror import ReconcileMirror
 from application.review.decide_review import DecideReview
 from application.review.reopen_review import ReopenReview
-from domain.review import MatchDecision
+from domain.decisions import MatchDecision
 from domain.users import Principal, Role
 from domain.values import Outcome
 from tests.fakes import FakeClock
