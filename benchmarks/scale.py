@@ -37,6 +37,20 @@ FROM generate_series(1, :rows) AS g
 """
 
 
+def populated_engine(database_url: str, rows: int) -> sa.Engine:
+    """An engine on the benchmark database, after generating `rows` jobs and analysing them."""
+    engine = make_engine(database_url, pool_size=2)
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL statement_timeout = 0"))
+        conn.execute(sa.text(GENERATE), {"rows": rows})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SET statement_timeout = 0"))
+        conn.execute(sa.text("VACUUM ANALYZE email_jobs"))
+    print(f"generated {rows} rows in {time.perf_counter() - started:.0f} s")
+    return engine
+
+
 def timed(fn, repeat: int) -> dict:
     values = []
     for _ in range(repeat):
@@ -52,15 +66,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     with environment("postgres") as env:
-        engine = make_engine(env["DATABASE_URL"], pool_size=2)
-        started = time.perf_counter()
-        with engine.begin() as conn:
-            conn.execute(sa.text("SET LOCAL statement_timeout = 0"))
-            conn.execute(sa.text(GENERATE), {"rows": args.rows})
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("SET statement_timeout = 0"))
-            conn.execute(sa.text("VACUUM ANALYZE email_jobs"))
-        print(f"generated {args.rows} rows in {time.perf_counter() - started:.0f} s")
+        engine = populated_engine(env["DATABASE_URL"], args.rows)
         sessions = make_session_factory(engine)
         queries = SqlJobQueries(sessions)
         now = datetime.now(UTC)

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import DomainError
+from domain.values import MAX_CLAIM_AMOUNT
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
 MAX_NOTE_LENGTH = 2000
 COMPONENTS = ("principal", "interest", "costs")
 
@@ -39,7 +39,7 @@ def parse_amount(raw: Any, field_name: str = "claim_amount") -> Decimal:
         raise InvalidDecision(field_name, "must not be negative")
     if amount != amount.quantize(Decimal("0.01")):
         raise InvalidDecision(field_name, "has more than two decimals")
-    if amount > MAX_AMOUNT:
+    if amount > MAX_CLAIM_AMOUNT:
         raise InvalidDecision(field_name, "is too large")
     return amount.quantize(Decimal("0.01"))
 

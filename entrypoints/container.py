@@ -33,6 +33,7 @@ from application.users.create_user import CreateUser
 from application.users.issue_token import IssueToken
 from application.users.manage_users import DisableUser, ListUsers
 from domain.retry_policy import RetryPolicy
+from entrypoints.console.wiring import ConsoleContainer
 from entrypoints.settings import Settings
 
 
@@ -256,7 +257,8 @@ class Container(containers.DeclarativeContainer):
         settings=processing_settings,
     )
     retry_job = providers.Factory(RetryJob, uow_factory=unit_of_work.provider, clock=clock)
-    recover_stalled_jobs = providers.Factory(
+    # The sweep itself; everyone runs it as `recover_stalled_jobs` (below), which records the run.
+    sweep_stalled_jobs = providers.Factory(
         RecoverStalledJobs,
         uow_factory=unit_of_work.provider,
         queue=task_queue,
@@ -318,6 +320,19 @@ class Container(containers.DeclarativeContainer):
         static_token=settings.provided.jobs_api_token,
     )
     get_job = providers.Factory(GetJob, queries=job_queries)
+
+    # -- web console (SPEC §9) ----------------------------------------------------------------
+    console = providers.Container(
+        ConsoleContainer,
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock,
+        authenticate_password=authenticate_password,
+        retry_job=retry_job.provider,
+        recover_stalled_jobs=sweep_stalled_jobs.provider,
+    )
+    # Worker schedule, `flask jobs recover` and the console: the run time shows on the dashboard.
+    recover_stalled_jobs = console.recorded_sweep
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -62,6 +62,9 @@ class Settings:
     log_format: str = "console"
     log_level: str = "INFO"
     web_url: str = "http://127.0.0.1:5000"
+    # Web console (SPEC §9): signs the session cookie; unset → a key file under var/ (one host).
+    secret_key: str | None = None
+    zendesk_subdomain: str | None = None
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log scrubber (URL passwords included)."""

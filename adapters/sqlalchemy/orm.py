@@ -217,6 +217,7 @@ email_jobs = Table(
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
+    Index("ix_email_jobs_completed_at", "completed_at"),
     Index("ix_email_jobs_review_status_received_at", "review_status", "received_at"),
     # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
     Index(
@@ -325,7 +326,7 @@ intake_quarantine = Table(
 )
 
 # Users, tokens, review decisions and learned aliases live in their own module, same metadata.
-from adapters.sqlalchemy import review_tables  # noqa: E402,F401
+from adapters.sqlalchemy import console_tables, review_tables  # noqa: E402,F401
 
 _lock = threading.Lock()
 _started = False

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from adapters.sqlalchemy.deadline import reset_request_deadline, set_request_deadline
 from application.ports import StorageUnavailable
 from entrypoints.cli import register_commands
+from entrypoints.console import register_console
 from entrypoints.container import Container, build_container
 from entrypoints.http import auth, health, jobs, reviews, webhook
 from entrypoints.http.responses import error, invalid_payload, unavailable
@@ -60,6 +61,7 @@ def create_app(container: Container | None = None) -> Flask:
     )
     for blueprint in (webhook.blp, jobs.blp, reviews.blp, health.blp):
         api.register_blueprint(blueprint)
+    register_console(app, settings)
     _register_error_handlers(app)
     _register_request_logging(app)
     _register_database_deadline(app, settings.database_request_deadline_seconds)

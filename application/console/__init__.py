@@ -1,0 +1,1 @@
+"""Use cases and read views of the web console (SPEC §9)."""
