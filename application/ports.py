@@ -66,6 +66,17 @@ class JobRepository(abc.ABC):
     @abc.abstractmethod
     def get_by_external_id(self, external_id: str) -> EmailJob | None: ...
 
+    def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
+        """The job of this Zendesk comment (`zendesk:<ticket>:<comment>`), if any."""
+        return None
+
+    def get_duplicate_of(self, external_id: str, zendesk_key: str | None) -> EmailJob | None:
+        """The job an email collided with on either dedup key (SPEC §10)."""
+        job = self.get_by_external_id(external_id)
+        if job is None and zendesk_key is not None:
+            job = self.get_by_zendesk_key(zendesk_key)
+        return job
+
     @abc.abstractmethod
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         """Load a job to claim it. Returns None when the job is missing or another

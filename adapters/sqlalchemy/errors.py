@@ -24,7 +24,9 @@ def translated() -> Iterator[None]:
     except StaleDataError as exc:
         raise ConcurrencyConflict(str(exc)) from exc
     except IntegrityError as exc:
-        if "external_id" in str(exc.orig):
+        # Either dedup key (message id or Zendesk comment; SPEC §10) makes a duplicate.
+        message = str(exc.orig)
+        if "external_id" in message or "zendesk_key" in message:
             raise DuplicateJob(str(exc.orig)) from exc
         raise
     except OperationalError as exc:

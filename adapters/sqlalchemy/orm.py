@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
@@ -26,7 +27,15 @@ from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
 from domain.model import EmailJob, HistoryEntry
-from domain.values import Attachment, Extraction, JobStatus, Match, Outcome
+from domain.values import (
+    Attachment,
+    AttachmentText,
+    Extraction,
+    JobSource,
+    JobStatus,
+    Match,
+    Outcome,
+)
 
 metadata = MetaData(
     naming_convention={
@@ -81,6 +90,11 @@ class OutcomeType(_EnumString):
     enum_class = Outcome
 
 
+class SourceType(_EnumString):
+    cache_ok = True
+    enum_class = JobSource
+
+
 class _ValueJSON(TypeDecorator):
     """A value object stored as JSON through its to_dict/from_dict."""
 
@@ -131,13 +145,30 @@ class AttachmentsJSON(_ValueJSON):
         return [Attachment.from_dict(a) for a in data]
 
 
+class AttachmentTextsJSON(_ValueJSON):
+    cache_ok = True
+
+    def to_json(self, value):
+        return [a.to_dict() for a in value]
+
+    def from_json(self, data):
+        return [AttachmentText.from_dict(a) for a in data]
+
+
+# 64-bit on PostgreSQL; SQLite's INTEGER is 64-bit already (and the column stays as created).
+ZendeskId = BigInteger().with_variant(Integer(), "sqlite")
+
 email_jobs = Table(
     "email_jobs",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("external_id", String(255), nullable=False, unique=True),
-    Column("ticket_id", Integer, nullable=False),
-    Column("comment_id", Integer),
+    # Zendesk ids have 13-14 digits: 64-bit columns (a 32-bit INTEGER overflows on PostgreSQL).
+    Column("ticket_id", ZendeskId, nullable=False),
+    Column("comment_id", ZendeskId),
+    # The second dedup key `zendesk:<ticket>:<comment>` (unique index below; SPEC §10).
+    Column("zendesk_key", String(64)),
+    Column("source", SourceType, nullable=False, server_default="webhook"),
     Column("message_id", Text),
     Column("from_email", String(320), nullable=False),
     Column("from_name", String(255)),
@@ -160,6 +191,8 @@ email_jobs = Table(
     Column("failure_notified_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cleaned_body", Text),
+    Column("attachment_texts", AttachmentTextsJSON),
+    Column("written_back_at", UTCDateTime),
     Column("extraction", ExtractionJSON),
     Column("match", MatchJSON),
     Column("version", Integer, nullable=False),
@@ -167,6 +200,7 @@ email_jobs = Table(
     Index("ix_email_jobs_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_email_jobs_status_lease_expires_at", "status", "lease_expires_at"),
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
+    Index("ix_email_jobs_zendesk_key", "zendesk_key", unique=True),
     # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
     Index(
         "ix_email_jobs_unalerted_failures",
@@ -249,6 +283,17 @@ reconciliation_reports = Table(
     Column("unmirrored", Integer, nullable=False),
     Column("errors", Integer, nullable=False),
     Index("ix_reconciliation_reports_started_at", "started_at"),
+)
+
+# Where the backstop poller stopped reading Zendesk's incremental ticket export (one row per
+# stream); written after each page so a restart resumes mid-stream.
+zendesk_cursors = Table(
+    "zendesk_cursors",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("cursor", Text),
+    Column("start_time", BigInteger),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 _lock = threading.Lock()

@@ -14,6 +14,7 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_load,
     validate,
     validates_schema,
 )
@@ -50,6 +51,9 @@ class AttachmentSchema(Schema):
     size = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0))
 
 
+_OPTIONAL_WHEN_EMPTY = ("comment_id", "message_id", "from_name", "received_at", "subject")
+
+
 class WebhookPayloadSchema(Schema):
     """The JSON body the Zendesk trigger posts (SPEC §4). Unknown fields are ignored."""
 
@@ -68,6 +72,21 @@ class WebhookPayloadSchema(Schema):
     attachments = fields.List(
         fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=100)
     )
+
+    @pre_load
+    def empty_placeholders(self, data, **kwargs):
+        """Zendesk renders an empty placeholder as "" (a ticket without a public comment, a
+        user without a name): for the optional fields that means "not given"."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        for name in _OPTIONAL_WHEN_EMPTY:
+            value = cleaned.get(name)
+            if isinstance(value, str) and not value.strip():
+                cleaned[name] = None
+        if isinstance(cleaned.get("attachments"), str) and not cleaned["attachments"].strip():
+            cleaned["attachments"] = []
+        return cleaned
 
     @validates_schema
     def body_present(self, data, **kwargs):
@@ -167,6 +186,7 @@ class JobSummarySchema(Schema):
     ticket_id = fields.Integer()
     from_email = fields.String()
     subject = fields.String()
+    source = fields.String(metadata={"enum": ["webhook", "poll"]})
     status = fields.String(metadata={"enum": [s.value for s in JobStatus]})
     outcome = fields.String(allow_none=True)
     attempts = fields.Integer()

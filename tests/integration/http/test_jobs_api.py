@@ -16,6 +16,7 @@ JOB_FIELDS = {
     "ticket_id",
     "from_email",
     "subject",
+    "source",
     "status",
     "outcome",
     "attempts",

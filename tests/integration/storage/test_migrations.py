@@ -17,6 +17,7 @@ TABLES = {
     "creditors",
     "claim_updates",
     "reconciliation_reports",
+    "zendesk_cursors",
 }
 
 
