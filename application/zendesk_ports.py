@@ -66,6 +66,7 @@ class ChangedTicket:
     id: int
     subject: str = ""
     status: str | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

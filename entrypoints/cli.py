@@ -215,6 +215,7 @@ def import_directory(file: Path) -> None:
 
 def register_commands(app: Flask) -> None:
     from entrypoints.cli_mirror import audit, reconcile
+    from entrypoints.cli_zendesk import zendesk_cli
 
-    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit):
+    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit, zendesk_cli):
         app.cli.add_command(command)

@@ -16,6 +16,7 @@ from application.job_queries import GetJob, ListJobs
 from application.mirror_claims import MirrorClaims
 from application.notify_match import NotifyMatch
 from application.notify_permanent_failure import NotifyPermanentFailure
+from application.poll_zendesk import PollSettings, PollZendesk
 from application.process_email import ProcessEmail, ProcessingSettings
 from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
@@ -182,6 +183,36 @@ def _directory(settings: Settings, sql_directory):
     return sql_directory
 
 
+# -- the Zendesk API (adapters/zendesk; SPEC §10) -------------------------------------------
+def _zendesk_api(settings: Settings):
+    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off."""
+    from adapters.zendesk.api import zendesk_api_from_settings
+
+    return zendesk_api_from_settings(settings)
+
+
+def _require_zendesk_api(api):
+    if api is None:
+        raise RuntimeError("the Zendesk API is not configured (ZENDESK_EMAIL, ZENDESK_API_TOKEN)")
+    return api
+
+
+def _cursor_store(session_factory):
+    from adapters.sqlalchemy.zendesk_cursors import SqlCursorStore
+
+    return SqlCursorStore(session_factory)
+
+
+def _attachment_reader():
+    from adapters.parsing.attachment_text import PdfTextReader
+
+    return PdfTextReader()
+
+
+def _poll_settings(settings: Settings) -> PollSettings:
+    return PollSettings(interval=timedelta(seconds=max(1, settings.zendesk_poll_interval_seconds)))
+
+
 # -- notifications (adapters/smtp) ----------------------------------------------------------
 def _notifier(settings: Settings):
     from adapters.smtp.notifier import SmtpNotifier
@@ -280,6 +311,17 @@ class Container(containers.DeclarativeContainer):
         ledger=ledger_reader,
         mirror=providers.Callable(_require_mirror, claim_mirror),
         clock=clock,
+    )
+    zendesk_api = providers.Singleton(_zendesk_api, settings)
+    zendesk_cursors = providers.Singleton(_cursor_store, session_factory)
+    attachment_reader = providers.Singleton(_attachment_reader)
+    poll_zendesk = providers.Factory(
+        PollZendesk,
+        api=providers.Callable(_require_zendesk_api, zendesk_api),
+        cursors=zendesk_cursors,
+        receive_email=receive_email,
+        clock=clock,
+        settings=providers.Singleton(_poll_settings, settings),
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)

@@ -38,7 +38,7 @@ def parse_comment(ticket_id: int, data: dict, users: dict) -> ZendeskComment:
         id=int(data["id"]),
         ticket_id=int(ticket_id),
         public=bool(data.get("public")),
-        created_at=_timestamp(data.get("created_at")),
+        created_at=parse_time(data.get("created_at")) or datetime.now(UTC),
         author_email=author.get("email") or sender.get("address"),
         author_name=author.get("name") or sender.get("name"),
         author_role=author.get("role"),
@@ -59,8 +59,12 @@ def parse_comment(ticket_id: int, data: dict, users: dict) -> ZendeskComment:
     )
 
 
-def _timestamp(value: object) -> datetime:
-    if isinstance(value, str) and value:
+def parse_time(value: object) -> datetime | None:
+    """Zendesk's ISO-8601 UTC times ("2026-11-20T08:15:00Z")."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime.now(UTC)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -6,6 +6,7 @@ application/poll_zendesk.py) and honours Retry-After on a 429.
 
 from __future__ import annotations
 
+from adapters.zendesk.comments import parse_time
 from adapters.zendesk.http import ZendeskHttp
 from application.zendesk_ports import ChangedTicket, ExportPage
 
@@ -21,7 +22,12 @@ def export_page(http: ZendeskHttp, start_time: int | None, cursor: str | None) -
         raise ValueError("export_page needs a start_time or a cursor")
     data = http.get_json(EXPORT_PATH, params=params)
     tickets = [
-        ChangedTicket(id=int(t["id"]), subject=t.get("subject") or "", status=t.get("status"))
+        ChangedTicket(
+            id=int(t["id"]),
+            subject=t.get("subject") or "",
+            status=t.get("status"),
+            updated_at=parse_time(t.get("updated_at")),
+        )
         for t in data.get("tickets") or []
         if isinstance(t, dict) and t.get("id") is not None
     ]

@@ -249,9 +249,17 @@ class _Handler(BaseHTTPRequestHandler):
             page = changes[position : position + EXPORT_PAGE_SIZE]
             end = position + len(page)
             tickets = []
-            for _, ticket_id in page:
+            for changed_at, ticket_id in page:
                 ticket = state.tickets[ticket_id]
-                tickets.append({"id": ticket_id, "subject": ticket["subject"], "status": "open"})
+                updated = datetime.fromtimestamp(changed_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                tickets.append(
+                    {
+                        "id": ticket_id,
+                        "subject": ticket["subject"],
+                        "status": "open",
+                        "updated_at": updated,
+                    }
+                )
         cursor = base64.urlsafe_b64encode(str(end).encode()).decode()
         self._json(
             200,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
 from adapters.sqlalchemy.orm import email_jobs
 from entrypoints.http.signature import ZENDESK_TEST_SIGNING_SECRET
-from entrypoints.http.trigger_body import PLACEHOLDERS, trigger_body
+from tests.zendesk_fake.render import render_trigger_body
 
 COMMENT_ID = 38412205561234  # 14 digits, like Zendesk's
 TICKET_ID = 1048213
@@ -18,16 +16,6 @@ BODY = (
     "beträgt 1.234,56 EUR.\n\nMit freundlichen Grüßen\nInkasso Nord GmbH\n\n"
     "Am 02.11.2026 schrieb Kanzlei:\n> Bitte teilen Sie uns die Forderung mit."
 )
-
-
-def render(values: dict[str, str]) -> bytes:
-    """Render the template like Zendesk does: each placeholder replaced by its plain-text
-    value, escaped for the JSON string it sits in; an empty placeholder becomes ""."""
-    text = trigger_body()
-    for field, placeholder in PLACEHOLDERS.items():
-        value = values.get(field, "")
-        text = text.replace(placeholder, json.dumps(value, ensure_ascii=False)[1:-1])
-    return text.encode()
 
 
 def zendesk_values(**overrides) -> dict[str, str]:
@@ -50,7 +38,7 @@ def rows(engine) -> list:
 
 
 def test_rendered_template_is_accepted_with_string_ids_and_empty_name(client, engine):
-    response = client.post_webhook(render(zendesk_values()))
+    response = client.post_webhook(render_trigger_body(zendesk_values()))
     assert response.status_code == 200, response.json
     assert response.json == {"status": "accepted"}
     [row] = rows(engine)
@@ -61,13 +49,17 @@ def test_rendered_template_is_accepted_with_string_ids_and_empty_name(client, en
 
 
 def test_rendered_delivery_twice_is_a_duplicate(client, engine):
-    assert client.post_webhook(render(zendesk_values())).json == {"status": "accepted"}
-    assert client.post_webhook(render(zendesk_values())).json == {"status": "duplicate"}
+    assert client.post_webhook(render_trigger_body(zendesk_values())).json == {"status": "accepted"}
+    assert client.post_webhook(render_trigger_body(zendesk_values())).json == {
+        "status": "duplicate"
+    }
     assert len(rows(engine)) == 1
 
 
 def test_empty_comment_id_falls_back_to_the_body_hash(client, engine):
-    assert client.post_webhook(render(zendesk_values(comment_id=""))).status_code == 200
+    assert (
+        client.post_webhook(render_trigger_body(zendesk_values(comment_id=""))).status_code == 200
+    )
     [row] = rows(engine)
     assert row.comment_id is None and row.zendesk_key is None
     assert row.external_id.startswith("sha256:")
@@ -83,7 +75,7 @@ def test_empty_comment_id_falls_back_to_the_body_hash(client, engine):
     ],
 )
 def test_empty_or_broken_required_placeholders_are_a_clear_400(client, engine, overrides, field):
-    response = client.post_webhook(render(zendesk_values(**overrides)))
+    response = client.post_webhook(render_trigger_body(zendesk_values(**overrides)))
     assert response.status_code == 400
     assert response.json["error"] == "invalid_payload"
     assert field in response.json["details"]
@@ -121,7 +113,7 @@ def test_zendesk_test_request_is_answered_and_stores_nothing(make_client, engine
     assert response.json == {"status": "test"}
     assert rows(engine) == []
     # The real secret still works beside it.
-    assert client.post_webhook(render(zendesk_values())).json == {"status": "accepted"}
+    assert client.post_webhook(render_trigger_body(zendesk_values())).json == {"status": "accepted"}
 
 
 def test_test_signature_is_refused_by_default(client, engine):
