@@ -11,7 +11,7 @@ from application.receive_email import ReceiveEmail
 from application.zendesk_ports import ChangedTicket, ZendeskComment, ZendeskRateLimited
 from domain.errors import PermanentError, TransientError
 from domain.values import JobSource
-from tests.fakes import FakeClock, FakeDatabase, FakeQueue, FakeUnitOfWork
+from tests.fakes import FakeClock, FakeDatabase, FakeUnitOfWork
 from tests.zendesk_fakes import FakeCursorStore, FakeZendeskApi
 
 
@@ -37,7 +37,7 @@ def world():
     api = FakeZendeskApi()
     cursors = FakeCursorStore()
     timer = Timer()
-    receive = ReceiveEmail(lambda: FakeUnitOfWork(db), FakeQueue(), clock)
+    receive = ReceiveEmail(lambda: FakeUnitOfWork(db), clock)
     poller = PollZendesk(
         api, cursors, receive, clock, PollSettings(), sleep=timer.sleep, monotonic=timer.monotonic
     )
