@@ -15,7 +15,7 @@ from types import TracebackType
 
 from domain.events import Event
 from domain.model import EmailJob
-from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import AttachmentText, ClaimUpdate, DirectoryEntry, Extraction, JobStatus
 
 
 # -- errors crossing the ports ---------------------------------------------------------------
@@ -210,6 +210,10 @@ class TaskQueue(abc.ABC):
     def enqueue_mirror(self, idempotency_key: str) -> None:
         """Push one ledger row to the portal mirror; a no-op where no mirror is configured."""
 
+    @abc.abstractmethod
+    def enqueue_write_back(self, job_id: str) -> None:
+        """Post the Zendesk write-back of a completed job; a no-op where it is off."""
+
     def queued_job_ids(self) -> set[str] | None:
         """Job ids the queue holds a processing message for (pending or scheduled), so the
         sweep re-hands only jobs whose message was lost. None when the queue cannot tell."""
@@ -232,9 +236,17 @@ class Extractor(abc.ABC):
 
     @abc.abstractmethod
     def extract(
-        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
+        self,
+        cleaned_body: str,
+        subject: str,
+        from_email: str,
+        from_name: str | None,
+        attachments: Sequence[AttachmentText] = (),
     ) -> Extraction:
-        """Raise TransientError / PermanentError for upstream failures."""
+        """Raise TransientError / PermanentError for upstream failures.
+
+        `attachments`: the texts read from the email's attachments (PDF text layer, text
+        files), to be read beside the body; empty when there are none."""
 
 
 class ClientDirectory(abc.ABC):

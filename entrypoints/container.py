@@ -19,10 +19,12 @@ from application.notify_match import NotifyMatch
 from application.notify_permanent_failure import NotifyPermanentFailure
 from application.poll_zendesk import PollSettings, PollZendesk
 from application.process_email import ProcessEmail, ProcessingSettings
+from application.read_attachments import ReadAttachments
 from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
+from application.write_back_to_zendesk import WriteBackToZendesk, register_write_back
 from domain.retry_policy import RetryPolicy
 from entrypoints.settings import Settings
 
@@ -95,7 +97,15 @@ def _memory_guard(settings: Settings):
 def _huey_tasks(settings: Settings, huey, use_cases, memory_guard):
     from adapters.huey.tasks import HueyTasks
 
-    return HueyTasks(huey, use_cases, memory_guard, mirror=bool(settings.mongodb_url))
+    api = settings.zendesk_api_url is not None
+    return HueyTasks(
+        huey,
+        use_cases,
+        memory_guard,
+        mirror=bool(settings.mongodb_url),
+        zendesk_write_back=api and settings.zendesk_write_back,
+        zendesk_poll=api and settings.zendesk_poll_interval_seconds > 0,
+    )
 
 
 def _task_queue(huey_tasks):
@@ -189,6 +199,20 @@ def _attachment_reader():
     return PdfTextReader()
 
 
+def _read_attachments(settings: Settings, api, reader):
+    """None without the API settings: the worker reads the email body alone."""
+    if api is None:
+        return None
+    return ReadAttachments(api, reader, settings.zendesk_attachment_max_bytes)
+
+
+def _dispatcher(settings: Settings, task_queue):
+    dispatcher = queue_dispatcher(task_queue)
+    if settings.zendesk_write_back and settings.zendesk_api_url:
+        register_write_back(dispatcher, task_queue)
+    return dispatcher
+
+
 def _poll_settings(settings: Settings) -> PollSettings:
     return PollSettings(interval=timedelta(seconds=max(1, settings.zendesk_poll_interval_seconds)))
 
@@ -222,7 +246,7 @@ class Container(containers.DeclarativeContainer):
     memory_guard = providers.Singleton(_memory_guard, settings)
     huey_tasks = providers.Singleton(_huey_tasks, settings, huey, __self__, memory_guard)
     task_queue = providers.Singleton(_task_queue, huey_tasks)
-    dispatcher = providers.Singleton(queue_dispatcher, task_queue)
+    dispatcher = providers.Singleton(_dispatcher, settings, task_queue)
 
     engine = providers.Singleton(_engine, settings)
     session_factory = providers.Singleton(_session_factory, engine)
@@ -235,6 +259,12 @@ class Container(containers.DeclarativeContainer):
     similarity = providers.Singleton(_similarity)
     directory = providers.Singleton(_directory, settings, sql_directory)
     notifier = providers.Singleton(_notifier, settings)
+    zendesk_api = providers.Singleton(_zendesk_api, settings)
+    zendesk_cursors = providers.Singleton(_cursor_store, session_factory)
+    attachment_reader = providers.Singleton(_attachment_reader)
+    read_attachments = providers.Singleton(
+        _read_attachments, settings, zendesk_api, attachment_reader
+    )
 
     # -- use cases ---------------------------------------------------------------------------
     receive_email = providers.Factory(ReceiveEmail, uow_factory=unit_of_work.provider, clock=clock)
@@ -248,6 +278,7 @@ class Container(containers.DeclarativeContainer):
         similarity=similarity,
         policy=retry_policy,
         settings=processing_settings,
+        attachments=read_attachments,
     )
     retry_job = providers.Factory(RetryJob, uow_factory=unit_of_work.provider, clock=clock)
     recover_stalled_jobs = providers.Factory(
@@ -291,9 +322,6 @@ class Container(containers.DeclarativeContainer):
         mirror=providers.Callable(_require_mirror, claim_mirror),
         clock=clock,
     )
-    zendesk_api = providers.Singleton(_zendesk_api, settings)
-    zendesk_cursors = providers.Singleton(_cursor_store, session_factory)
-    attachment_reader = providers.Singleton(_attachment_reader)
     poll_zendesk = providers.Factory(
         PollZendesk,
         api=providers.Callable(_require_zendesk_api, zendesk_api),
@@ -301,6 +329,12 @@ class Container(containers.DeclarativeContainer):
         receive_email=receive_email,
         clock=clock,
         settings=providers.Singleton(_poll_settings, settings),
+    )
+    write_back_to_zendesk = providers.Factory(
+        WriteBackToZendesk,
+        uow_factory=unit_of_work.provider,
+        api=providers.Callable(_require_zendesk_api, zendesk_api),
+        clock=clock,
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)

@@ -278,6 +278,9 @@ class FakeQueue(TaskQueue):
     def enqueue_match_notice(self, job_id: str) -> None:
         self._put("match_notice", job_id)
 
+    def enqueue_write_back(self, job_id: str) -> None:
+        self._put("write_back", job_id)
+
     def enqueue_mirror(self, idempotency_key: str) -> None:
         self._put("mirror", idempotency_key)
 
@@ -313,9 +316,15 @@ class FakeExtractor(Extractor):
         self.calls = 0
 
     def extract(
-        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
+        self,
+        cleaned_body: str,
+        subject: str,
+        from_email: str,
+        from_name: str | None,
+        attachments: Sequence = (),
     ) -> Extraction:
         self.calls += 1
+        self.attachments = list(attachments)
         if self.errors:
             raise self.errors.pop(0)
         return self.result

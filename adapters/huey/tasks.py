@@ -15,8 +15,10 @@ from typing import Any, Protocol
 
 import structlog
 from huey import crontab
+from huey.exceptions import TaskLockedException
 
 from adapters.huey.memory import MemoryGuard
+from domain.errors import PermanentError
 
 log = structlog.get_logger(__name__)
 
@@ -29,6 +31,10 @@ MIRROR_RETRY_DELAY_S = 30
 RECOVERY_SCHEDULE = crontab(minute="*")
 MIRROR_PUSH_SCHEDULE = crontab(minute="*/5")
 RECONCILIATION_SCHEDULE = crontab(minute="17")
+# Checked every minute; PollZendesk itself runs only every ZENDESK_POLL_INTERVAL_SECONDS.
+ZENDESK_POLL_SCHEDULE = crontab(minute="*")
+WRITE_BACK_RETRIES = 5
+WRITE_BACK_RETRY_DELAY_S = 120
 
 
 class UseCases(Protocol):
@@ -40,6 +46,8 @@ class UseCases(Protocol):
     recover_stalled_jobs: Callable[[], Callable[[], Any]]
     mirror_claims: Callable[[], Any]
     reconcile_mirror: Callable[[], Callable[[], Any]]
+    write_back_to_zendesk: Callable[[], Callable[[str], Any]]
+    poll_zendesk: Callable[[], Callable[[], Any]]
 
 
 @contextmanager
@@ -58,7 +66,13 @@ class HueyTasks:
     """
 
     def __init__(
-        self, huey, use_cases: UseCases, memory_guard: MemoryGuard, mirror: bool = False
+        self,
+        huey,
+        use_cases: UseCases,
+        memory_guard: MemoryGuard,
+        mirror: bool = False,
+        zendesk_write_back: bool = False,
+        zendesk_poll: bool = False,
     ) -> None:
         self.huey = huey
 
@@ -102,6 +116,39 @@ class HueyTasks:
         self.notify_match = notify_match
         self.recover_stalled_jobs = recover_stalled_jobs
         self.mirror_claim = self._declare_mirror_tasks(huey, use_cases) if mirror else None
+        self.write_back = self._declare_write_back(huey, use_cases) if zendesk_write_back else None
+        if zendesk_poll:
+            self._declare_zendesk_poll(huey, use_cases)
+
+    @staticmethod
+    def _declare_write_back(huey, use_cases: UseCases):
+        # A failure is retried by Huey a few times and then logged; the job stays completed.
+        @huey.task(
+            name="write_back_to_zendesk",
+            retries=WRITE_BACK_RETRIES,
+            retry_delay=WRITE_BACK_RETRY_DELAY_S,
+        )
+        def write_back_to_zendesk(job_id: str) -> None:
+            with bound(job_id=job_id, task="write_back_to_zendesk"):
+                try:
+                    use_cases.write_back_to_zendesk()(job_id)
+                except PermanentError:
+                    # 401/403/404: no retry can fix it; say so once and leave the job alone.
+                    log.exception("write_back_failed", retry=False)
+
+        return write_back_to_zendesk
+
+    @staticmethod
+    def _declare_zendesk_poll(huey, use_cases: UseCases) -> None:
+        @huey.periodic_task(ZENDESK_POLL_SCHEDULE, name="poll_zendesk")
+        def poll_zendesk() -> None:
+            with bound(task="poll_zendesk"):
+                try:
+                    # One poller at a time across every consumer (a run can outlast a minute).
+                    with huey.lock_task("poll_zendesk"):
+                        use_cases.poll_zendesk()()
+                except TaskLockedException:
+                    log.info("zendesk_poll_skipped", reason="another consumer is polling")
 
     @staticmethod
     def _declare_mirror_tasks(huey, use_cases: UseCases):

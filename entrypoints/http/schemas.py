@@ -202,7 +202,22 @@ class JobSummarySchema(Schema):
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
 
 
+class AttachmentReadingSchema(Schema):
+    """What was read from one attachment: never the text itself (personal data)."""
+
+    filename = fields.String()
+    content_type = fields.String(allow_none=True)
+    chars = fields.Function(lambda a: len(a.text))
+    note = fields.String(allow_none=True)
+
+
 class JobSchema(JobSummarySchema):
+    attachment_texts = fields.List(
+        fields.Nested(AttachmentReadingSchema),
+        allow_none=True,
+        metadata={"description": "attachments read through the Zendesk API (null: not read)"},
+    )
+    written_back_at = fields.DateTime(allow_none=True)
     extraction = fields.Nested(ExtractionSchema, allow_none=True)
     match = fields.Nested(MatchSchema, allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))

@@ -31,7 +31,13 @@ JOB_FIELDS = {
     "failure_notified_at",
     "attachments",
 }
-DETAIL_FIELDS = JOB_FIELDS | {"extraction", "match", "history"}
+DETAIL_FIELDS = JOB_FIELDS | {
+    "extraction",
+    "match",
+    "history",
+    "attachment_texts",
+    "written_back_at",
+}
 BODY_FIELDS = {"body_html", "body_text", "cleaned_body", "body"}
 
 

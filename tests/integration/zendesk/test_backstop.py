@@ -10,38 +10,20 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from dependency_injector import providers
 from sqlalchemy import select
 
 from adapters.sqlalchemy.orm import email_jobs
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from entrypoints.http.signature import sign
-from entrypoints.settings import Settings
-from tests.fakes import FakeQueue
+from tests.integration.zendesk.conftest import post_signed
 from tests.zendesk_fake.render import render_trigger_body
-from tests.zendesk_fake.server import EMAIL, TOKEN
 
-SECRET = "webhook-secret"
 TICKET = 1048213
 BODY = "Sehr geehrte Damen und Herren,\nunsere Forderung beträgt 812,40 EUR.\nAz. 2024/1187"
 
 
 @pytest.fixture
-def container(database_url, zendesk):
-    settings = Settings(
-        app_env="test",
-        database_url=database_url,
-        zendesk_webhook_secret=SECRET,
-        zendesk_base_url=zendesk.base_url,
-        zendesk_email=EMAIL,
-        zendesk_api_token=TOKEN,
-        huey_sqlite_path="/tmp/unused-huey.sqlite3",
-        log_level="WARNING",
-    )
-    built = build_container(settings)
-    built.task_queue.override(providers.Object(FakeQueue()))
-    return built
+def container(make_container):
+    return make_container()
 
 
 @pytest.fixture
@@ -72,19 +54,6 @@ def webhook_body(comment_id: int) -> bytes:
     return render_trigger_body(values)
 
 
-def post_webhook(app, body: bytes):
-    timestamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return app.test_client().post(
-        "/api/v1/webhooks/zendesk",
-        data=body,
-        content_type="application/json",
-        headers={
-            "X-Zendesk-Webhook-Signature": sign(SECRET, timestamp, body),
-            "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
-        },
-    )
-
-
 def jobs(engine) -> list:
     with engine.connect() as conn:
         return conn.execute(select(email_jobs)).all()
@@ -103,7 +72,7 @@ def test_a_comment_the_webhook_missed_is_polled_processed_and_the_late_webhook_i
     result = container.process_email()(row.id)
     assert result.status == "completed"
 
-    response = post_webhook(create_app(container), webhook_body(comment_id))
+    response = post_signed(create_app(container), webhook_body(comment_id))
     assert response.status_code == 200 and response.json == {"status": "duplicate"}
     assert len(jobs(engine)) == 1
 
@@ -126,7 +95,7 @@ def test_twenty_concurrent_webhook_and_poll_deliveries_give_one_job(container, e
 
     def webhook() -> None:
         barrier.wait()
-        response = post_webhook(app, body)
+        response = post_signed(app, body)
         outcomes.append(response.json["status"])
 
     def poll(n: int) -> None:
