@@ -117,8 +117,7 @@ class HueyTasks:
         self.recover_stalled_jobs = recover_stalled_jobs
         self.mirror_claim = self._declare_mirror_tasks(huey, use_cases) if mirror else None
         self.write_back = self._declare_write_back(huey, use_cases) if zendesk_write_back else None
-        if zendesk_poll:
-            self._declare_zendesk_poll(huey, use_cases)
+        self.poll_zendesk = self._declare_zendesk_poll(huey, use_cases) if zendesk_poll else None
 
     @staticmethod
     def _declare_write_back(huey, use_cases: UseCases):
@@ -139,7 +138,7 @@ class HueyTasks:
         return write_back_to_zendesk
 
     @staticmethod
-    def _declare_zendesk_poll(huey, use_cases: UseCases) -> None:
+    def _declare_zendesk_poll(huey, use_cases: UseCases):
         @huey.periodic_task(ZENDESK_POLL_SCHEDULE, name="poll_zendesk")
         def poll_zendesk() -> None:
             with bound(task="poll_zendesk"):
@@ -149,6 +148,8 @@ class HueyTasks:
                         use_cases.poll_zendesk()()
                 except TaskLockedException:
                     log.info("zendesk_poll_skipped", reason="another consumer is polling")
+
+        return poll_zendesk
 
     @staticmethod
     def _declare_mirror_tasks(huey, use_cases: UseCases):
