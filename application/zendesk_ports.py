@@ -53,8 +53,11 @@ class ZendeskComment:
 
     @property
     def is_inbound(self) -> bool:
-        """A public comment an end user (the creditor) wrote, e.g. an email reply."""
+        """A public comment an end user (the creditor) sent by email: what the trigger's
+        conditions (Comment is Public, Current user is end user, Update via is Email) select."""
         if not self.public or not self.author_email:
+            return False
+        if self.channel is not None and self.channel != "email":
             return False
         if self.author_role is not None:
             return self.author_role == "end-user"

@@ -186,3 +186,16 @@ def test_backfill_forgets_its_cursor_at_the_end(world):
     report = world.poller.run("backfill:2026-10-21", start, keep_cursor=False)
     assert report.accepted == 1
     assert world.cursors.rows["backfill:2026-10-21"].cursor is None
+
+
+def test_only_email_comments_are_taken_like_the_trigger_does(world):
+    add_ticket(
+        world,
+        1,
+        comment(world, 38412205561001, 1, channel="web"),
+        comment(world, 38412205561002, 1, channel="email"),
+    )
+    report = world.poller()
+    assert report.accepted == 1
+    [job] = world.db.jobs.values()
+    assert job.comment_id == 38412205561002
