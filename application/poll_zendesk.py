@@ -32,6 +32,7 @@ from domain.values import Attachment, InboundEmail, JobSource
 log = logging.getLogger(__name__)
 
 PERIODIC_STREAM = "tickets"
+MAX_RATE_LIMITED_WAITS = 5
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class PollZendesk:
     # -- one page, one ticket ----------------------------------------------------------------
 
     def _export_page(self, since: int, cursor: str | None):
-        while True:
+        for _ in range(MAX_RATE_LIMITED_WAITS + 1):
             self._pace()
             try:
                 return self._api.export_page(None if cursor else since, cursor)
@@ -154,6 +155,7 @@ class PollZendesk:
                 if wait > self._settings.max_retry_after.total_seconds():
                     return None
                 self._sleep(wait)
+        return None  # still limited: end this run, the next one resumes from the cursor
 
     def _pace(self) -> None:
         """At most `export_requests_per_minute` export requests a minute."""

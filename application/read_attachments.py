@@ -14,6 +14,7 @@ import logging
 from application.zendesk_ports import (
     AttachmentReader,
     AttachmentTooLarge,
+    ForeignAttachmentUrl,
     ZendeskApi,
     ZendeskAttachment,
 )
@@ -77,6 +78,8 @@ class ReadAttachments:
             content = self._api.download(attachment.content_url, self._max_bytes)
         except AttachmentTooLarge:
             return AttachmentText(name, content_type, "", _too_large(self._max_bytes))
+        except ForeignAttachmentUrl:
+            return AttachmentText(name, content_type, "", "not read: not a Zendesk URL")
         return self._reader.read(name, content_type, content)
 
 

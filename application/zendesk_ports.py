@@ -28,6 +28,10 @@ class AttachmentTooLarge(PermanentError):
     """The attachment is over the configured size limit; it is skipped with a note."""
 
 
+class ForeignAttachmentUrl(PermanentError):
+    """The URL is not on the Zendesk host (only a redirect from there may leave it)."""
+
+
 @dataclass(frozen=True)
 class ZendeskAttachment:
     file_name: str
@@ -94,7 +98,8 @@ class ZendeskApi(abc.ABC):
 
     @abc.abstractmethod
     def download(self, url: str, max_bytes: int) -> bytes:
-        """The attachment's bytes; AttachmentTooLarge over `max_bytes`."""
+        """The attachment's bytes; AttachmentTooLarge over `max_bytes`; ForeignAttachmentUrl
+        when `url` is not on the Zendesk host."""
 
     @abc.abstractmethod
     def add_internal_note(self, ticket_id: int, body: str, tags: list[str]) -> None:

@@ -14,7 +14,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import structlog
 
-from application.zendesk_ports import AttachmentTooLarge, ZendeskRateLimited
+from application.zendesk_ports import (
+    AttachmentTooLarge,
+    ForeignAttachmentUrl,
+    ZendeskRateLimited,
+)
 from domain.errors import PermanentError, TransientError
 
 log = structlog.get_logger(__name__)
@@ -81,7 +85,13 @@ class ZendeskHttp:
     # -- attachments ---------------------------------------------------------------------
 
     def download(self, url: str, max_bytes: int) -> bytes:
-        """GET an attachment, following redirects by hand (credentials stay on our host)."""
+        """GET an attachment, following redirects by hand (credentials stay on our host).
+
+        The first URL must be on the Zendesk host: a URL from elsewhere (say, a payload's
+        attachment list) is not fetched at all, so the worker cannot be sent to internal hosts.
+        """
+        if not self._same_host(url):
+            raise ForeignAttachmentUrl(f"not a Zendesk URL: {_origin(url)}")
         for _ in range(MAX_REDIRECTS + 1):
             client = self._api if self._same_host(url) else self._anonymous
             try:

@@ -199,3 +199,11 @@ def test_only_email_comments_are_taken_like_the_trigger_does(world):
     assert report.accepted == 1
     [job] = world.db.jobs.values()
     assert job.comment_id == 38412205561002
+
+
+def test_a_rate_limit_that_never_ends_ends_the_run(world):
+    add_ticket(world, 1, comment(world, 38412205561001, 1))
+    world.api.errors["export_page"] = [ZendeskRateLimited("429", retry_after=30)] * 20
+    report = world.poller()
+    assert report.pages == 0 and not report.finished
+    assert world.timer.sleeps.count(30) == 6

@@ -129,3 +129,11 @@ def test_write_back_puts_a_private_note_and_tags(api, zendesk, ticket):
 def test_credentials_are_never_sent_to_another_host_by_the_json_api(api):
     with pytest.raises(PermanentError, match="refusing"):
         api.http.get_json("http://127.0.0.2:9/api/v2/tickets/1/comments.json")
+
+
+def test_a_first_url_off_the_zendesk_host_is_never_fetched(api, zendesk):
+    from application.zendesk_ports import ForeignAttachmentUrl
+
+    with pytest.raises(ForeignAttachmentUrl):
+        api.download(f"{zendesk.files_url}/files/anything", max_bytes=1000)
+    assert zendesk.recorded() == []
