@@ -159,6 +159,12 @@ def _extractor(settings: Settings):
     return RulesExtractor()
 
 
+def _with_attachments(extractor):
+    from adapters.parsing.attachment_sections import ExtractorWithAttachments
+
+    return ExtractorWithAttachments(extractor)
+
+
 def _similarity():
     from adapters.similarity import RapidFuzzSimilarity
 
@@ -256,6 +262,8 @@ class Container(containers.DeclarativeContainer):
 
     parser = providers.Singleton(_parser)
     extractor = providers.Singleton(_extractor, settings)
+    # What the worker calls: the extractor, reading attachment texts after the body.
+    pipeline_extractor = providers.Singleton(_with_attachments, extractor)
     similarity = providers.Singleton(_similarity)
     directory = providers.Singleton(_directory, settings, sql_directory)
     notifier = providers.Singleton(_notifier, settings)
@@ -273,7 +281,7 @@ class Container(containers.DeclarativeContainer):
         uow_factory=unit_of_work.provider,
         clock=clock,
         parser=parser,
-        extractor=extractor,
+        extractor=pipeline_extractor,
         directory=directory,
         similarity=similarity,
         policy=retry_policy,

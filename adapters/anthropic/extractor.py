@@ -6,17 +6,15 @@ exceptions are translated at this boundary into the domain's TransientError/Perm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import anthropic
 import structlog
 
-from adapters.parsing.attachment_sections import with_attachment_texts
 from application.ports import Extractor
 from domain.errors import PermanentError, TransientError
-from domain.values import AttachmentText, Extraction
+from domain.values import Extraction
 
 log = structlog.get_logger(__name__)
 
@@ -89,17 +87,11 @@ class ClaudeExtractor(Extractor):
         )
 
     def extract(
-        self,
-        cleaned_body: str,
-        subject: str,
-        from_email: str,
-        from_name: str | None,
-        attachments: Sequence[AttachmentText] = (),
+        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
     ) -> Extraction:
-        # The attachments' text layer as text; PDF/image content blocks are not sent yet.
-        body = with_attachment_texts(cleaned_body or "", attachments)
         content = (
-            f"From: {from_name or ''} <{from_email}>\nSubject: {subject}\n\n{body[:MAX_BODY_CHARS]}"
+            f"From: {from_name or ''} <{from_email}>\nSubject: {subject}\n\n"
+            f"{(cleaned_body or '')[:MAX_BODY_CHARS]}"
         )
         try:
             response = self._client.messages.create(

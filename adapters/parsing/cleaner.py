@@ -57,7 +57,6 @@ _DISCLAIMER = re.compile(
     r"informationen\s+zum\s+datenschutz|privacy\s+notice)",
     re.I,
 )
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>")
 # Quote containers mail clients use in HTML.
 _QUOTE_SELECTORS = [
     "blockquote",
@@ -73,12 +72,7 @@ class EmailCleaner(EmailParser):
     def clean(self, body_html: str, body_text: str) -> str:
         text = ""
         if body_html and body_html.strip():
-            if _HTML_TAG.search(body_html):
-                text = _html_to_text(body_html[: MAX_CHARS * 4])
-            else:
-                # Zendesk renders placeholders as plain text even in the "HTML" field: an
-                # HTML conversion would join its lines and hide the quote/signature markers.
-                text = body_html
+            text = _html_to_text(body_html[: MAX_CHARS * 4])
         if not text.strip():
             text = body_text or ""
         return _clean_text(text[: MAX_CHARS * 2])[:MAX_CHARS]

@@ -12,12 +12,10 @@ Auto-replies, delivery failures and newsletters are not creditor replies.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from adapters.parsing.attachment_sections import with_attachment_texts
 from application.ports import Extractor
-from domain.values import AttachmentText, Extraction
+from domain.values import Extraction
 
 _NON_REPLY_SUBJECT = re.compile(
     r"(abwesenheit|out of (the )?office|automatische antwort|automatic reply|auto[- ]?reply|"
@@ -133,15 +131,10 @@ class RulesExtractor(Extractor):
     name = "rules"
 
     def extract(
-        self,
-        cleaned_body: str,
-        subject: str,
-        from_email: str,
-        from_name: str | None,
-        attachments: Sequence[AttachmentText] = (),
+        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
     ) -> Extraction:
         subject = subject or ""
-        body = with_attachment_texts(cleaned_body or "", attachments)
+        body = cleaned_body or ""
         if self._is_non_reply(subject, body, from_email):
             return Extraction(is_creditor_reply=False, confidence=0.9, extractor=self.name)
 

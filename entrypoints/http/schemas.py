@@ -22,6 +22,7 @@ from marshmallow import (
 from domain.values import Attachment, InboundEmail, JobStatus
 
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>")
 
 
 class DigitInteger(fields.Integer):
@@ -98,6 +99,12 @@ class WebhookPayloadSchema(Schema):
         data["subject"] = data.get("subject") or ""
         data["body_html"] = data.get("body_html") or ""
         data["body_text"] = data.get("body_text") or ""
+        if data["body_html"] and not _HTML_TAG.search(data["body_html"]):
+            # Zendesk renders every placeholder as plain text, the "_html" one too: read as
+            # HTML its lines would be joined and the quote/signature markers lost.
+            if not data["body_text"].strip():
+                data["body_text"] = data["body_html"]
+            data["body_html"] = ""
         data["attachments"] = tuple(Attachment(**a) for a in data.get("attachments") or [])
         return data
 

@@ -203,3 +203,25 @@ def test_completion_hands_the_write_back_to_the_queue_when_registered(world):
         ProcessingSettings(),
     )(job_id)
     assert [t.arg for t in world.queue.named("write_back")] == [job_id]
+
+
+def test_any_extractor_reads_the_attachment_texts_after_the_body():
+    from adapters.parsing.attachment_sections import ExtractorWithAttachments
+    from tests.fakes import FakeExtractor
+
+    class Recording(FakeExtractor):
+        def extract(self, cleaned_body, subject, from_email, from_name, attachments=()):
+            self.body = cleaned_body
+            return super().extract(cleaned_body, subject, from_email, from_name)
+
+    inner = Recording()
+    texts = [
+        AttachmentText("a.pdf", "application/pdf", "Gesamtforderung 1.280,12 EUR"),
+        AttachmentText("scan.pdf", "application/pdf", "", "no text"),
+    ]
+    ExtractorWithAttachments(inner).extract(
+        "Anbei die Aufstellung.", "AW", "a@b.example", None, texts
+    )
+    assert inner.body == (
+        "Anbei die Aufstellung.\n\n----- Anhang: a.pdf -----\n\nGesamtforderung 1.280,12 EUR"
+    )

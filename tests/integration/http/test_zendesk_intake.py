@@ -45,7 +45,7 @@ def test_rendered_template_is_accepted_with_string_ids_and_empty_name(client, en
     assert (row.ticket_id, row.comment_id) == (TICKET_ID, COMMENT_ID)
     assert row.external_id == row.zendesk_key == f"zendesk:{TICKET_ID}:{COMMENT_ID}"
     assert row.from_name is None and row.source == "webhook"
-    assert row.body_text == BODY
+    assert (row.body_html, row.body_text) == ("", BODY)
 
 
 def test_rendered_delivery_twice_is_a_duplicate(client, engine):
@@ -98,12 +98,24 @@ def test_either_key_matching_is_a_duplicate(client, engine):
     assert len(rows(engine)) == 1
 
 
-def test_plain_text_in_the_html_field_keeps_its_lines_for_the_cleaner():
+def test_plain_text_in_the_html_field_is_read_as_text(client, engine):
     from adapters.parsing.cleaner import EmailCleaner
 
-    cleaned = EmailCleaner().clean(BODY, "")
+    only_html = zendesk_values(body_text="")
+    assert client.post_webhook(render_trigger_body(only_html)).status_code == 200
+    [row] = rows(engine)
+    assert (row.body_html, row.body_text) == ("", BODY)
+    cleaned = EmailCleaner().clean(row.body_html, row.body_text)
     assert "1.234,56 EUR" in cleaned
     assert "Bitte teilen Sie uns" not in cleaned, "the quoted history is still recognised"
+
+
+def test_real_html_stays_html(client, engine):
+    html = "<p>Die Forderung beträgt<br>812,40 EUR.</p>"
+    assert (
+        client.post_webhook(render_trigger_body(zendesk_values(body_html=html))).status_code == 200
+    )
+    assert rows(engine)[0].body_html == html
 
 
 def test_zendesk_test_request_is_answered_and_stores_nothing(make_client, engine):
