@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from domain.events import Event
 from domain.model import EmailJob
-from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import AttachmentText, ClaimUpdate, DirectoryEntry, Extraction, JobStatus
 
 if TYPE_CHECKING:
     from application.review_ports import DirectoryBook
@@ -69,6 +69,17 @@ class JobRepository(abc.ABC):
 
     @abc.abstractmethod
     def get_by_external_id(self, external_id: str) -> EmailJob | None: ...
+
+    def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
+        """The job of this Zendesk comment (`zendesk:<ticket>:<comment>`), if any."""
+        return None
+
+    def get_duplicate_of(self, external_id: str, zendesk_key: str | None) -> EmailJob | None:
+        """The job an email collided with on either dedup key (SPEC §10)."""
+        job = self.get_by_external_id(external_id)
+        if job is None and zendesk_key is not None:
+            job = self.get_by_zendesk_key(zendesk_key)
+        return job
 
     @abc.abstractmethod
     def get_for_claim(self, job_id: str) -> EmailJob | None:
@@ -204,6 +215,10 @@ class TaskQueue(abc.ABC):
     def enqueue_mirror(self, idempotency_key: str) -> None:
         """Push one ledger row to the portal mirror; a no-op where no mirror is configured."""
 
+    @abc.abstractmethod
+    def enqueue_write_back(self, job_id: str) -> None:
+        """Post the Zendesk write-back of a completed job; a no-op where it is off."""
+
     def queued_job_ids(self) -> set[str] | None:
         """Job ids the queue holds a processing message for (pending or scheduled), so the
         sweep re-hands only jobs whose message was lost. None when the queue cannot tell."""
@@ -226,9 +241,17 @@ class Extractor(abc.ABC):
 
     @abc.abstractmethod
     def extract(
-        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
+        self,
+        cleaned_body: str,
+        subject: str,
+        from_email: str,
+        from_name: str | None,
+        attachments: Sequence[AttachmentText] = (),
     ) -> Extraction:
-        """Raise TransientError / PermanentError for upstream failures."""
+        """Raise TransientError / PermanentError for upstream failures.
+
+        `attachments`: the texts read from the email's attachments (PDF text layer, text
+        files), to be read beside the body; empty when there are none."""
 
 
 class ClientDirectory(abc.ABC):

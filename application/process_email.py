@@ -9,7 +9,7 @@ is stopped by that check or, in a race, by the version compare-and-set.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,7 +28,7 @@ from domain.matching import match_candidates
 from domain.model import EmailJob
 from domain.outcome import decide_outcome, needs_matching
 from domain.retry_policy import RetryPolicy
-from domain.values import JobStatus, Outcome
+from domain.values import AttachmentText, JobStatus, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class ProcessEmail:
         similarity: NameSimilarity,
         policy: RetryPolicy,
         settings: ProcessingSettings,
+        attachments: Callable[[EmailJob], Sequence[AttachmentText]] | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
@@ -73,6 +74,8 @@ class ProcessEmail:
         self._similarity = similarity
         self._policy = policy
         self._settings = settings
+        # ReadAttachments when the Zendesk API is configured; None: the body alone is read.
+        self._attachments = attachments
 
     def __call__(self, job_id: str) -> AttemptResult:
         attempt = self._claim(job_id)
@@ -121,6 +124,8 @@ class ProcessEmail:
         job = self._load_held(job_id, attempt)
         if job.cleaned_body is None:
             job = self._clean(job, attempt)
+        if job.extraction is None and self._attachments and job.attachment_texts is None:
+            job = self._read_attachments(job, attempt)
         if job.extraction is None:
             job = self._extract(job, attempt)
         else:
@@ -139,9 +144,19 @@ class ProcessEmail:
         log.info("body_cleaned", extra={"job_id": job.id, "chars": len(cleaned)})
         return job
 
+    def _read_attachments(self, job: EmailJob, attempt: int) -> EmailJob:
+        assert self._attachments is not None
+        texts = list(self._attachments(job))
+        return self._checkpoint(
+            job.id, attempt, lambda j, now: j.record_attachment_texts(texts, now)
+        )
+
     def _extract(self, job: EmailJob, attempt: int) -> EmailJob:
+        readable = [a for a in job.attachment_texts or [] if a.text.strip()]
+        # Only with texts: an extractor that does not know the parameter still works.
+        extra = {"attachments": readable} if readable else {}
         extraction = self._extractor.extract(
-            job.cleaned_body or "", job.subject, job.from_email, job.from_name
+            job.cleaned_body or "", job.subject, job.from_email, job.from_name, **extra
         )
         job = self._checkpoint(job.id, attempt, lambda j, now: j.record_extraction(extraction, now))
         log.info(

@@ -33,7 +33,8 @@ def new_job_id() -> str:
 
 
 class ReceiveEmail:
-    """Dedup by external_id and commit the job as queued; the commit publishes JobQueued.
+    """Dedup by either key (external_id, zendesk_key; SPEC §10) and commit the job as queued;
+    the commit publishes JobQueued.
 
     Raises StorageUnavailable when the database cannot take the write: nothing is stored
     and the caller answers 503. A queue failure after the commit loses nothing: the job is
@@ -63,12 +64,17 @@ class ReceiveEmail:
                 # Seen before (a redelivery, or a concurrent one that won): the unique
                 # constraint decides, so the common path needs no read before the insert.
                 uow.rollback()
-                winner = uow.jobs.get_by_external_id(external_id)
+                winner = uow.jobs.get_duplicate_of(external_id, email.zendesk_key)
                 return self._duplicate(winner.id if winner else "", external_id)
             handed = not uow.undelivered
         log.info(
             "job_received",
-            extra={"job_id": job.id, "external_id": external_id, "ticket_id": email.ticket_id},
+            extra={
+                "job_id": job.id,
+                "external_id": external_id,
+                "ticket_id": email.ticket_id,
+                "source": email.source.value,
+            },
         )
         return ReceiveResult(Reception.ACCEPTED, job.id, handed)
 

@@ -125,7 +125,8 @@ def payload(n: int, run: str) -> bytes:
     return json.dumps(
         {
             "ticket_id": 500_000 + n,
-            "comment_id": n + 1,
+            # Unique per run too: the comment is a dedup key of its own (SPEC §10).
+            "comment_id": int(run, 16) * 1_000_000 + n + 1,
             "message_id": f"<bench-{run}-{n}@x>",
             "from_email": "forderungen@telekom.example",
             "from_name": "Telekom",

@@ -24,9 +24,11 @@ from domain.retry_policy import RetryPolicy
 from domain.review import Reviewable, ReviewDecision, ReviewStatus
 from domain.values import (
     Attachment,
+    AttachmentText,
     ClaimUpdate,
     Extraction,
     InboundEmail,
+    JobSource,
     JobStatus,
     Match,
     Outcome,
@@ -65,6 +67,8 @@ class EmailJob(Reviewable):
         _require_aware(received_at)
         self.id = id
         self.external_id = email.external_id
+        self.zendesk_key = email.zendesk_key
+        self.source = JobSource(email.source)
         self.ticket_id = email.ticket_id
         self.comment_id = email.comment_id
         self.message_id = email.message_id
@@ -91,6 +95,10 @@ class EmailJob(Reviewable):
         self.failure_notified_at: datetime | None = None
         self.updated_at = received_at
         self.cleaned_body: str | None = None
+        # None: attachments not read yet; a list (maybe empty) once read (a checkpoint).
+        self.attachment_texts: list[AttachmentText] | None = None
+        # When the Zendesk write-back (internal note + tags) was posted; None: not yet.
+        self.written_back_at: datetime | None = None
         self.extraction: Extraction | None = None
         self.match: Match | None = None
         self.history: list[HistoryEntry] = []
@@ -205,6 +213,21 @@ class EmailJob(Reviewable):
     def record_cleaned_body(self, cleaned_body: str, now: datetime) -> None:
         self._require(JobStatus.PROCESSING, "record the cleaned body of", now)
         self.cleaned_body = cleaned_body
+        self.updated_at = now
+
+    def record_attachment_texts(self, texts: list[AttachmentText], now: datetime) -> None:
+        self._require(JobStatus.PROCESSING, "record the attachment texts of", now)
+        self.attachment_texts = list(texts)
+        self.updated_at = now
+
+    def mark_written_back(self, now: datetime) -> None:
+        """The Zendesk write-back for this completed job was posted (at most once)."""
+        _require_aware(now)
+        if self.status is not JobStatus.COMPLETED:
+            raise IllegalTransition("write back", self.status.value, "needs 'completed'")
+        if self.written_back_at is not None:
+            raise IllegalTransition("write back", self.status.value, "already written back")
+        self.written_back_at = now
         self.updated_at = now
 
     def record_extraction(self, extraction: Extraction, now: datetime) -> None:

@@ -35,6 +35,13 @@ class JobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class JobSource(enum.StrEnum):
+    """How the email reached us: the Zendesk trigger's webhook, or the backstop poller."""
+
+    WEBHOOK = "webhook"
+    POLL = "poll"
+
+
 class Outcome(enum.StrEnum):
     MATCHED = "matched"
     NEEDS_REVIEW = "needs_review"
@@ -95,6 +102,18 @@ class InboundEmail:
     comment_id: int | None = None
     message_id: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    source: JobSource = JobSource.WEBHOOK
+
+    @property
+    def zendesk_key(self) -> str | None:
+        """The second dedup key (SPEC §10): the comment's identity in Zendesk, when known.
+
+        A delivery is a duplicate when either this key or `external_id` (the message id)
+        matches an existing job, so the webhook and the poller never both create one.
+        """
+        if self.comment_id is None:
+            return None
+        return f"zendesk:{self.ticket_id}:{self.comment_id}"
 
     @property
     def external_id(self) -> str:
@@ -104,8 +123,8 @@ class InboundEmail:
             if len(message_id) <= _MAX_EXTERNAL_ID_LENGTH:
                 return message_id
             return "message-id-sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
-        if self.comment_id is not None:
-            return f"zendesk:{self.ticket_id}:{self.comment_id}"
+        if self.zendesk_key is not None:
+            return self.zendesk_key
         canonical = json.dumps(
             {
                 "ticket_id": self.ticket_id,
@@ -154,6 +173,37 @@ def _amount_text(value: Decimal | None) -> str | None:
 
 def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class AttachmentText:
+    """The text read out of one downloaded attachment (a checkpoint on the job).
+
+    `text` is empty when nothing could be read; `note` then says why (encrypted PDF, no text
+    layer, too large, …). `content` is not kept here: only the text goes to the extractor.
+    """
+
+    filename: str
+    content_type: str | None
+    text: str = ""
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "text": self.text,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AttachmentText:
+        return cls(
+            data.get("filename") or "",
+            data.get("content_type"),
+            data.get("text") or "",
+            data.get("note"),
+        )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ CLI_MODULES = (
     "entrypoints.cli_intake",
     "entrypoints.cli_users",
     "entrypoints.cli_review",
+    "entrypoints.cli_zendesk",
 )
 
 jobs_cli = AppGroup("jobs", help="Inspect, retry and recover jobs.")

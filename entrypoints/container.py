@@ -19,7 +19,9 @@ from application.job_queries import GetJob, ListJobs
 from application.mirror_claims import MirrorClaims
 from application.notify_match import NotifyMatch
 from application.notify_permanent_failure import NotifyPermanentFailure
+from application.poll_zendesk import PollSettings, PollZendesk
 from application.process_email import ProcessEmail, ProcessingSettings
+from application.read_attachments import ReadAttachments
 from application.receive_email import ReceiveEmail
 from application.reconcile_mirror import ReconcileMirror
 from application.recover_stalled_jobs import RecoverStalledJobs
@@ -32,6 +34,7 @@ from application.users.authenticate import AuthenticatePassword, AuthenticateTok
 from application.users.create_user import CreateUser
 from application.users.issue_token import IssueToken
 from application.users.manage_users import DisableUser, ListUsers
+from application.write_back_to_zendesk import WriteBackToZendesk, register_write_back
 from domain.retry_policy import RetryPolicy
 from entrypoints.console.wiring import ConsoleContainer
 from entrypoints.settings import Settings
@@ -108,8 +111,15 @@ def _memory_guard(max_rss_mb: int):
 def _huey_tasks(settings: Settings, huey, use_cases, memory_guard, retry_policy):
     from adapters.huey.tasks import HueyTasks
 
+    api = settings.zendesk_api_url is not None
     return HueyTasks(
-        huey, use_cases, memory_guard, mirror=bool(settings.mongodb_url), retry_policy=retry_policy
+        huey,
+        use_cases,
+        memory_guard,
+        mirror=bool(settings.mongodb_url),
+        retry_policy=retry_policy,
+        zendesk_write_back=api and settings.zendesk_write_back,
+        zendesk_poll=api and settings.zendesk_poll_interval_seconds > 0,
     )
 
 
@@ -170,10 +180,60 @@ def _rules_extractor():
     return RulesExtractor()
 
 
+def _with_attachments(extractor):
+    from adapters.parsing.attachment_sections import ExtractorWithAttachments
+
+    return ExtractorWithAttachments(extractor)
+
+
 def _similarity():
     from adapters.similarity import RapidFuzzSimilarity
 
     return RapidFuzzSimilarity()
+
+
+# -- the Zendesk API (adapters/zendesk; SPEC §10) -------------------------------------------
+def _zendesk_api(settings: Settings):
+    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off."""
+    from adapters.zendesk.api import zendesk_api_from_settings
+
+    return zendesk_api_from_settings(settings)
+
+
+def _require_zendesk_api(api):
+    if api is None:
+        raise RuntimeError("the Zendesk API is not configured (ZENDESK_EMAIL, ZENDESK_API_TOKEN)")
+    return api
+
+
+def _cursor_store(session_factory):
+    from adapters.sqlalchemy.zendesk_cursors import SqlCursorStore
+
+    return SqlCursorStore(session_factory)
+
+
+def _attachment_reader():
+    from adapters.parsing.attachment_text import PdfTextReader
+
+    return PdfTextReader()
+
+
+def _read_attachments(settings: Settings, api, reader):
+    """None without the API settings: the worker reads the email body alone."""
+    if api is None:
+        return None
+    return ReadAttachments(api, reader, settings.zendesk_attachment_max_bytes)
+
+
+def _dispatcher(settings: Settings, task_queue):
+    dispatcher = queue_dispatcher(task_queue)
+    if settings.zendesk_write_back and settings.zendesk_api_url:
+        register_write_back(dispatcher, task_queue)
+    return dispatcher
+
+
+def _poll_settings(settings: Settings) -> PollSettings:
+    return PollSettings(interval=timedelta(seconds=max(1, settings.zendesk_poll_interval_seconds)))
 
 
 # -- notifications (adapters/smtp) ----------------------------------------------------------
@@ -216,7 +276,7 @@ class Container(containers.DeclarativeContainer):
         _huey_tasks, settings, huey, __self__, memory_guard, retry_policy
     )
     task_queue = providers.Singleton(_task_queue, huey_tasks)
-    dispatcher = providers.Singleton(queue_dispatcher, task_queue)
+    dispatcher = providers.Singleton(_dispatcher, settings, task_queue)
 
     engine = providers.Singleton(_engine, settings.provided.database_url)
     session_factory = providers.Singleton(_session_factory, engine)
@@ -233,6 +293,8 @@ class Container(containers.DeclarativeContainer):
         anthropic=providers.Singleton(_claude_extractor, settings),
         rules=providers.Singleton(_rules_extractor),
     )
+    # What the worker calls: the extractor, reading attachment texts after the body.
+    pipeline_extractor = providers.Singleton(_with_attachments, extractor)
     similarity = providers.Singleton(_similarity)
     directory = providers.Selector(
         providers.Callable(_directory_source, settings),
@@ -242,6 +304,12 @@ class Container(containers.DeclarativeContainer):
     notifier = providers.Singleton(_notifier, settings)
     claim_mirror = providers.Singleton(_claim_mirror, settings)
     required_mirror = providers.Callable(_require_mirror, claim_mirror)
+    zendesk_api = providers.Singleton(_zendesk_api, settings)
+    zendesk_cursors = providers.Singleton(_cursor_store, session_factory)
+    attachment_reader = providers.Singleton(_attachment_reader)
+    read_attachments = providers.Singleton(
+        _read_attachments, settings, zendesk_api, attachment_reader
+    )
 
     # -- use cases ---------------------------------------------------------------------------
     receive_email = providers.Factory(ReceiveEmail, uow_factory=unit_of_work.provider, clock=clock)
@@ -250,11 +318,12 @@ class Container(containers.DeclarativeContainer):
         uow_factory=unit_of_work.provider,
         clock=clock,
         parser=parser,
-        extractor=extractor,
+        extractor=pipeline_extractor,
         directory=directory,
         similarity=similarity,
         policy=retry_policy,
         settings=processing_settings,
+        attachments=read_attachments,
     )
     retry_job = providers.Factory(RetryJob, uow_factory=unit_of_work.provider, clock=clock)
     # The sweep itself; everyone runs it as `recover_stalled_jobs` (below), which records the run.
@@ -287,6 +356,20 @@ class Container(containers.DeclarativeContainer):
     )
     audit_mirror = providers.Factory(
         AuditMirror, ledger=ledger, mirror=required_mirror, clock=clock
+    )
+    poll_zendesk = providers.Factory(
+        PollZendesk,
+        api=providers.Callable(_require_zendesk_api, zendesk_api),
+        cursors=zendesk_cursors,
+        receive_email=receive_email,
+        clock=clock,
+        settings=providers.Singleton(_poll_settings, settings),
+    )
+    write_back_to_zendesk = providers.Factory(
+        WriteBackToZendesk,
+        uow_factory=unit_of_work.provider,
+        api=providers.Callable(_require_zendesk_api, zendesk_api),
+        clock=clock,
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
 

@@ -34,6 +34,16 @@ class Settings:
     mongodb_url: str | None = None
     mongodb_database: str | None = None
     zendesk_webhook_secret: str | None = field(default=None, repr=False)
+    zendesk_accept_test_signature: bool = False
+    # The Zendesk API (SPEC §10): attachments, write-back, the backstop poller.
+    zendesk_subdomain: str | None = None
+    zendesk_base_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: str | None = field(default=None, repr=False)
+    zendesk_poll_interval_seconds: int = 600
+    zendesk_write_back: bool = False
+    zendesk_attachment_max_bytes: int = 15 * 1024 * 1024
+    zendesk_timeout_seconds: float = 20.0
     webhook_timestamp_tolerance_seconds: int = 300
     max_webhook_bytes: int = 5 * 1024 * 1024
     llm_provider: str = "rules"
@@ -73,6 +83,7 @@ class Settings:
             self.jobs_api_token,
             self.smtp_password,
             self.anthropic_api_key,
+            self.zendesk_api_token,
         ]
         for url in (self.database_url, self.redis_url, self.mongodb_url):
             values.append(urlsplit(url).password if url else None)
@@ -81,6 +92,17 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def zendesk_api_url(self) -> str | None:
+        """The API's base URL; None when the API is not configured (its features stay off)."""
+        if not (self.zendesk_email and self.zendesk_api_token):
+            return None
+        if self.zendesk_base_url:
+            return self.zendesk_base_url.rstrip("/")
+        if self.zendesk_subdomain:
+            return f"https://{self.zendesk_subdomain}.zendesk.com"
+        return None
 
     @property
     def match_recipient(self) -> str | None:
@@ -138,8 +160,27 @@ class Settings:
             raise ConfigError("DATABASE_REQUEST_DEADLINE_SECONDS must be in (0, 60]")
         if self.recovery_grace_seconds < 0:
             raise ConfigError("RECOVERY_GRACE_SECONDS must be >= 0")
+        self._validate_zendesk()
         if bool(self.mongodb_url) != bool(self.mongodb_database):
             raise ConfigError("MONGODB_URL and MONGODB_DATABASE are set together or not at all")
+
+    def _validate_zendesk(self) -> None:
+        credentials = (self.zendesk_email, self.zendesk_api_token)
+        where = self.zendesk_subdomain or self.zendesk_base_url
+        if any(credentials) and not all(credentials):
+            raise ConfigError("ZENDESK_EMAIL and ZENDESK_API_TOKEN are set together or not at all")
+        if all(credentials) and not where:
+            raise ConfigError(
+                "ZENDESK_EMAIL/ZENDESK_API_TOKEN need ZENDESK_SUBDOMAIN or ZENDESK_BASE_URL"
+            )
+        if self.zendesk_base_url and not self.zendesk_base_url.startswith(("https://", "http://")):
+            raise ConfigError("ZENDESK_BASE_URL must start with https:// (or http:// for tests)")
+        if self.zendesk_poll_interval_seconds < 0:
+            raise ConfigError("ZENDESK_POLL_INTERVAL_SECONDS must be >= 0 (0 turns polling off)")
+        if self.zendesk_attachment_max_bytes <= 0 or self.zendesk_timeout_seconds <= 0:
+            raise ConfigError(
+                "ZENDESK_ATTACHMENT_MAX_BYTES and ZENDESK_TIMEOUT_SECONDS must be positive"
+            )
 
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -102,6 +102,13 @@ class FakeJobRepository(JobRepository):
                     return self._track(job)
         return None
 
+    def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
+        with self._db.lock:
+            for job in self._db.jobs.values():
+                if job.zendesk_key == zendesk_key:
+                    return self._track(job)
+        return None
+
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         if job_id in self._db.locked:
             return None
@@ -177,7 +184,7 @@ class FakeUnitOfWork(UnitOfWork):
                 read_version = self.jobs.read_versions[job_id]
                 stored = self.db.jobs.get(job_id)
                 if read_version == -1:
-                    if any(j.external_id == job.external_id for j in self.db.jobs.values()):
+                    if any(_same_key(j, job) for j in self.db.jobs.values()):
                         raise DuplicateJob(job.external_id)
                 elif stored is None or stored.version != read_version:
                     raise ConcurrencyConflict(job_id)
@@ -203,6 +210,13 @@ class FakeUnitOfWork(UnitOfWork):
         if hasattr(self, "ledger"):
             self.ledger.pending = {}
             self.directory.pending = []
+
+
+def _same_key(stored: EmailJob, new: EmailJob) -> bool:
+    """Both unique keys of the SQL table: external_id, and zendesk_key when set."""
+    if stored.external_id == new.external_id:
+        return True
+    return new.zendesk_key is not None and stored.zendesk_key == new.zendesk_key
 
 
 def _same_state(stored: EmailJob, job: EmailJob) -> bool:
@@ -270,6 +284,9 @@ class FakeQueue(TaskQueue):
     def enqueue_match_notice(self, job_id: str) -> None:
         self._put("match_notice", job_id)
 
+    def enqueue_write_back(self, job_id: str) -> None:
+        self._put("write_back", job_id)
+
     def enqueue_mirror(self, idempotency_key: str) -> None:
         self._put("mirror", idempotency_key)
 
@@ -305,9 +322,15 @@ class FakeExtractor(Extractor):
         self.calls = 0
 
     def extract(
-        self, cleaned_body: str, subject: str, from_email: str, from_name: str | None
+        self,
+        cleaned_body: str,
+        subject: str,
+        from_email: str,
+        from_name: str | None,
+        attachments: Sequence = (),
     ) -> Extraction:
         self.calls += 1
+        self.attachments = list(attachments)
         if self.errors:
             raise self.errors.pop(0)
         return self.result

@@ -40,6 +40,11 @@ class HueyTaskQueue(TaskQueue):
             return  # no portal mirror configured
         self._call(self.tasks.mirror_claim, idempotency_key)
 
+    def enqueue_write_back(self, job_id: str) -> None:
+        if self.tasks.write_back is None:
+            return  # ZENDESK_WRITE_BACK off (or no API settings)
+        self._call(self.tasks.write_back, job_id)
+
     def queued_job_ids(self) -> set[str] | None:
         """Reads the whole pending list and schedule: O(queue length), once per sweep."""
         name = self.tasks.process_email.name

@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 import structlog
 from huey import crontab
+from huey.exceptions import TaskLockedException
 
 from adapters.huey.memory import MemoryGuard
-from domain.errors import TransientError
+from domain.errors import PermanentError, TransientError
 from domain.retry_policy import RetryPolicy
 
 log = structlog.get_logger(__name__)
@@ -29,6 +30,10 @@ MATCH_NOTICE_RETRIES = 3
 RECOVERY_SCHEDULE = crontab(minute="*")
 MIRROR_PUSH_SCHEDULE = crontab(minute="*/5")
 RECONCILIATION_SCHEDULE = crontab(minute="17")
+# Checked every minute; PollZendesk itself runs only every ZENDESK_POLL_INTERVAL_SECONDS.
+ZENDESK_POLL_SCHEDULE = crontab(minute="*")
+WRITE_BACK_RETRIES = 5
+WRITE_BACK_RETRY_DELAY_S = 120
 
 
 class UseCases(Protocol):
@@ -40,6 +45,8 @@ class UseCases(Protocol):
     recover_stalled_jobs: Callable[[], Callable[[], Any]]
     mirror_claims: Callable[[], Any]
     reconcile_mirror: Callable[[], Callable[[], Any]]
+    write_back_to_zendesk: Callable[[], Callable[[str], Any]]
+    poll_zendesk: Callable[[], Callable[[], Any]]
 
 
 @contextmanager
@@ -64,6 +71,8 @@ class HueyTasks:
         memory_guard: MemoryGuard,
         mirror: bool = False,
         retry_policy: RetryPolicy | None = None,
+        zendesk_write_back: bool = False,
+        zendesk_poll: bool = False,
     ) -> None:
         self.huey = huey
 
@@ -111,6 +120,40 @@ class HueyTasks:
             if mirror
             else None
         )
+        self.write_back = self._declare_write_back(huey, use_cases) if zendesk_write_back else None
+        self.poll_zendesk = self._declare_zendesk_poll(huey, use_cases) if zendesk_poll else None
+
+    @staticmethod
+    def _declare_write_back(huey, use_cases: UseCases):
+        # A failure is retried by Huey a few times and then logged; the job stays completed.
+        @huey.task(
+            name="write_back_to_zendesk",
+            retries=WRITE_BACK_RETRIES,
+            retry_delay=WRITE_BACK_RETRY_DELAY_S,
+        )
+        def write_back_to_zendesk(job_id: str) -> None:
+            with bound(job_id=job_id, task="write_back_to_zendesk"):
+                try:
+                    use_cases.write_back_to_zendesk()(job_id)
+                except PermanentError:
+                    # 401/403/404: no retry can fix it; say so once and leave the job alone.
+                    log.exception("write_back_failed", retry=False)
+
+        return write_back_to_zendesk
+
+    @staticmethod
+    def _declare_zendesk_poll(huey, use_cases: UseCases):
+        @huey.periodic_task(ZENDESK_POLL_SCHEDULE, name="poll_zendesk")
+        def poll_zendesk() -> None:
+            with bound(task="poll_zendesk"):
+                try:
+                    # One poller at a time across every consumer (a run can outlast a minute).
+                    with huey.lock_task("poll_zendesk"):
+                        use_cases.poll_zendesk()()
+                except TaskLockedException:
+                    log.info("zendesk_poll_skipped", reason="another consumer is polling")
+
+        return poll_zendesk
 
     @staticmethod
     def _declare_mirror_tasks(huey, use_cases: UseCases, policy: RetryPolicy):

@@ -39,9 +39,11 @@ def translated() -> Iterator[None]:
     except StaleDataError as exc:
         raise ConcurrencyConflict(safe_message(str(exc))) from exc
     except IntegrityError as exc:
-        if "external_id" in str(exc.orig):
-            raise DuplicateJob(_driver_message(exc, "duplicate external_id")) from exc
-        if "review_decisions" in str(exc.orig):
+        # Either dedup key (message id or Zendesk comment; SPEC §10) makes a duplicate.
+        message = str(exc.orig)
+        if "external_id" in message or "zendesk_key" in message:
+            raise DuplicateJob(_driver_message(exc, "duplicate delivery")) from exc
+        if "review_decisions" in message:
             # Two reviewers recorded decision N of one job: the later one lost the race.
             raise ConcurrencyConflict(_driver_message(exc, "review decision conflict")) from exc
         raise PermanentError(

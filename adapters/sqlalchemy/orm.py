@@ -30,7 +30,15 @@ from sqlalchemy.types import TypeDecorator
 from domain.errors import ErrorInfo
 from domain.model import EmailJob, HistoryEntry
 from domain.review import ReviewAction, ReviewDecision, ReviewStatus
-from domain.values import Attachment, Extraction, JobStatus, Match, Outcome
+from domain.values import (
+    Attachment,
+    AttachmentText,
+    Extraction,
+    JobSource,
+    JobStatus,
+    Match,
+    Outcome,
+)
 
 metadata = MetaData(
     naming_convention={
@@ -127,6 +135,9 @@ class ReviewStatusType(_EnumString):
 class ReviewActionType(_EnumString):
     cache_ok = True
     enum_class = ReviewAction
+class SourceType(_EnumString):
+    cache_ok = True
+    enum_class = JobSource
 
 
 class _ValueJSON(TypeDecorator):
@@ -179,6 +190,16 @@ class AttachmentsJSON(_ValueJSON):
         return [Attachment.from_dict(a) for a in data]
 
 
+class AttachmentTextsJSON(_ValueJSON):
+    cache_ok = True
+
+    def to_json(self, value):
+        return [a.to_dict() for a in value]
+
+    def from_json(self, data):
+        return [AttachmentText.from_dict(a) for a in data]
+
+
 email_jobs = Table(
     "email_jobs",
     metadata,
@@ -186,6 +207,9 @@ email_jobs = Table(
     Column("external_id", String(255), nullable=False, unique=True),
     Column("ticket_id", ZENDESK_ID, nullable=False),
     Column("comment_id", ZENDESK_ID),
+    # The second dedup key `zendesk:<ticket>:<comment>` (unique index below; SPEC §10).
+    Column("zendesk_key", String(64)),
+    Column("source", SourceType, nullable=False, server_default="webhook"),
     Column("message_id", Text),
     Column("from_email", String(320), nullable=False),
     Column("from_name", String(255)),
@@ -208,6 +232,8 @@ email_jobs = Table(
     Column("failure_notified_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("cleaned_body", Text),
+    Column("attachment_texts", AttachmentTextsJSON),
+    Column("written_back_at", UTCDateTime),
     Column("extraction", ExtractionJSON),
     Column("match", MatchJSON),
     Column("version", Integer, nullable=False),
@@ -219,6 +245,7 @@ email_jobs = Table(
     Index("ix_email_jobs_received_at_id", "received_at", "id"),
     Index("ix_email_jobs_completed_at", "completed_at"),
     Index("ix_email_jobs_review_status_received_at", "review_status", "received_at"),
+    Index("ix_email_jobs_zendesk_key", "zendesk_key", unique=True),
     # The sweep's alert check: failed jobs whose alert was never recorded (a handful at most).
     Index(
         "ix_email_jobs_unalerted_failures",
@@ -327,6 +354,17 @@ intake_quarantine = Table(
 
 # Users, tokens, review decisions and learned aliases live in their own module, same metadata.
 from adapters.sqlalchemy import console_tables, review_tables  # noqa: E402,F401
+
+# Where the backstop poller stopped reading Zendesk's incremental ticket export (one row per
+# stream); written after each page so a restart resumes mid-stream.
+zendesk_cursors = Table(
+    "zendesk_cursors",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("cursor", Text),
+    Column("start_time", BigInteger),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
 
 _lock = threading.Lock()
 _started = False

@@ -28,6 +28,10 @@ class SqlJobRepository(JobRepository):
         stmt = select(EmailJob).where(email_jobs.c.external_id == external_id)
         return self._session.scalars(stmt).first()
 
+    def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
+        stmt = select(EmailJob).where(email_jobs.c.zendesk_key == zendesk_key)
+        return self._session.scalars(stmt).first()
+
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         stmt = select(EmailJob).where(email_jobs.c.id == job_id)
         if self._session.get_bind().dialect.name == "postgresql":

@@ -14,6 +14,7 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_load,
     validate,
     validates_schema,
 )
@@ -23,6 +24,7 @@ from domain.values import Attachment, InboundEmail, JobStatus
 from entrypoints.http.review_schemas import DecisionSchema, ReviewStateSchema
 
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?\s*>")
 
 
 class DigitInteger(fields.Integer):
@@ -52,6 +54,9 @@ class AttachmentSchema(Schema):
     size = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0))
 
 
+_OPTIONAL_WHEN_EMPTY = ("comment_id", "message_id", "from_name", "received_at", "subject")
+
+
 class WebhookPayloadSchema(Schema):
     """The JSON body the Zendesk trigger posts (SPEC §4). Unknown fields are ignored."""
 
@@ -71,6 +76,21 @@ class WebhookPayloadSchema(Schema):
         fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=100)
     )
 
+    @pre_load
+    def empty_placeholders(self, data, **kwargs):
+        """Zendesk renders an empty placeholder as "" (a ticket without a public comment, a
+        user without a name): for the optional fields that means "not given"."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        for name in _OPTIONAL_WHEN_EMPTY:
+            value = cleaned.get(name)
+            if isinstance(value, str) and not value.strip():
+                cleaned[name] = None
+        if isinstance(cleaned.get("attachments"), str) and not cleaned["attachments"].strip():
+            cleaned["attachments"] = []
+        return cleaned
+
     @validates_schema
     def body_present(self, data, **kwargs):
         if not (data.get("body_html") or "").strip() and not (data.get("body_text") or "").strip():
@@ -81,6 +101,12 @@ class WebhookPayloadSchema(Schema):
         data["subject"] = data.get("subject") or ""
         data["body_html"] = data.get("body_html") or ""
         data["body_text"] = data.get("body_text") or ""
+        if data["body_html"] and not _HTML_TAG.search(data["body_html"]):
+            # Zendesk renders every placeholder as plain text, the "_html" one too: read as
+            # HTML its lines would be joined and the quote/signature markers lost.
+            if not data["body_text"].strip():
+                data["body_text"] = data["body_html"]
+            data["body_html"] = ""
         data["attachments"] = tuple(Attachment(**a) for a in data.get("attachments") or [])
         return data
 
@@ -222,6 +248,7 @@ class JobSummarySchema(Schema):
     ticket_id = fields.Integer()
     from_email = fields.String()
     subject = fields.String()
+    source = fields.String(metadata={"enum": ["webhook", "poll"]})
     status = fields.String(metadata={"enum": [s.value for s in JobStatus]})
     outcome = fields.String(allow_none=True)
     attempts = fields.Integer()
@@ -235,6 +262,15 @@ class JobSummarySchema(Schema):
     last_error = fields.Nested(ErrorInfoSchema, allow_none=True)
     failure_notified_at = fields.DateTime(allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
+
+
+class AttachmentReadingSchema(Schema):
+    """What was read from one attachment: never the text itself (personal data)."""
+
+    filename = fields.String()
+    content_type = fields.String(allow_none=True)
+    chars = fields.Function(lambda a: len(a.text))
+    note = fields.String(allow_none=True)
 
 
 class ReviewJobSchema(JobSummarySchema):
@@ -255,6 +291,12 @@ class ReviewListSchema(Schema):
 class JobSchema(ReviewJobSchema):
     history = fields.List(fields.Nested(HistoryEntrySchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
+    attachment_texts = fields.List(
+        fields.Nested(AttachmentReadingSchema),
+        allow_none=True,
+        metadata={"description": "attachments read through the Zendesk API (null: not read)"},
+    )
+    written_back_at = fields.DateTime(allow_none=True)
 
 
 class JobListArgsSchema(Schema):

@@ -15,7 +15,7 @@ from entrypoints.container import Container
 from entrypoints.http.intake import InvalidDelivery, parse_delivery
 from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema, WebhookPayloadSchema
-from entrypoints.http.signature import SignatureError, verify
+from entrypoints.http.signature import SignatureError, is_test_request, verify
 from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -37,7 +37,13 @@ TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
         {"in": "header", "name": TIMESTAMP_HEADER, "required": True, "schema": {"type": "string"}},
     ],
 )
-@blp.response(200, StatusSchema, description="accepted (new email) or duplicate (seen before)")
+@blp.response(
+    200,
+    StatusSchema,
+    description="accepted (new email), duplicate (seen before), or test (Zendesk's test "
+    "request, signed with its public test secret, when ZENDESK_ACCEPT_TEST_SIGNATURE is on; "
+    "nothing stored)",
+)
 @blp.alt_response(400, schema=ErrorResponseSchema, description="invalid_payload")
 @blp.alt_response(401, schema=ErrorResponseSchema, description="invalid_signature")
 @blp.alt_response(413, schema=ErrorResponseSchema, description="payload_too_large")
@@ -56,6 +62,17 @@ def receive_zendesk_email(
     body = request.stream.read(settings.max_webhook_bytes + 1)
     if len(body) > settings.max_webhook_bytes:
         return error(413, "payload_too_large")
+
+    if settings.zendesk_accept_test_signature and is_test_request(
+        request.headers.get(SIGNATURE_HEADER),
+        request.headers.get(TIMESTAMP_HEADER),
+        body,
+        clock.now(),
+        settings.webhook_timestamp_tolerance_seconds,
+    ):
+        # Zendesk's "Test webhook" before the webhook (and its own secret) exists.
+        log.info("webhook_test_request_answered", bytes=len(body))
+        return jsonify({"status": "test"})
 
     if settings.zendesk_webhook_secret:
         try:

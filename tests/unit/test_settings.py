@@ -88,3 +88,34 @@ def test_numbers_and_booleans_are_parsed():
 def test_bad_configuration_names_the_variable(env, names):
     with pytest.raises(ConfigError, match=names):
         Settings.from_env(env)
+
+
+def test_zendesk_api_is_off_without_credentials_and_on_with_them():
+    assert Settings.from_env({}).zendesk_api_url is None
+    assert Settings.from_env({"ZENDESK_SUBDOMAIN": "kanzlei"}).zendesk_api_url is None
+    settings = Settings.from_env(
+        {"ZENDESK_SUBDOMAIN": "kanzlei", "ZENDESK_EMAIL": "a@k.example", "ZENDESK_API_TOKEN": "t"}
+    )
+    assert settings.zendesk_api_url == "https://kanzlei.zendesk.com"
+    assert settings.zendesk_poll_interval_seconds == 600 and settings.zendesk_write_back is False
+    assert settings.zendesk_accept_test_signature is False
+    assert settings.zendesk_attachment_max_bytes == 15 * 1024 * 1024
+    with_base = Settings.from_env(
+        {"ZENDESK_BASE_URL": "http://127.0.0.1:9/", "ZENDESK_EMAIL": "a", "ZENDESK_API_TOKEN": "t"}
+    )
+    assert with_base.zendesk_api_url == "http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ZENDESK_EMAIL": "a@k.example"}, "ZENDESK_API_TOKEN"),
+        ({"ZENDESK_EMAIL": "a", "ZENDESK_API_TOKEN": "t"}, "ZENDESK_SUBDOMAIN"),
+        ({"ZENDESK_POLL_INTERVAL_SECONDS": "-1"}, "ZENDESK_POLL_INTERVAL_SECONDS"),
+        ({"ZENDESK_BASE_URL": "kanzlei.zendesk.com"}, "ZENDESK_BASE_URL"),
+        ({"ZENDESK_WRITE_BACK": "vielleicht"}, "ZENDESK_WRITE_BACK"),
+    ],
+)
+def test_bad_zendesk_settings_are_refused_by_name(env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)

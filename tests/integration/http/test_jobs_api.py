@@ -16,6 +16,7 @@ JOB_FIELDS = {
     "ticket_id",
     "from_email",
     "subject",
+    "source",
     "status",
     "outcome",
     "attempts",
@@ -30,7 +31,15 @@ JOB_FIELDS = {
     "failure_notified_at",
     "attachments",
 }
-DETAIL_FIELDS = JOB_FIELDS | {"extraction", "match", "history", "review", "decisions"}
+DETAIL_FIELDS = JOB_FIELDS | {
+    "extraction",
+    "match",
+    "history",
+    "review",
+    "decisions",
+    "attachment_texts",
+    "written_back_at",
+}
 BODY_FIELDS = {"body_html", "body_text", "cleaned_body", "body"}
 
 

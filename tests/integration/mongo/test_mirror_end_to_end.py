@@ -101,6 +101,7 @@ def test_mirror_ledger_latest_per_creditor_and_reports(mirrored_worker, engine, 
             {
                 **json.loads(json.dumps(_email())),
                 "message_id": "<second@x>",
+                "comment_id": 2,
                 "body_text": _email()["body_text"].replace("812,40", "900,00"),
             },
         )

@@ -21,6 +21,7 @@ TABLES = {
     "api_tokens",
     "review_decisions",
     "creditor_aliases",
+    "zendesk_cursors",
 }
 
 
