@@ -3,21 +3,40 @@ so an extractor reads both and a value found in an attachment can be traced to i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from application.ports import Extractor
-from domain.values import AttachmentText, Extraction
+from domain.values import AttachmentText, Extraction, Span
 
 ATTACHMENT_HEADER = "----- Anhang: {name} -----"
 
 
 def with_attachment_texts(body: str, attachments: Sequence[AttachmentText]) -> str:
-    parts = [body]
+    return _compose(body, attachments)[0]
+
+
+def _compose(
+    body: str, attachments: Sequence[AttachmentText]
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """The combined text and, per attachment, (start, end, filename) of its text in it."""
+    text = body
+    sections: list[tuple[int, int, str]] = []
     for attachment in attachments:
-        if attachment.text.strip():
-            parts.append(ATTACHMENT_HEADER.format(name=attachment.filename))
-            parts.append(attachment.text.strip())
-    return "\n\n".join(parts)
+        content = attachment.text.strip()
+        if content:
+            text += "\n\n" + ATTACHMENT_HEADER.format(name=attachment.filename) + "\n\n"
+            sections.append((len(text), len(text) + len(content), attachment.filename))
+            text += content
+    return text, sections
+
+
+def _located(span: Span, sections: list[tuple[int, int, str]]) -> Span:
+    """A span inside an attachment's section names the attachment, offsets into its text."""
+    for start, end, filename in sections:
+        if start <= span.start and span.end <= end:
+            return Span(span.start - start, span.end - start, span.text, source=filename)
+    return span
 
 
 class ExtractorWithAttachments(Extractor):
@@ -39,5 +58,9 @@ class ExtractorWithAttachments(Extractor):
         from_name: str | None,
         attachments: Sequence[AttachmentText] = (),
     ) -> Extraction:
-        body = with_attachment_texts(cleaned_body, attachments)
-        return self._inner.extract(body, subject, from_email, from_name)
+        text, sections = _compose(cleaned_body, attachments)
+        extraction = self._inner.extract(text, subject, from_email, from_name)
+        if not sections or not extraction.evidence:
+            return extraction
+        evidence = {name: _located(span, sections) for name, span in extraction.evidence.items()}
+        return dataclasses.replace(extraction, evidence=evidence)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from adapters.sqlalchemy.orm import claim_updates
 from application.console.views import JobFilter
 from tests.integration.http.conftest import payload
 from tests.integration.http.console_helpers import (
@@ -264,9 +265,13 @@ def _import_directory(client) -> None:
 
 def _ledger(client) -> list[tuple]:
     engine = client.app.extensions["container"].engine()
+    # Through the mapped table: amounts are integer cents on SQLite, NUMERIC on PostgreSQL.
+    table = claim_updates
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT job_id, creditor_id, amount, source, decided_by FROM claim_updates")
+            sa.select(
+                table.c.job_id, table.c.creditor_id, table.c.amount, table.c.source, table.c.decided_by
+            )
         )
         return [(r[0], r[1], f"{r[2]:.2f}", r[3], r[4]) for r in rows]
 

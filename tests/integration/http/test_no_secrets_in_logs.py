@@ -46,6 +46,8 @@ def use_cases(process_email):
 
 
 class BodyEchoingExtractor:
+    name = "body-echo"
+
     def extract(self, cleaned_body, subject, from_email, from_name):
         raise ValueError(f"cannot read '{cleaned_body}'")
 
