@@ -21,11 +21,14 @@ _BLOCK = {
 # Paragraph-like elements: a blank line before and after, as a mail client shows them.
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "hr"}
 _CELL = {"td", "th"}
+_STRAY_OPEN = re.compile(r"<(?![^<>]*>)")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u200b]+")
 
 
 def soup_of(html: str) -> BeautifulSoup:
-    soup = BeautifulSoup(html, "html.parser")
+    # A "<" whose next angle bracket is another "<" (or none) cannot open a tag; left as it is,
+    # each one makes html.parser scan to the end of the input (minutes on a crafted body).
+    soup = BeautifulSoup(_STRAY_OPEN.sub("&lt;", html), "html.parser")
     for tag in soup.find_all(_DROPPED):
         tag.decompose()
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 _HEADER_CHARS = 300  # no header line is longer; long lines are never scanned as one
+_HEADER_LINES = 12  # nor is a header block longer (this also keeps the scan linear)
 _VERB = (
     r"(wrote|writes|sent|schrieb|geschrieben|a\s+écrit|écrit|schreef|geschreven|escribió|escribio|"
     r"ha\s+scritto|scritto|napisał|napisała|napisal|escreveu|skrev|kirjoitti|написал|написала|"
@@ -200,7 +201,7 @@ def _header_fields(lines: list[str], start: int) -> tuple[list[str], int]:
     """The field names of the header block at `start` and where the block ends."""
     fields: list[str] = []
     index, continuation = start, 0
-    while index < len(lines) and lines[index].strip():
+    while index < min(len(lines), start + _HEADER_LINES) and lines[index].strip():
         match = _FIELD_LINE.match(lines[index])
         if match:
             fields.append(match.group(1).lower())

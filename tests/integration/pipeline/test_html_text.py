@@ -51,3 +51,8 @@ def test_inline_elements_keep_their_spaces():
         "<p>Forderung <b>1.234,56</b>&nbsp;EUR, <a href='https://pay.example'>hier zahlen</a>.</p>"
     )
     assert text_of(html) == "Forderung 1.234,56 EUR, hier zahlen."
+
+
+def test_a_lone_angle_bracket_is_text():
+    html = "<p>Betrag <b>1.234,56</b> EUR < 2.000 EUR, Zeichen <KD-4471 und x <y <z</p>"
+    assert text_of(html) == "Betrag 1.234,56 EUR < 2.000 EUR, Zeichen <KD-4471 und x <y <z"
