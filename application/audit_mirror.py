@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from application.ports import ClaimMirror, Clock, LedgerReader, MirrorUnavailable
+from application.mirror_ports import ClaimMirror, MirrorLedger
+from application.ports import Clock, MirrorUnavailable
 
 HEALTHY = 0.95
 STALLED_AFTER = timedelta(hours=1)
@@ -49,7 +50,7 @@ class AuditResult:
 
 
 class AuditMirror:
-    def __init__(self, ledger: LedgerReader, mirror: ClaimMirror, clock: Clock) -> None:
+    def __init__(self, ledger: MirrorLedger, mirror: ClaimMirror, clock: Clock) -> None:
         self._ledger = ledger
         self._mirror = mirror
         self._clock = clock

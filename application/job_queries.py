@@ -9,6 +9,7 @@ from domain.values import JobStatus
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+MAX_OFFSET = 1_000_000_000  # far beyond any page; keeps a huge offset from reaching SQL
 
 
 class ListJobs:
@@ -20,8 +21,8 @@ class ListJobs:
     ) -> JobPage:
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}")
-        if offset < 0:
-            raise ValueError("offset must be >= 0")
+        if not 0 <= offset <= MAX_OFFSET:
+            raise ValueError(f"offset must be between 0 and {MAX_OFFSET}")
         parsed = JobStatus(status) if status else None
         return self._queries.list_jobs(parsed, limit, offset)
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from application.ports import ClaimMirror, Clock, LedgerReader, MirrorUnavailable
+from application.mirror_ports import ClaimMirror, MirrorLedger
+from application.ports import Clock, MirrorUnavailable
 from domain.errors import TransientError
 
 log = logging.getLogger(__name__)
 
 
 class MirrorClaims:
-    def __init__(self, ledger: LedgerReader, mirror: ClaimMirror, clock: Clock) -> None:
+    def __init__(self, ledger: MirrorLedger, mirror: ClaimMirror, clock: Clock) -> None:
         self._ledger = ledger
         self._mirror = mirror
         self._clock = clock

@@ -10,7 +10,6 @@ import abc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from types import TracebackType
 
 from domain.events import Event
@@ -241,7 +240,7 @@ class NameSimilarity(abc.ABC):
     def __call__(self, left: str, right: str) -> float: ...
 
 
-# -- notifications and the mirror ------------------------------------------------------------
+# -- notifications (the portal mirror's ports: application/mirror_ports.py) -----------------
 @dataclass(frozen=True)
 class Message:
     to: str
@@ -254,70 +253,3 @@ class Notifier(abc.ABC):
     def send(self, message: Message) -> bool:
         """Send one email. False when sending is not configured (logged as skipped);
         NotificationError when it was configured and failed."""
-
-
-class ClaimMirror(abc.ABC):
-    """The client portal's MongoDB, which follows the SQL ledger."""
-
-    @abc.abstractmethod
-    def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
-        """Apply one claim idempotently; an older claim never overwrites a newer one.
-        Returns False when it was already applied (or is older). Raises MirrorUnavailable."""
-
-    @abc.abstractmethod
-    def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
-        """What the portal shows for this creditor now (None: creditor not in the portal)."""
-
-    @abc.abstractmethod
-    def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
-        """Repair: set the portal to this (ledger) claim. False if the creditor is missing."""
-
-
-@dataclass(frozen=True)
-class MirroredClaim:
-    amount: Decimal | None
-    currency: str | None
-    updated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    idempotency_key: str
-    claim: ClaimUpdate
-    mirrored_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ReconciliationReport:
-    started_at: datetime
-    finished_at: datetime
-    lookback_hours: float
-    checked: int
-    mismatches: int
-    repaired: int
-    unmirrored: int
-    errors: int
-
-
-class LedgerReader(abc.ABC):
-    """Read/mark access to the claim ledger for the mirror, reconciliation and audit."""
-
-    @abc.abstractmethod
-    def get(self, idempotency_key: str) -> LedgerEntry | None: ...
-
-    @abc.abstractmethod
-    def unmirrored(self, limit: int, older_than: datetime | None = None) -> list[LedgerEntry]:
-        """Oldest first; `older_than` keeps only rows created before it."""
-
-    @abc.abstractmethod
-    def count_unmirrored(self, since: datetime, older_than: datetime | None = None) -> int: ...
-
-    @abc.abstractmethod
-    def mark_mirrored(self, idempotency_key: str, at: datetime) -> None: ...
-
-    @abc.abstractmethod
-    def latest_per_creditor(self, since: datetime) -> list[LedgerEntry]:
-        """The newest ledger row of every creditor with a row created since `since`."""
-
-    @abc.abstractmethod
-    def save_report(self, report: ReconciliationReport) -> None: ...

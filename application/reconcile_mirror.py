@@ -5,19 +5,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from application.ports import (
-    ClaimMirror,
-    Clock,
-    LedgerReader,
-    MirrorUnavailable,
-    ReconciliationReport,
-)
+from application.mirror_ports import ClaimMirror, MirrorLedger, ReconciliationReport
+from application.ports import Clock, MirrorUnavailable
 
 log = logging.getLogger(__name__)
 
 
 class ReconcileMirror:
-    def __init__(self, ledger: LedgerReader, mirror: ClaimMirror, clock: Clock) -> None:
+    def __init__(self, ledger: MirrorLedger, mirror: ClaimMirror, clock: Clock) -> None:
         self._ledger = ledger
         self._mirror = mirror
         self._clock = clock

@@ -33,10 +33,6 @@ class RetryPolicy:
         if not 0 <= self.jitter < 1:
             raise ValueError("jitter must be in [0, 1)")
 
-    @property
-    def max_attempts(self) -> int:
-        return self.max_retries + 1
-
     def has_retry_left(self, attempts_in_cycle: int) -> bool:
         """After `attempts_in_cycle` attempts, may another one run?"""
         return attempts_in_cycle - 1 < self.max_retries

@@ -1,10 +1,13 @@
 """Flask CLI: `flask jobs list|show|retry|recover`, `flask webhook send`, `flask directory import`.
 
-Every command uses the app's container, so it runs on the same wiring as the web and worker.
+Commands take their collaborators with `@inject` / `Provide[Container.…]` from the app's
+container, so they run on the same wiring as the web and worker. `register_commands` is the one
+place that lists the CLI modules; each module exposes its command groups as `COMMANDS`.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import urllib.error
 import urllib.request
@@ -12,20 +15,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from dependency_injector.wiring import Provide, inject
+from flask import Flask
 from flask.cli import AppGroup
 
-from application.ports import ConcurrencyConflict, StorageUnavailable
-from application.retry_job import JobNotFound, NotRetryable
+from application.job_queries import GetJob, ListJobs
+from application.ports import ConcurrencyConflict, JobQueries, StorageUnavailable
+from application.recover_stalled_jobs import RecoverStalledJobs
+from application.retry_job import JobNotFound, NotRetryable, RetryJob
 from domain.values import JobStatus
+from entrypoints.container import Container
+from entrypoints.settings import Settings
+
+# The CLI modules: each exposes COMMANDS (click groups or commands). Add a module here.
+CLI_MODULES = ("entrypoints.cli", "entrypoints.cli_mirror")
 
 jobs_cli = AppGroup("jobs", help="Inspect, retry and recover jobs.")
 webhook_cli = AppGroup("webhook", help="Send signed sample emails to a running instance.")
 directory_cli = AppGroup("directory", help="Manage the SQL client directory.")
-
-
-def _container():
-    return current_app.extensions["container"]
 
 
 def _fail(message: str) -> None:
@@ -43,10 +50,13 @@ def _fmt(value) -> str:
 @jobs_cli.command("list")
 @click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None)
 @click.option("--limit", type=click.IntRange(1, 200), default=50, show_default=True)
-def list_jobs(status: str | None, limit: int) -> None:
+@inject
+def list_jobs(
+    status: str | None, limit: int, list_jobs: ListJobs = Provide[Container.list_jobs]
+) -> None:
     """List jobs, newest first, with counts per status."""
     try:
-        page = _container().list_jobs()(status, limit, 0)
+        page = list_jobs(status, limit, 0)
     except StorageUnavailable as exc:
         _fail(f"database unavailable: {exc}")
     counts = "  ".join(f"{k}={v}" for k, v in page.status_counts.items())
@@ -61,10 +71,11 @@ def list_jobs(status: str | None, limit: int) -> None:
 
 @jobs_cli.command("show")
 @click.argument("job_id")
-def show_job(job_id: str) -> None:
+@inject
+def show_job(job_id: str, get_job: GetJob = Provide[Container.get_job]) -> None:
     """Show one job with its extraction, match and history."""
     try:
-        job = _container().get_job()(job_id)
+        job = get_job(job_id)
     except JobNotFound:
         _fail(f"no job with id {job_id}")
     except StorageUnavailable as exc:
@@ -110,16 +121,20 @@ def show_job(job_id: str) -> None:
 @jobs_cli.command("retry")
 @click.argument("job_ids", nargs=-1)
 @click.option("--all-failed", is_flag=True, help="Retry every failed job.")
-def retry_jobs(job_ids: tuple[str, ...], all_failed: bool) -> None:
+@inject
+def retry_jobs(
+    job_ids: tuple[str, ...],
+    all_failed: bool,
+    queries: JobQueries = Provide[Container.job_queries],
+    retry: RetryJob = Provide[Container.retry_job],
+) -> None:
     """Retry failed jobs (a fresh retry budget each). Exit 1 if any id was not retryable."""
-    container = _container()
     if all_failed == bool(job_ids):
         _fail("give job ids or --all-failed (not both)")
     try:
-        ids = list(job_ids) or container.job_queries().ids_by_status(JobStatus.FAILED)
+        ids = list(job_ids) or queries.ids_by_status(JobStatus.FAILED)
     except StorageUnavailable as exc:
         _fail(f"database unavailable: {exc}")
-    retry = container.retry_job()
     problems: list[str] = []
     with click.progressbar(ids, label="retrying", show_pos=True) as bar:
         for job_id in bar:
@@ -141,10 +156,11 @@ def retry_jobs(job_ids: tuple[str, ...], all_failed: bool) -> None:
 
 
 @jobs_cli.command("recover")
-def recover() -> None:
+@inject
+def recover(sweep: RecoverStalledJobs = Provide[Container.recover_stalled_jobs]) -> None:
     """Run the crash-recovery sweep once now."""
     try:
-        report = _container().recover_stalled_jobs()()
+        report = sweep()
     except StorageUnavailable as exc:
         _fail(f"database unavailable: {exc}")
     click.echo(
@@ -163,11 +179,16 @@ def recover() -> None:
     "--url", default=None, help="Webhook URL (default: WEB_URL + /api/v1/webhooks/zendesk)."
 )
 @click.option("--secret", default=None, help="Signing secret (default: ZENDESK_WEBHOOK_SECRET).")
-def send_webhook(files: tuple[Path, ...], url: str | None, secret: str | None) -> None:
+@inject
+def send_webhook(
+    files: tuple[Path, ...],
+    url: str | None,
+    secret: str | None,
+    settings: Settings = Provide[Container.settings],
+) -> None:
     """Sign and post sample emails (JSON files in the webhook payload format)."""
     from entrypoints.http.signature import sign
 
-    settings = _container().settings()
     url = url or settings.web_url.rstrip("/") + "/api/v1/webhooks/zendesk"
     secret = secret if secret is not None else settings.zendesk_webhook_secret
     failures = 0
@@ -198,14 +219,15 @@ def send_webhook(files: tuple[Path, ...], url: str | None, secret: str | None) -
 
 @directory_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_directory(file: Path) -> None:
+@inject
+def import_directory(file: Path, directory=Provide[Container.sql_directory]) -> None:
     """Load clients and their creditors (idempotent upsert by id)."""
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         _fail(f"{file} is not valid JSON: {exc}")
     try:
-        report = _container().sql_directory().import_directory(data)
+        report = directory.import_directory(data)
     except ValueError as exc:
         _fail(f"{file}: {exc} (nothing was imported)")
     except StorageUnavailable as exc:
@@ -213,8 +235,12 @@ def import_directory(file: Path) -> None:
     click.echo(f"imported {report.clients} client(s) and {report.creditors} creditor(s)")
 
 
-def register_commands(app: Flask) -> None:
-    from entrypoints.cli_mirror import audit, reconcile
+COMMANDS = (jobs_cli, webhook_cli, directory_cli)
 
-    for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit):
-        app.cli.add_command(command)
+
+def register_commands(app: Flask, container: Container) -> None:
+    modules = [importlib.import_module(name) for name in CLI_MODULES]
+    container.wire(modules=modules)
+    for module in modules:
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

@@ -7,19 +7,18 @@ import sys
 from datetime import timedelta
 
 import click
-from flask import current_app
+from dependency_injector.wiring import Provide, inject
 from flask.cli import with_appcontext
 
 from application.audit_mirror import HEALTHY
 from application.ports import MirrorUnavailable, StorageUnavailable
+from entrypoints.container import Container
+from entrypoints.settings import Settings
 
 
-def _container():
-    return current_app.extensions["container"]
-
-
-def _require_mirror() -> None:
-    if not _container().settings().mongodb_url:
+@inject
+def _require_mirror(settings: Settings = Provide[Container.settings]) -> None:
+    if not settings.mongodb_url:
         raise click.ClickException(
             "MONGODB_URL and MONGODB_DATABASE are not set: there is no portal mirror"
         )
@@ -55,11 +54,14 @@ class _Progress:
 @click.option(
     "--lookback-hours", type=click.FloatRange(min=0, min_open=True), default=48.0, show_default=True
 )
-def reconcile(lookback_hours: float) -> None:
+@inject
+def reconcile(
+    lookback_hours: float, reconcile_mirror=Provide[Container.reconcile_mirror.provider]
+) -> None:
     """Compare the latest ledger claim per creditor with MongoDB and repair it from the ledger."""
     _require_mirror()
     try:
-        report = _container().reconcile_mirror()(timedelta(hours=lookback_hours))
+        report = reconcile_mirror()(timedelta(hours=lookback_hours))
     except (StorageUnavailable, MirrorUnavailable) as exc:
         raise click.ClickException(f"unavailable: {exc}") from exc
     click.echo(
@@ -74,13 +76,15 @@ def reconcile(lookback_hours: float) -> None:
 @with_appcontext
 @click.option("--lookback-days", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def audit(lookback_days: int, as_json: bool) -> None:
+@inject
+def audit(
+    lookback_days: int, as_json: bool, audit_mirror=Provide[Container.audit_mirror.provider]
+) -> None:
     """Ledger vs MongoDB: a health score; exit 0 when it is at least 0.95."""
     _require_mirror()
-    container = _container()
     progress = _Progress(enabled=not as_json)
     try:
-        result = container.audit_mirror()(
+        result = audit_mirror()(
             lookback_days, progress=progress.step, progress_total=progress.start
         )
     except StorageUnavailable as exc:
@@ -105,3 +109,6 @@ def audit(lookback_days: int, as_json: bool) -> None:
         for step in result.plan:
             click.echo(f"  - {step}")
     raise SystemExit(0 if result.healthy else 1)
+
+
+COMMANDS = (reconcile, audit)

@@ -2,7 +2,9 @@
 
 Adapters are imported lazily inside the factory functions, so a process only loads what it
 uses (the web never imports anthropic; the worker without MONGODB_URL never touches pymongo).
-Tests swap any adapter with `container.<provider>.override(...)`.
+Settings is one provider; its fields reach the others as `settings.provided.<field>`.
+Tests swap any adapter with `container.<provider>.override(...)`. Views and CLI commands take
+their collaborators with `@inject` and `Provide[Container.<provider>]` (wired by create_app).
 """
 
 from __future__ import annotations
@@ -32,26 +34,11 @@ def _clock():
     return SystemClock()
 
 
-def _retry_policy(settings: Settings) -> RetryPolicy:
-    return RetryPolicy(
-        max_retries=settings.retry_max_retries,
-        min_backoff_seconds=settings.retry_min_backoff_seconds,
-        max_backoff_seconds=settings.retry_max_backoff_seconds,
-    )
-
-
-def _processing_settings(settings: Settings) -> ProcessingSettings:
-    return ProcessingSettings(
-        lease=timedelta(seconds=settings.job_lease_seconds),
-        match_threshold=settings.match_threshold,
-    )
-
-
 # -- storage (adapters/sqlalchemy) -------------------------------------------------------------
-def _engine(settings: Settings):
+def _engine(database_url: str):
     from adapters.sqlalchemy.engine import make_engine
 
-    return make_engine(settings.database_url)
+    return make_engine(database_url)
 
 
 def _session_factory(engine):
@@ -78,6 +65,12 @@ def _sql_directory(session_factory):
     return SqlClientDirectory(session_factory)
 
 
+def _ledger(session_factory):
+    from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
+
+    return SqlMirrorLedger(session_factory)
+
+
 # -- queue (adapters/huey) ----------------------------------------------------------------------
 def _huey(settings: Settings):
     from adapters.huey.app import make_huey
@@ -85,10 +78,10 @@ def _huey(settings: Settings):
     return make_huey(settings.huey_name, settings.redis_url, settings.huey_sqlite_path)
 
 
-def _memory_guard(settings: Settings):
+def _memory_guard(max_rss_mb: int):
     from adapters.huey.memory import MemoryGuard
 
-    return MemoryGuard(settings.worker_max_rss_mb)
+    return MemoryGuard(max_rss_mb)
 
 
 def _huey_tasks(settings: Settings, huey, use_cases, memory_guard):
@@ -112,18 +105,22 @@ def _claim_mirror(settings: Settings):
     return mongo_mirror_from_settings(settings)
 
 
-def _ledger_reader(session_factory):
-    from adapters.sqlalchemy.mirror_ledger import SqlLedgerReader
-
-    return SqlLedgerReader(session_factory)
-
-
 def _require_mirror(mirror):
     if mirror is None:
         raise RuntimeError(
             "MONGODB_URL and MONGODB_DATABASE are not set: there is no portal mirror"
         )
     return mirror
+
+
+def _mongo_directory(settings: Settings):
+    from adapters.mongo.directory import mongo_directory_from_settings
+
+    return mongo_directory_from_settings(settings)
+
+
+def _directory_source(settings: Settings) -> str:
+    return "mongo" if settings.mongodb_url else "sql"
 
 
 # -- pipeline (adapters/parsing, rules, anthropic) ------------------------------------------
@@ -133,16 +130,18 @@ def _parser():
     return EmailCleaner()
 
 
-def _extractor(settings: Settings):
-    if settings.llm_provider == "anthropic":
-        from adapters.anthropic.extractor import ClaudeExtractor
+def _claude_extractor(settings: Settings):
+    from adapters.anthropic.extractor import ClaudeExtractor
 
-        return ClaudeExtractor(
-            api_key=settings.anthropic_api_key or "",
-            model=settings.anthropic_model,
-            base_url=settings.anthropic_base_url,
-            timeout=settings.anthropic_timeout_seconds,
-        )
+    return ClaudeExtractor(
+        api_key=settings.anthropic_api_key or "",
+        model=settings.anthropic_model,
+        base_url=settings.anthropic_base_url,
+        timeout=settings.anthropic_timeout_seconds,
+    )
+
+
+def _rules_extractor():
     from adapters.rules.extractor import RulesExtractor
 
     return RulesExtractor()
@@ -152,14 +151,6 @@ def _similarity():
     from adapters.similarity import RapidFuzzSimilarity
 
     return RapidFuzzSimilarity()
-
-
-def _directory(settings: Settings, sql_directory):
-    if settings.mongodb_url:
-        from adapters.mongo.directory import mongo_directory_from_settings
-
-        return mongo_directory_from_settings(settings)
-    return sql_directory
 
 
 # -- notifications (adapters/smtp) ----------------------------------------------------------
@@ -182,28 +173,48 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings.from_env)
 
     clock = providers.Singleton(_clock)
-    retry_policy = providers.Singleton(_retry_policy, settings)
-    processing_settings = providers.Singleton(_processing_settings, settings)
+    retry_policy = providers.Singleton(
+        RetryPolicy,
+        max_retries=settings.provided.retry_max_retries,
+        min_backoff_seconds=settings.provided.retry_min_backoff_seconds,
+        max_backoff_seconds=settings.provided.retry_max_backoff_seconds,
+    )
+    processing_settings = providers.Singleton(
+        ProcessingSettings,
+        lease=providers.Factory(timedelta, seconds=settings.provided.job_lease_seconds),
+        match_threshold=settings.provided.match_threshold,
+    )
 
     # The queue: Huey, its tasks (resolving use cases from this container at run time, so
     # there is no cycle), the TaskQueue port over them, and the one event dispatcher.
     huey = providers.Singleton(_huey, settings)
-    memory_guard = providers.Singleton(_memory_guard, settings)
+    memory_guard = providers.Singleton(_memory_guard, settings.provided.worker_max_rss_mb)
     huey_tasks = providers.Singleton(_huey_tasks, settings, huey, __self__, memory_guard)
     task_queue = providers.Singleton(_task_queue, huey_tasks)
     dispatcher = providers.Singleton(queue_dispatcher, task_queue)
 
-    engine = providers.Singleton(_engine, settings)
+    engine = providers.Singleton(_engine, settings.provided.database_url)
     session_factory = providers.Singleton(_session_factory, engine)
     unit_of_work = providers.Factory(_unit_of_work, session_factory, dispatcher)
     job_queries = providers.Singleton(_job_queries, session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
+    ledger = providers.Singleton(_ledger, session_factory)
 
     parser = providers.Singleton(_parser)
-    extractor = providers.Singleton(_extractor, settings)
+    extractor = providers.Selector(
+        settings.provided.llm_provider,
+        anthropic=providers.Singleton(_claude_extractor, settings),
+        rules=providers.Singleton(_rules_extractor),
+    )
     similarity = providers.Singleton(_similarity)
-    directory = providers.Singleton(_directory, settings, sql_directory)
+    directory = providers.Selector(
+        providers.Callable(_directory_source, settings),
+        mongo=providers.Singleton(_mongo_directory, settings),
+        sql=sql_directory,
+    )
     notifier = providers.Singleton(_notifier, settings)
+    claim_mirror = providers.Singleton(_claim_mirror, settings)
+    required_mirror = providers.Callable(_require_mirror, claim_mirror)
 
     # -- use cases ---------------------------------------------------------------------------
     receive_email = providers.Factory(ReceiveEmail, uow_factory=unit_of_work.provider, clock=clock)
@@ -225,40 +236,29 @@ class Container(containers.DeclarativeContainer):
         queue=task_queue,
         clock=clock,
         policy=retry_policy,
-        grace=providers.Callable(lambda s: timedelta(seconds=s.recovery_grace_seconds), settings),
+        grace=providers.Factory(timedelta, seconds=settings.provided.recovery_grace_seconds),
     )
     notify_permanent_failure = providers.Factory(
         NotifyPermanentFailure,
         uow_factory=unit_of_work.provider,
         notifier=notifier,
         clock=clock,
-        admin_email=providers.Callable(lambda s: s.admin_email or "", settings),
+        admin_email=settings.provided.admin_email,
     )
     notify_match = providers.Factory(
         NotifyMatch,
         uow_factory=unit_of_work.provider,
         notifier=notifier,
-        to=providers.Callable(lambda s: s.match_recipient or "", settings),
+        to=settings.provided.match_recipient,
     )
-    claim_mirror = providers.Singleton(_claim_mirror, settings)
-    ledger_reader = providers.Singleton(_ledger_reader, session_factory)
     mirror_claims = providers.Factory(
-        MirrorClaims,
-        ledger=ledger_reader,
-        mirror=providers.Callable(_require_mirror, claim_mirror),
-        clock=clock,
+        MirrorClaims, ledger=ledger, mirror=required_mirror, clock=clock
     )
     reconcile_mirror = providers.Factory(
-        ReconcileMirror,
-        ledger=ledger_reader,
-        mirror=providers.Callable(_require_mirror, claim_mirror),
-        clock=clock,
+        ReconcileMirror, ledger=ledger, mirror=required_mirror, clock=clock
     )
     audit_mirror = providers.Factory(
-        AuditMirror,
-        ledger=ledger_reader,
-        mirror=providers.Callable(_require_mirror, claim_mirror),
-        clock=clock,
+        AuditMirror, ledger=ledger, mirror=required_mirror, clock=clock
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)

@@ -66,10 +66,6 @@ class Settings:
         return self.app_env == "production"
 
     @property
-    def uses_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def match_recipient(self) -> str | None:
         return self.match_notification_email or self.admin_email
 

@@ -22,8 +22,15 @@ container.process_email()
 freeze_startup_heap()
 
 
-@huey.on_startup()
-def _one_log_stream() -> None:
-    # huey_consumer adds its own handler to the "huey" logger after importing this module;
-    # the root handler already renders those records (JSON in production), so drop it.
+_create_consumer = huey.create_consumer
+
+
+def _create_consumer_with_one_log_stream(**options):
+    # huey_consumer adds a plain handler to the "huey" logger after importing this module and
+    # right before it creates the consumer; the root handler already renders those records
+    # (JSON in production), so drop it here, before the consumer logs its first line.
     logging.getLogger("huey").handlers.clear()
+    return _create_consumer(**options)
+
+
+huey.create_consumer = _create_consumer_with_one_log_stream

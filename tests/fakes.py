@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from application.mirror_ports import ClaimMirror, MirroredClaim
 from application.ports import (
     ClaimLedger,
-    ClaimMirror,
     ClientDirectory,
     Clock,
     ConcurrencyConflict,
@@ -28,10 +28,8 @@ from application.ports import (
     JobQueries,
     JobRepository,
     Message,
-    MirroredClaim,
     MirrorUnavailable,
     NameSimilarity,
-    NotificationError,
     Notifier,
     QueueUnavailable,
     StorageUnavailable,
@@ -343,10 +341,12 @@ class FakeNotifier(Notifier):
 
 
 class FakeMirror(ClaimMirror):
-    """The portal as a dict (client_id, creditor_id) → MirroredClaim, with the real rules."""
+    """The portal as a dict (client_id, creditor_id) → MirroredClaim, with the real rules
+    (`updated_at` is what the portal's claim_updated_at guard compares)."""
 
     def __init__(self) -> None:
         self.shown: dict[tuple[str, str], MirroredClaim] = {}
+        self.updated_at: dict[tuple[str, str], datetime] = {}
         self.keys: set[str] = set()
         self.available = True
 
@@ -356,14 +356,12 @@ class FakeMirror(ClaimMirror):
 
     def apply(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
         self._check()
-        current = self.shown.get((claim.client_id, claim.creditor_id))
+        shown_since = self.updated_at.get((claim.client_id, claim.creditor_id))
         fresh = idempotency_key not in self.keys
         self.keys.add(idempotency_key)
-        if not fresh or (current and current.updated_at and current.updated_at > claim.created_at):
+        if not fresh or (shown_since and shown_since > claim.created_at):
             return False
-        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
-            claim.amount, claim.currency, claim.created_at
-        )
+        self._show(claim)
         return True
 
     def current(self, client_id: str, creditor_id: str) -> MirroredClaim | None:
@@ -373,23 +371,10 @@ class FakeMirror(ClaimMirror):
     def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:
         self._check()
         self.keys.add(idempotency_key)
-        self.shown[(claim.client_id, claim.creditor_id)] = MirroredClaim(
-            claim.amount, claim.currency, claim.created_at
-        )
+        self._show(claim)
         return True
 
-
-__all__ = [
-    "ExactSimilarity",
-    "FakeClock",
-    "FakeDatabase",
-    "FakeDirectory",
-    "FakeExtractor",
-    "FakeJobQueries",
-    "FakeMirror",
-    "FakeNotifier",
-    "FakeParser",
-    "FakeQueue",
-    "FakeUnitOfWork",
-    "NotificationError",
-]
+    def _show(self, claim: ClaimUpdate) -> None:
+        key = (claim.client_id, claim.creditor_id)
+        self.shown[key] = MirroredClaim(claim.amount, claim.currency)
+        self.updated_at[key] = claim.created_at

@@ -13,7 +13,7 @@ from bson.decimal128 import Decimal128
 
 from adapters.mongo.client import clients_collection
 from adapters.mongo.errors import translated
-from application.ports import ClaimMirror, MirroredClaim
+from application.mirror_ports import ClaimMirror, MirroredClaim
 from domain.values import ClaimUpdate
 
 log = structlog.get_logger(__name__)
@@ -70,7 +70,6 @@ class MongoClaimMirror(ClaimMirror):
         return MirroredClaim(
             amount=_amount(creditor.get("claim_amount"), client_id, creditor_id),
             currency=creditor.get("claim_currency"),
-            updated_at=creditor.get("claim_updated_at"),
         )
 
     def overwrite(self, claim: ClaimUpdate, idempotency_key: str) -> bool:

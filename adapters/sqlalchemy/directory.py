@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.directory_file import load_directory
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from application.ports import ClientDirectory
@@ -86,7 +86,7 @@ class SqlClientDirectory(ClientDirectory):
 
     def import_directory(self, data: Any) -> ImportReport:
         """Upsert clients and their creditors by id, all or nothing. ValueError on bad input."""
-        parsed = _parse_directory(data)
+        parsed = load_directory(data)
         now = datetime.now(UTC)
         creditor_count = 0
         with translated(), self._session_factory() as session, session.begin():
@@ -122,65 +122,3 @@ def _upsert(session: Session, table, row_id: str, values: dict) -> None:
         session.execute(table.update().where(table.c.id == row_id).values(**values))
     else:
         session.execute(table.insert().values(id=row_id, **values))
-
-
-def _parse_directory(data: Any) -> list[dict]:
-    if not isinstance(data, dict) or not isinstance(data.get("clients"), list):
-        raise ValueError('directory file must be an object with a "clients" list')
-    seen_clients: set[str] = set()
-    seen_creditors: set[str] = set()
-    parsed = []
-    for i, client in enumerate(data["clients"]):
-        where = f"clients[{i}]"
-        client = _require_entity(client, where)
-        if client["id"] in seen_clients:
-            raise ValueError(f"{where}: duplicate client id {client['id']!r}")
-        seen_clients.add(client["id"])
-        birth_date = client.get("birth_date")
-        if birth_date is not None:
-            try:
-                datetime.strptime(str(birth_date), "%Y-%m-%d")
-            except ValueError:
-                raise ValueError(f"{where}.birth_date must be YYYY-MM-DD") from None
-        raw_creditors = client.get("creditors", [])
-        if not isinstance(raw_creditors, list):
-            raise ValueError(f"{where}.creditors must be a list")
-        client_creditors = []
-        for j, creditor in enumerate(raw_creditors):
-            cwhere = f"{where}.creditors[{j}]"
-            creditor = _require_entity(creditor, cwhere)
-            if creditor["id"] in seen_creditors:
-                raise ValueError(f"{cwhere}: duplicate creditor id {creditor['id']!r}")
-            seen_creditors.add(creditor["id"])
-            amount = creditor.get("claim_amount")
-            if amount is not None:
-                try:
-                    creditor["claim_amount"] = Decimal(str(amount)).quantize(Decimal("0.01"))
-                except (InvalidOperation, ValueError):
-                    raise ValueError(
-                        f"{cwhere}.claim_amount is not an amount: {amount!r}"
-                    ) from None
-                if not creditor["claim_amount"].is_finite() or creditor["claim_amount"] < 0:
-                    raise ValueError(f"{cwhere}.claim_amount must be >= 0")
-            currency = creditor.get("currency")
-            if currency is not None and (not isinstance(currency, str) or len(currency) != 3):
-                raise ValueError(f"{cwhere}.currency must be a 3-letter code")
-            client_creditors.append(creditor)
-        client["creditors"] = client_creditors
-        parsed.append(client)
-    return parsed
-
-
-def _require_entity(raw: Any, where: str) -> dict:
-    if not isinstance(raw, dict):
-        raise ValueError(f"{where} must be an object")
-    entity = dict(raw)
-    for key in ("id", "name"):
-        value = entity.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{where}.{key} is required (a non-empty string)")
-        entity[key] = value.strip()
-    for key in ("reference", "email", "birth_date"):
-        if entity.get(key) is not None and not isinstance(entity[key], str):
-            raise ValueError(f"{where}.{key} must be a string")
-    return entity

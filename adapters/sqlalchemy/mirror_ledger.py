@@ -1,4 +1,4 @@
-"""The LedgerReader port: unmirrored rows, the latest row per creditor, reconciliation reports."""
+"""The MirrorLedger port: unmirrored rows, the latest row per creditor, reconciliation reports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
-from application.ports import LedgerEntry, LedgerReader, ReconciliationReport
+from application.mirror_ports import LedgerEntry, MirrorLedger, ReconciliationReport
 from domain.values import ClaimUpdate
 
 _COLUMNS = (
@@ -37,7 +37,7 @@ def _entry(row: Row) -> LedgerEntry:
     return LedgerEntry(row.idempotency_key, claim, row.mirrored_at)
 
 
-class SqlLedgerReader(LedgerReader):
+class SqlMirrorLedger(MirrorLedger):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -129,6 +129,3 @@ class SqlClaimLedger(ClaimLedger):
                 )
             )
         return written
-
-
-__all__ = ["SqlClaimLedger", "SqlJobRepository", "func"]

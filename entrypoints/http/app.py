@@ -10,9 +10,11 @@ from flask import Flask, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from application.ports import StorageUnavailable
+from entrypoints.cli import register_commands
 from entrypoints.container import Container, build_container
 from entrypoints.http import health, jobs, webhook
-from entrypoints.http.responses import error
+from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.logging_config import configure_logging
 
 log = structlog.get_logger(__name__)
@@ -42,15 +44,14 @@ def create_app(container: Container | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.extensions["container"] = container
+    # Views and commands take their collaborators with @inject / Provide[Container.…].
+    container.wire(modules=[webhook, jobs, health])
     api = Api(app)
     for blueprint in (webhook.blp, jobs.blp, health.blp):
         api.register_blueprint(blueprint)
     _register_error_handlers(app)
     _register_request_logging(app)
-
-    from entrypoints.cli import register_commands
-
-    register_commands(app)
+    register_commands(app, container)
     _warn_about_open_doors(settings)
     return app
 
@@ -66,9 +67,18 @@ def _warn_about_open_doors(settings) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(exc: StorageUnavailable):
+        log.error("storage_unavailable", path=request.path, error=str(exc))
+        return unavailable()
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
+        # webargs (flask-smorest's @blp.arguments) attaches {location: {field: [messages]}}
+        messages = (getattr(exc, "data", None) or {}).get("messages")
+        if code == 400 and messages:
+            return invalid_payload({k: v for loc in messages.values() for k, v in loc.items()})
         return error(code, _ERROR_NAMES.get(code, "http_error"))
 
     @app.errorhandler(Exception)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import structlog
-from flask import current_app, jsonify
+from dependency_injector.wiring import Provide, inject
+from flask import jsonify
 from flask_smorest import Blueprint
 
+from application.ports import JobQueries, TaskQueue
+from entrypoints.container import Container
 from entrypoints.http.schemas import HealthSchema
 
 log = structlog.get_logger(__name__)
@@ -21,13 +24,13 @@ def healthz():
 @blp.route("/readyz", methods=["GET"])
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="names the dependency that failed")
-def readyz():
-    container = current_app.extensions["container"]
+@inject
+def readyz(
+    queries: JobQueries = Provide[Container.job_queries],
+    queue: TaskQueue = Provide[Container.task_queue],
+):
     failed = []
-    for name, check in (
-        ("database", lambda: container.job_queries().ping()),
-        ("queue", lambda: container.task_queue().ping()),
-    ):
+    for name, check in (("database", queries.ping), ("queue", queue.ping)):
         try:
             check()
         except Exception as exc:  # noqa: BLE001 - any failure means not ready; it is logged

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hmac
 
-from flask import current_app, jsonify, request
+from dependency_injector.wiring import Provide, inject
+from flask import jsonify, request
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
 
-from application.ports import ConcurrencyConflict, StorageUnavailable
-from application.retry_job import JobNotFound, NotRetryable
+from application.job_queries import GetJob, ListJobs
+from application.ports import ConcurrencyConflict
+from application.retry_job import JobNotFound, NotRetryable, RetryJob
+from entrypoints.container import Container
 from entrypoints.http.responses import error
 from entrypoints.http.schemas import (
     ErrorResponseSchema,
@@ -18,16 +20,17 @@ from entrypoints.http.schemas import (
     JobSchema,
     JobSummarySchema,
 )
+from entrypoints.settings import Settings
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1/jobs", description="Job status and retry")
-_args_schema = JobListArgsSchema()
 _job_schema = JobSchema()
 _summary_schema = JobSummarySchema()
 
 
 @blp.before_request
-def require_token():
-    token = current_app.extensions["container"].settings().jobs_api_token
+@inject
+def require_token(settings: Settings = Provide[Container.settings]):
+    token = settings.jobs_api_token
     if not token:
         return None
     header = request.headers.get("Authorization", "")
@@ -41,28 +44,16 @@ def require_token():
     return None
 
 
-@blp.errorhandler(StorageUnavailable)
-def storage_unavailable(exc):
-    response = error(503, "unavailable")
-    response.headers["Retry-After"] = "5"
-    return response
-
-
 @blp.route("", methods=["GET"], strict_slashes=False)
-@blp.doc(
-    summary="List jobs, newest first", parameters=[{"in": "query", "schema": JobListArgsSchema}]
-)
+@blp.doc(summary="List jobs, newest first")
+# A bad query argument is 400 invalid_payload with details (the app's handler shapes it).
+@blp.arguments(JobListArgsSchema, location="query", error_status_code=400)
 @blp.response(200, JobListSchema)
-@blp.alt_response(400, schema=ErrorResponseSchema)
+@blp.alt_response(400, schema=ErrorResponseSchema, description="invalid_payload")
 @blp.alt_response(401, schema=ErrorResponseSchema)
-def list_jobs():
-    try:
-        args = _args_schema.load(request.args)
-    except ValidationError as exc:
-        return error(400, "invalid_query", details=exc.messages)
-    page = current_app.extensions["container"].list_jobs()(
-        args.get("status"), args["limit"], args["offset"]
-    )
+@inject
+def list_jobs(args: dict, list_jobs: ListJobs = Provide[Container.list_jobs]):
+    page = list_jobs(args.get("status"), args["limit"], args["offset"])
     return jsonify(
         {
             "items": _summary_schema.dump(page.items, many=True),
@@ -79,9 +70,10 @@ def list_jobs():
 @blp.response(200, JobSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
-def get_job(job_id: str):
+@inject
+def get_job(job_id: str, get_job: GetJob = Provide[Container.get_job]):
     try:
-        job = current_app.extensions["container"].get_job()(job_id)
+        job = get_job(job_id)
     except JobNotFound:
         return error(404, "not_found")
     return jsonify(_job_schema.dump(job))
@@ -93,9 +85,10 @@ def get_job(job_id: str):
 @blp.alt_response(404, schema=ErrorResponseSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="not_retryable")
 @blp.alt_response(401, schema=ErrorResponseSchema)
-def retry_job(job_id: str):
+@inject
+def retry_job(job_id: str, retry_job: RetryJob = Provide[Container.retry_job]):
     try:
-        job = current_app.extensions["container"].retry_job()(job_id)
+        job = retry_job(job_id)
     except JobNotFound:
         return error(404, "not_found")
     except NotRetryable as exc:

@@ -18,6 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from application.job_queries import DEFAULT_PAGE_SIZE, MAX_OFFSET, MAX_PAGE_SIZE
 from domain.values import Attachment, InboundEmail, JobStatus
 
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
@@ -240,12 +241,16 @@ class JobSchema(JobSummarySchema):
 
 
 class JobListArgsSchema(Schema):
+    """GET /api/v1/jobs query arguments; unknown ones are ignored."""
+
     class Meta:
         unknown = EXCLUDE
 
     status = fields.String(validate=validate.OneOf([s.value for s in JobStatus]))
-    limit = fields.Integer(load_default=50, strict=False, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, strict=False, validate=validate.Range(min=0))
+    limit = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class StatusCountsSchema(Schema):

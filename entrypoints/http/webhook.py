@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 
 import structlog
-from flask import Response, current_app, jsonify, request
+from dependency_injector.wiring import Provide, inject
+from flask import jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from application.ports import StorageUnavailable
-from entrypoints.http.responses import error
+from application.ports import Clock
+from application.receive_email import ReceiveEmail
+from entrypoints.container import Container
+from entrypoints.http.responses import error, invalid_payload
 from entrypoints.http.schemas import (
     ErrorResponseSchema,
     StatusSchema,
@@ -18,22 +21,18 @@ from entrypoints.http.schemas import (
     inbound_email,
 )
 from entrypoints.http.signature import SignatureError, verify
+from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
 blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description="Zendesk intake")
 
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
-RETRY_AFTER_SECONDS = "5"
 _payload_schema = WebhookPayloadSchema()
 
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
-
-
-def invalid(details: dict) -> Response:
-    return error(400, "invalid_payload", details=details)
 
 
 @blp.route("/zendesk", methods=["POST"])
@@ -54,9 +53,12 @@ def invalid(details: dict) -> Response:
 @blp.alt_response(413, schema=ErrorResponseSchema, description="payload_too_large")
 @blp.alt_response(415, schema=ErrorResponseSchema, description="unsupported_media_type")
 @blp.alt_response(503, schema=ErrorResponseSchema, description="unavailable (Retry-After)")
-def receive_zendesk_email():
-    container = current_app.extensions["container"]
-    settings = container.settings()
+@inject
+def receive_zendesk_email(
+    settings: Settings = Provide[Container.settings],
+    clock: Clock = Provide[Container.clock],
+    receive_email: ReceiveEmail = Provide[Container.receive_email],
+):
     length = request.content_length
     if length is not None and length > settings.max_webhook_bytes:
         return error(413, "payload_too_large")
@@ -71,7 +73,7 @@ def receive_zendesk_email():
                 request.headers.get(SIGNATURE_HEADER),
                 request.headers.get(TIMESTAMP_HEADER),
                 body,
-                container.clock().now(),
+                clock.now(),
                 settings.webhook_timestamp_tolerance_seconds,
             )
         except SignatureError as exc:
@@ -83,51 +85,26 @@ def receive_zendesk_email():
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return invalid({"_body": ["Body is not valid UTF-8."]})
+        return invalid_payload({"_body": ["Body is not valid UTF-8."]})
     try:
         payload = json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
-        return invalid({"_body": ["JSON nesting is too deep."]})
+        return invalid_payload({"_body": ["JSON nesting is too deep."]})
     except ValueError as exc:
-        return invalid({"_body": [f"Malformed JSON: {exc}"[:200]]})
+        return invalid_payload({"_body": [f"Malformed JSON: {exc}"[:200]]})
     if not isinstance(payload, dict):
-        return invalid({"_body": ["Expected a JSON object."]})
+        return invalid_payload({"_body": ["Expected a JSON object."]})
     try:
         data = _payload_schema.load(payload)
     except ValidationError as exc:
-        return invalid(_flatten(exc.messages))
+        return invalid_payload(exc.messages)
     except RecursionError:
-        return invalid({"_body": ["JSON nesting is too deep."]})
+        return invalid_payload({"_body": ["JSON nesting is too deep."]})
 
-    email = inbound_email(data, container.clock().now())
+    email = inbound_email(data, clock.now())
     structlog.contextvars.bind_contextvars(ticket_id=email.ticket_id)
-    try:
-        result = container.receive_email()(email)
-    except StorageUnavailable as exc:
-        log.error("webhook_storage_unavailable", error=str(exc))
-        response = error(503, "unavailable")
-        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
-        return response
+    # StorageUnavailable → 503 with Retry-After: the app's handler, for every route.
+    result = receive_email(email)
     structlog.contextvars.bind_contextvars(job_id=result.job_id)
     log.info("webhook_answered", status=result.status.value, handed_to_queue=result.handed_to_queue)
     return jsonify({"status": result.status.value})
-
-
-def _flatten(messages) -> dict[str, list[str]]:
-    """marshmallow's nested messages → {"field.sub": ["message", …]} (the SPEC's shape)."""
-    flat: dict[str, list[str]] = {}
-
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flat.setdefault(prefix or "_body", []).extend(value)
-        elif isinstance(value, list):
-            for index, inner in enumerate(value):
-                walk(f"{prefix}.{index}", inner)
-        else:
-            flat.setdefault(prefix or "_body", []).append(str(value))
-
-    walk("", messages)
-    return flat

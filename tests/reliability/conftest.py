@@ -11,4 +11,10 @@ from tests.integration.conftest import (  # noqa: F401
     session_factory,
     uow_factory,
 )
-from tests.integration.worker.conftest import make_worker, messages_api, redis_url, smtp_server  # noqa: F401
+from tests.integration.worker.conftest import (  # noqa: F401
+    make_worker,
+    messages_api,
+    pipeline_worker,
+    redis_url,
+    smtp_server,
+)

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from adapters.sqlalchemy.orm import claim_updates
 from domain.values import InboundEmail, JobStatus
-from tests.fixtures.pipeline import FIXTURES, load_cases
-from tests.integration.worker.test_crash_recovery import consumer_process
+from tests.fixtures.pipeline import load_cases
+from tests.integration.worker.support import consumer_process
 
 EMAILS = 500
 DEADLINE_S = 240
@@ -46,32 +46,24 @@ def emails(clock) -> list[InboundEmail]:
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_500_emails_survive_a_consumer_killed_at_random(
-    make_worker, redis_url, smtp_server, messages_api, engine, backend
+    pipeline_worker, redis_url, smtp_server, messages_api, engine, backend
 ):
     sink, smtp_port = smtp_server
     # Extraction through the (local) Messages API with 50 ms latency, so that a kill usually
     # lands on jobs in flight rather than on an idle consumer.
     messages_api.default_delay = 0.05
-    worker = make_worker(
+    worker = pipeline_worker(
         "redis",
+        claude=True,
+        smtp=True,
         start=False,
         job_lease_seconds=3,
         retry_max_retries=100,
-        llm_provider="anthropic",
-        anthropic_api_key="k",
-        anthropic_base_url=messages_api.url,
         retry_min_backoff_seconds=0.2,
         retry_max_backoff_seconds=1,
         recovery_grace_seconds=2,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_port,
-        smtp_starttls=False,
-        admin_email="ops@practice.example",
     )
     container = worker.container
-    container.sql_directory().import_directory(
-        json.loads((FIXTURES / "directory.json").read_text())
-    )
     env = {
         "RETRY_MAX_RETRIES": "100",
         "SMTP_HOST": "127.0.0.1",

@@ -49,8 +49,9 @@ def apply(job: EmailJob, action: tuple, now: datetime) -> None:
 
 
 def assert_legal(job: EmailJob, now: datetime) -> None:
-    assert job.status in JobStatus
-    assert job.attempts >= 0 and 0 <= job.cycle_attempts <= POLICY.max_attempts
+    # The status is the one the last transition recorded (or received, before any).
+    assert job.status is (job.history[-1].to_status if job.history else JobStatus.RECEIVED)
+    assert job.attempts >= 0 and 0 <= job.cycle_attempts <= POLICY.max_retries + 1
     assert job.cycle_attempts <= job.attempts
     assert (job.status is JobStatus.PROCESSING) == (job.lease_expires_at is not None)
     assert (job.status is JobStatus.COMPLETED) == (job.outcome is not None)

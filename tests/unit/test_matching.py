@@ -141,8 +141,25 @@ def test_close_runner_up_goes_to_review():
     assert match.score == 1.0 and len(match.candidates) == 2
 
 
-def test_margin_is_required():
-    assert AMBIGUITY_MARGIN > 0
+@pytest.mark.parametrize(("runner_up_similarity", "auto_match"), [(0.9, False), (0.85, True)])
+def test_a_runner_up_within_the_margin_sends_the_best_to_review(runner_up_similarity, auto_match):
+    """Both pairs share the client reference; the creditor names decide how close they come."""
+
+    def close_names(left: str, right: str) -> float:
+        return 1.0 if left == right else runner_up_similarity
+
+    best = DirectoryEntry("M-1", "Jana Hoffmann", "C-1", "Telekom", "2024/1187")
+    runner_up = DirectoryEntry("M-1", "Jana Hoffmann", "C-2", "Telekom Deutschland", "2024/1187")
+    match = match_candidates(
+        extraction(client_reference="2024/1187", creditor_name="Telekom"),
+        [best, runner_up],
+        close_names,
+        THRESHOLD,
+    )
+    first, second = match.candidates
+    assert (first.creditor_id, first.score) == ("C-1", 1.0)
+    assert (first.score - second.score >= AMBIGUITY_MARGIN) is auto_match
+    assert match.is_auto_match is auto_match
 
 
 def test_no_evidence_no_candidates():

@@ -9,7 +9,7 @@ import pytest
 
 from application.audit_mirror import AuditMirror
 from application.mirror_claims import MirrorClaims
-from application.ports import LedgerEntry, LedgerReader, MirroredClaim
+from application.mirror_ports import LedgerEntry, MirroredClaim, MirrorLedger
 from application.reconcile_mirror import ReconcileMirror
 from domain.errors import TransientError
 from domain.values import ClaimUpdate
@@ -18,7 +18,7 @@ from tests.fakes import FakeClock, FakeMirror
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
-class FakeLedger(LedgerReader):
+class FakeLedger(MirrorLedger):
     def __init__(self) -> None:
         self.rows: dict[str, LedgerEntry] = {}
         self.reports = []
@@ -115,9 +115,7 @@ def test_reconcile_repairs_an_injected_mismatch_and_reports(parts):
     good = ledger.add("C-1", "100.00", T0)
     bad = ledger.add("C-2", "200.00", T0)
     MirrorClaims(ledger, mirror, clock).push_pending()
-    mirror.shown[("M-1", "C-2")] = MirroredClaim(
-        Decimal("999.99"), "EUR", T0
-    )  # someone edited the portal
+    mirror.shown[("M-1", "C-2")] = MirroredClaim(Decimal("999.99"), "EUR")  # edited by hand
     missing = ledger.add("C-3", "300.00", T0)  # never mirrored, portal lacks it
     report = ReconcileMirror(ledger, mirror, clock)(timedelta(hours=48))
     assert (report.checked, report.mismatches, report.repaired, report.errors) == (3, 2, 2, 0)
@@ -125,7 +123,8 @@ def test_reconcile_repairs_an_injected_mismatch_and_reports(parts):
     assert mirror.shown[("M-1", "C-3")].amount == Decimal("300.00")
     assert ledger.rows[missing].mirrored_at is not None
     assert ledger.reports == [report]
-    assert good and bad
+    assert mirror.shown[("M-1", "C-1")].amount == Decimal("100.00"), "the consistent row stays"
+    assert all(ledger.rows[key].mirrored_at is not None for key in (good, bad, missing))
 
 
 def test_reconcile_with_the_mirror_down_reports_an_error(parts):
@@ -150,7 +149,7 @@ def test_audit_scores_and_plans(parts):
         True,
     )
     assert healthy.plan == ["Nothing to do: the portal matches the ledger."]
-    mirror.shown[("M-1", "C-0")] = MirroredClaim(Decimal("1.00"), "EUR", T0)
+    mirror.shown[("M-1", "C-0")] = MirroredClaim(Decimal("1.00"), "EUR")
     ledger.add("C-new", "5.00", T0 - timedelta(hours=3))  # unmirrored for hours: stalled
     result = AuditMirror(ledger, mirror, clock)(30)
     assert (result.checked, result.consistent, result.mismatched, result.missing_in_portal) == (

@@ -149,6 +149,7 @@ def test_list_jobs_pages_newest_first_with_counts(world):
         ({"limit": 0}, "limit"),
         ({"limit": 201}, "limit"),
         ({"offset": -1}, "offset"),
+        ({"offset": 2**63}, "offset"),
         ({"status": "done"}, "done"),
     ],
 )

@@ -166,25 +166,39 @@ def test_row_locked_by_another_claimer_is_skipped(world):
     assert world.job(job_id).status is JobStatus.QUEUED
 
 
-def test_only_one_of_two_racing_claimers_wins(world):
-    """Both read the queued job; the version compare-and-set lets one commit."""
-    job_id = world.received_job()
-    first, second = FakeUnitOfWork(world.db), FakeUnitOfWork(world.db)
-    with first, second:
-        a = first.jobs.get_for_claim(job_id)
-        b = second.jobs.get_for_claim(job_id)
-        a.start(world.clock.now(), timedelta(seconds=60))
-        b.start(world.clock.now(), timedelta(seconds=60))
-        first.commit()
-        from application.ports import ConcurrencyConflict
+def process_on(world, uow_factory=None, extractor=None) -> ProcessEmail:
+    """A second worker's ProcessEmail on the same world, with its own unit of work or extractor."""
+    return ProcessEmail(
+        uow_factory or world.uow,
+        world.clock,
+        world.parser,
+        extractor or world.extractor,
+        world.directory,
+        ExactSimilarity(),
+        world.policy,
+        ProcessingSettings(lease=timedelta(seconds=600)),
+    )
 
-        try:
-            second.commit()
-            raised = False
-        except ConcurrencyConflict:
-            raised = True
-    assert raised
-    assert world.job(job_id).attempts == 1
+
+def test_only_one_of_two_racing_claimers_wins(world):
+    """Both workers read the queued job; the version compare-and-set lets one claim it."""
+    job_id = world.received_job()
+    other = []
+
+    class RacingUnitOfWork(FakeUnitOfWork):
+        def commit(self):
+            job = self.jobs.seen.get(job_id)
+            if job is not None and job.status is JobStatus.PROCESSING and not other:
+                other.append(world.process(job_id))  # the other worker claims in between
+            super().commit()
+
+    late = process_on(world, lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)))
+    result = late(job_id)
+    assert other[0].claimed and other[0].outcome == "matched"
+    assert result.claimed is False, "the late claimer's commit was refused"
+    job = world.job(job_id)
+    assert job.status is JobStatus.COMPLETED and job.attempts == 1
+    assert world.extractor.calls == 1 and len(world.db.claims) == 1
 
 
 def _process_with(world, extractor_hook):
@@ -195,17 +209,7 @@ def _process_with(world, extractor_hook):
             extractor_hook()
             return super().extract(*args)
 
-    extractor = HookedExtractor(CREDITOR_REPLY)
-    return ProcessEmail(
-        world.uow,
-        world.clock,
-        world.parser,
-        extractor,
-        world.directory,
-        ExactSimilarity(),
-        world.policy,
-        ProcessingSettings(lease=timedelta(seconds=600)),
-    )
+    return process_on(world, extractor=HookedExtractor(CREDITOR_REPLY))
 
 
 def test_worker_that_lost_its_lease_cannot_commit_or_write_a_claim(world):
@@ -240,16 +244,7 @@ def test_late_commit_racing_the_sweep_is_rejected_by_version(world):
                 world.recover()
             original_commit(self)
 
-    process = ProcessEmail(
-        lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)),
-        world.clock,
-        world.parser,
-        world.extractor,
-        world.directory,
-        ExactSimilarity(),
-        world.policy,
-        ProcessingSettings(lease=timedelta(seconds=600)),
-    )
+    process = process_on(world, lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)))
     process(job_id)
     job = world.job(job_id)
     assert state["swept"]

@@ -23,7 +23,8 @@ def test_database_url_gets_the_psycopg2_driver(url, expected):
 
 def test_defaults_are_the_embedded_ones():
     settings = Settings.from_env({})
-    assert settings.uses_sqlite and settings.database_url.endswith("var/creditor-inbox.sqlite3")
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.database_url.endswith("var/creditor-inbox.sqlite3")
     assert settings.redis_url is None and settings.llm_provider == "rules"
     assert (
         settings.retry_max_retries,

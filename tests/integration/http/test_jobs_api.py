@@ -81,12 +81,49 @@ def test_list_filters_by_status(client, uow_factory):
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=201", "limit=0", "limit=abc", "offset=-1", "status=done", "status="]
+    ("query", "field"),
+    [
+        ("limit=201", "limit"),
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=2.5", "limit"),
+        ("offset=-1", "offset"),
+        (f"offset={2**63}", "offset"),
+        (f"offset={10**40}", "offset"),
+        ("offset=1000000001", "offset"),
+        ("status=done", "status"),
+        ("status=", "status"),
+    ],
 )
-def test_bad_list_arguments_are_400(client, query):
+def test_bad_list_arguments_are_400_with_details(client, query, field):
     response = client.get(f"/api/v1/jobs?{query}")
     assert response.status_code == 400
-    assert response.json["error"] == "invalid_query" and response.json["details"]
+    assert response.json["error"] == "invalid_payload"
+    assert list(response.json["details"]) == [field] and response.json["details"][field]
+
+
+def test_the_largest_offset_is_an_empty_page(client):
+    receive(client, 1)
+    body = client.get("/api/v1/jobs?offset=1000000000").json
+    assert (body["items"], body["total"], body["offset"]) == ([], 1, 1_000_000_000)
+
+
+def test_storage_down_is_503_with_retry_after_on_every_route(client):
+    from dependency_injector import providers
+
+    from application.ports import StorageUnavailable
+
+    class DownQueries:
+        def list_jobs(self, *args):
+            raise StorageUnavailable("down")
+
+        get_job = list_jobs
+
+    client.app.extensions["container"].job_queries.override(providers.Object(DownQueries()))
+    for path in ("/api/v1/jobs", "/api/v1/jobs/some-id"):
+        response = client.get(path)
+        assert response.status_code == 503 and response.json == {"error": "unavailable"}
+        assert response.headers["Retry-After"] == "5"
 
 
 def test_detail_has_history_and_all_fields_but_no_bodies(client):

@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 
 from adapters.mongo.directory import MongoClientDirectory
 from adapters.mongo.mirror import MongoClaimMirror
-from adapters.sqlalchemy.mirror_ledger import SqlLedgerReader
+from adapters.sqlalchemy.mirror_ledger import SqlMirrorLedger
 from adapters.sqlalchemy.orm import claim_updates, reconciliation_reports
-from application.ports import ReconciliationReport
+from application.mirror_ports import ReconciliationReport
 from entrypoints.http.app import create_app
 from tests.fixtures.pipeline import FIXTURES
 from tests.integration.mongo.conftest import PORTAL
-from tests.integration.worker.test_worker_end_to_end import SECRET, post
+from tests.integration.worker.support import EMAIL, SECRET, post
 
 
 def portal_collection():
@@ -91,8 +91,8 @@ def test_mongodb_down_leaves_the_row_unmirrored_and_the_job_unaffected(mirrored_
         assert conn.scalar(select(claim_updates.c.mirrored_at)) is not None
 
 
-def test_ledger_reader_latest_per_creditor_and_reports(mirrored_worker, engine, session_factory):
-    reader = SqlLedgerReader(session_factory)
+def test_mirror_ledger_latest_per_creditor_and_reports(mirrored_worker, engine, session_factory):
+    reader = SqlMirrorLedger(session_factory)
     worker = mirrored_worker.start()
     first = worker.wait_for(post(worker))
     second = worker.wait_for(
@@ -116,8 +116,6 @@ def test_ledger_reader_latest_per_creditor_and_reports(mirrored_worker, engine, 
 
 
 def _email():
-    from tests.integration.worker.test_worker_end_to_end import EMAIL
-
     return EMAIL
 
 

@@ -3,6 +3,9 @@
 - `redis_url`: the local Redis (fails under REQUIRE_SERVICES=1 when it is down, else skips)
 - `make_worker(huey_backend, **settings)`: a container wired like production, with a consumer
   running in threads; test-only overrides: the memory guard (it must never signal pytest)
+- `pipeline_worker(huey_backend, claude=, smtp=, directory=, **settings)`: make_worker with the
+  usual set-up (signed webhooks, the fixture directory, Claude via `messages_api`, alerts to
+  `smtp_server`), so each test states only what differs
 - `smtp_server`: a real SMTP server (aiosmtpd) collecting messages
 - `messages_api`: a local Messages API server for the Claude adapter (scripted replies)
 """
@@ -25,6 +28,7 @@ from entrypoints.container import build_container
 from entrypoints.settings import Settings
 from tests.integration.conftest import unavailable
 from tests.integration.messages_api import MessagesServer
+from tests.integration.worker.support import ADMIN_EMAIL, SECRET, import_directory
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -124,6 +128,35 @@ def make_worker(database_url, tmp_path, request) -> Iterator:
                 client = redis.Redis.from_url(url, socket_connect_timeout=1)
                 for key in client.scan_iter(f"*{name}*"):
                     client.delete(key)
+
+
+@pytest.fixture
+def pipeline_worker(make_worker, request):
+    def factory(
+        huey_backend: str = "sqlite",
+        *,
+        claude: bool = False,
+        smtp: bool = False,
+        directory: bool = True,
+        start: bool = True,
+        **overrides,
+    ) -> Worker:
+        values: dict = {"zendesk_webhook_secret": SECRET}
+        if claude:
+            api = request.getfixturevalue("messages_api")
+            values |= {"llm_provider": "anthropic", "anthropic_api_key": "k"}
+            values["anthropic_base_url"] = api.url
+        if smtp:
+            _, port = request.getfixturevalue("smtp_server")
+            values |= {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False}
+            values["admin_email"] = ADMIN_EMAIL
+        values.update(overrides)
+        worker = make_worker(huey_backend, start=False, **values)
+        if directory:
+            import_directory(worker)
+        return worker.start() if start else worker
+
+    return factory
 
 
 class SmtpSink:

@@ -152,7 +152,10 @@ def test_queue_passes_ids_and_the_retry_eta():
 
 
 def test_mirror_without_a_mirror_task_is_a_no_op():
-    HueyTaskQueue(Tasks(mirror=False)).enqueue_mirror("key-1")
+    tasks = Tasks(mirror=False)
+    HueyTaskQueue(tasks).enqueue_mirror("key-1")
+    handed = [tasks.process_email, tasks.notify_permanent_failure, tasks.notify_match]
+    assert [task.calls for task in handed] == [[], [], []], "nothing else was enqueued instead"
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,12 @@ from domain.values import InboundEmail
 from entrypoints.http.app import create_app
 from tests.fakes import FakeQueue
 from tests.fixtures.pipeline import FIXTURES
-from tests.integration.worker.test_worker_end_to_end import EMAIL, SECRET
+from tests.integration.worker.support import EMAIL
 
 
 @pytest.fixture
-def cli(make_worker):
-    worker = make_worker("sqlite", start=False, zendesk_webhook_secret=SECRET)
+def cli(pipeline_worker):
+    worker = pipeline_worker(start=False, directory=False)
     worker.container.task_queue.override(providers.Object(FakeQueue()))
     app = create_app(worker.container)
     runner = app.test_cli_runner()

@@ -3,99 +3,40 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
 from sqlalchemy import func, select
 
 from adapters.sqlalchemy.orm import claim_updates
-from entrypoints.settings import REPO_ROOT
 from tests.integration.messages_api import GOOD, tool_response
 from tests.integration.worker.conftest import free_port
-from tests.integration.worker.test_worker_end_to_end import SECRET, import_directory, post
-
-HUEY_CONSUMER = str(Path(sys.executable).parent / "huey_consumer")
+from tests.integration.worker.support import consumer_process, post, wait_until
 
 
-def consumer_process(worker, **env_overrides) -> subprocess.Popen:
-    settings = worker.container.settings()
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": settings.database_url,
-        "HUEY_NAME": settings.huey_name,
-        "HUEY_SQLITE_PATH": settings.huey_sqlite_path,
-        "LLM_PROVIDER": settings.llm_provider,
-        "ANTHROPIC_API_KEY": settings.anthropic_api_key or "",
-        "ANTHROPIC_BASE_URL": settings.anthropic_base_url or "",
-        "JOB_LEASE_SECONDS": str(settings.job_lease_seconds),
-        "RETRY_MIN_BACKOFF_SECONDS": str(settings.retry_min_backoff_seconds),
-        "RETRY_MAX_BACKOFF_SECONDS": str(settings.retry_max_backoff_seconds),
-        "LOG_LEVEL": "INFO",
-        "LOG_FORMAT": "json",
-    }
-    if settings.redis_url:
-        env["REDIS_URL"] = settings.redis_url
-    env.update(env_overrides)
-    return subprocess.Popen(
-        [
-            HUEY_CONSUMER,
-            "entrypoints.worker.huey",
-            "-w",
-            "1",
-            "-k",
-            "thread",
-            "-d",
-            "0.05",
-            "-m",
-            "0.2",
-            "-g",
-            "TERM",
-            "-t",
-            "20",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_until(condition, timeout: float = 20.0, message: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {message}")
-
-
-def test_worker_killed_mid_job_is_recovered_and_completes_once(make_worker, messages_api, engine):
+def test_worker_killed_mid_job_is_recovered_and_completes_once(
+    pipeline_worker, messages_api, engine
+):
     # The first extraction hangs (the worker is killed inside it); later ones answer at once.
     messages_api.replies.append((200, tool_response(GOOD), 60))
-    worker = make_worker(
-        "sqlite",
+    worker = pipeline_worker(
+        claude=True,
         start=False,
-        zendesk_webhook_secret=SECRET,
-        llm_provider="anthropic",
-        anthropic_api_key="k",
-        anthropic_base_url=messages_api.url,
         job_lease_seconds=2,
         retry_min_backoff_seconds=0.5,
         retry_max_backoff_seconds=0.5,
     )
-    import_directory(worker)
     job_id = post(worker)
     process = consumer_process(worker)
     try:
+        # A generous bound: a consumer's start-up (imports) takes seconds on a loaded machine.
         wait_until(
-            lambda: len(messages_api.requests) == 1, message="the worker to call the extractor"
+            lambda: len(messages_api.requests) == 1,
+            timeout=60,
+            message="the worker to call the extractor",
         )
         assert worker.job(job_id).status.value == "processing"
     finally:
@@ -169,12 +110,9 @@ def throwaway_redis():
 
 
 def test_redis_down_at_intake_still_accepts_and_the_sweep_hands_over_later(
-    make_worker, throwaway_redis
+    pipeline_worker, throwaway_redis
 ):
-    worker = make_worker(
-        "redis", start=False, redis_url=throwaway_redis.url, zendesk_webhook_secret=SECRET
-    )
-    import_directory(worker)
+    worker = pipeline_worker("redis", start=False, redis_url=throwaway_redis.url)
     throwaway_redis.stop()
 
     from entrypoints.http.app import create_app
@@ -192,9 +130,8 @@ def test_redis_down_at_intake_still_accepts_and_the_sweep_hands_over_later(
     assert worker.wait_for(job_id).outcome.value == "matched"
 
 
-def test_memory_guard_stops_a_real_consumer_gracefully_after_its_job(make_worker, engine):
-    worker = make_worker("sqlite", start=False, zendesk_webhook_secret=SECRET)
-    import_directory(worker)
+def test_memory_guard_stops_a_real_consumer_gracefully_after_its_job(pipeline_worker, engine):
+    worker = pipeline_worker(start=False)
     job_id = post(worker)
     process = consumer_process(worker, WORKER_MAX_RSS_MB="1")
     try:
@@ -207,3 +144,6 @@ def test_memory_guard_stops_a_real_consumer_gracefully_after_its_job(make_worker
     assert "worker_memory_limit_exceeded" in log
     assert worker.job(job_id).status.value == "completed", "the current job finished first"
     assert '"rss_mb_after"' in log and f'"job_id": "{job_id}"' in log
+    # One log stream: huey_consumer's own plain handler is dropped (each line once, as JSON).
+    assert log.count("Huey consumer started") == 1
+    assert not any(line.startswith("[") for line in log.splitlines()), "no plain-format lines"

@@ -6,58 +6,17 @@ SQLite or the local Redis.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import func, select
 
 from adapters.sqlalchemy.orm import claim_updates
-from entrypoints.http.app import create_app
-from entrypoints.http.signature import sign
-from tests.fixtures.pipeline import FIXTURES
 from tests.integration.messages_api import GOOD, tool_response
-from tests.integration.worker.conftest import REDIS_URL
-
-SECRET = "worker-test-secret"
-EMAIL = {
-    "ticket_id": 48213,
-    "comment_id": 1,
-    "message_id": "<worker-test@telekom.example>",
-    "from_email": "forderungen@telekom.example",
-    "from_name": "Telekom",
-    "subject": "AW: Az. 2024/1187",
-    "body_text": "Ihre Mandantin Frau Jana Hoffmann: Gesamtforderung 812,40 EUR. Kundennummer: KD-4471-2290",
-}
-
-
-def post(worker, payload=EMAIL) -> str:
-    app = create_app(worker.container)
-    body = json.dumps(payload).encode()
-    timestamp = str(int(worker.container.clock().now().timestamp()))
-    response = app.test_client().post(
-        "/api/v1/webhooks/zendesk",
-        data=body,
-        content_type="application/json",
-        headers={
-            "X-Zendesk-Webhook-Signature": sign(SECRET, timestamp, body),
-            "X-Zendesk-Webhook-Signature-Timestamp": timestamp,
-        },
-    )
-    assert response.status_code == 200, response.json
-    with worker.container.unit_of_work() as uow:
-        return uow.jobs.get_by_external_id(payload["message_id"]).id
-
-
-def import_directory(worker) -> None:
-    worker.container.sql_directory().import_directory(
-        json.loads((FIXTURES / "directory.json").read_text())
-    )
+from tests.integration.worker.support import post
 
 
 @pytest.mark.parametrize("huey_backend", ["sqlite", "redis"])
-def test_webhook_to_completed_with_one_claim(make_worker, engine, huey_backend):
-    worker = make_worker(huey_backend, zendesk_webhook_secret=SECRET)
-    import_directory(worker)
+def test_webhook_to_completed_with_one_claim(pipeline_worker, engine, huey_backend):
+    worker = pipeline_worker(huey_backend)
     job_id = post(worker)
     job = worker.wait_for(job_id)
     assert job.status.value == "completed" and job.outcome.value == "matched"
@@ -67,21 +26,12 @@ def test_webhook_to_completed_with_one_claim(make_worker, engine, huey_backend):
         assert conn.scalar(select(func.count()).select_from(claim_updates)) == 1
 
 
-def test_transient_error_is_retried_after_the_computed_delay(make_worker, messages_api, engine):
+def test_transient_error_is_retried_after_the_computed_delay(pipeline_worker, messages_api, engine):
     messages_api.replies.append(
         (529, {"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}, 0)
     )
     messages_api.replies.append((200, tool_response(GOOD), 0))
-    worker = make_worker(
-        "sqlite",
-        zendesk_webhook_secret=SECRET,
-        llm_provider="anthropic",
-        anthropic_api_key="k",
-        anthropic_base_url=messages_api.url,
-        retry_min_backoff_seconds=1,
-        retry_max_backoff_seconds=1,
-    )
-    import_directory(worker)
+    worker = pipeline_worker(claude=True, retry_min_backoff_seconds=1, retry_max_backoff_seconds=1)
     job_id = post(worker)
     job = worker.wait_for(job_id, timeout=30)
     assert job.status.value == "completed" and job.attempts == 2
@@ -92,22 +42,14 @@ def test_transient_error_is_retried_after_the_computed_delay(make_worker, messag
     assert len(messages_api.requests) == 2
 
 
-def test_permanent_error_fails_and_sends_exactly_one_alert(make_worker, messages_api, smtp_server):
-    sink, port = smtp_server
+def test_permanent_error_fails_and_sends_exactly_one_alert(
+    pipeline_worker, messages_api, smtp_server
+):
+    sink, _ = smtp_server
     messages_api.replies.append(
         (401, {"type": "error", "error": {"type": "authentication_error", "message": "bad key"}}, 0)
     )
-    worker = make_worker(
-        "sqlite",
-        zendesk_webhook_secret=SECRET,
-        llm_provider="anthropic",
-        anthropic_api_key="k",
-        anthropic_base_url=messages_api.url,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_starttls=False,
-        admin_email="ops@practice.example",
-    )
+    worker = pipeline_worker(claude=True, smtp=True, directory=False)
     job_id = post(worker)
     job = worker.wait_for(job_id)
     assert job.status.value == "failed" and job.attempts == 1
@@ -125,22 +67,16 @@ def test_permanent_error_fails_and_sends_exactly_one_alert(make_worker, messages
     assert len(sink.messages) == 1
 
 
-def test_transient_retries_never_alert(make_worker, messages_api, smtp_server):
-    sink, port = smtp_server
+def test_transient_retries_never_alert(pipeline_worker, messages_api, smtp_server):
+    sink, _ = smtp_server
     busy = (503, {"type": "error", "error": {"type": "api_error", "message": "down"}}, 0)
     messages_api.replies.extend([busy, busy, (200, tool_response(GOOD), 0)])
-    worker = make_worker(
-        "sqlite",
-        zendesk_webhook_secret=SECRET,
-        llm_provider="anthropic",
-        anthropic_api_key="k",
-        anthropic_base_url=messages_api.url,
+    worker = pipeline_worker(
+        claude=True,
+        smtp=True,
+        directory=False,
         retry_min_backoff_seconds=0.2,
         retry_max_backoff_seconds=0.4,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_starttls=False,
-        admin_email="ops@practice.example",
     )
     job = worker.wait_for(post(worker), timeout=30)
     assert job.status.value == "completed" and job.attempts == 3
@@ -156,6 +92,3 @@ def _wait(condition, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
-
-
-__all__ = ["REDIS_URL"]
