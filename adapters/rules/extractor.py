@@ -24,7 +24,7 @@ __all__ = ["RulesExtractor", "parse_amount"]
 
 _SETTLED = re.compile(
     r"((ist|sind|wurde|wurden)\s+([^.\n]{0,80}\s)?(ausgeglichen|beglichen|getilgt)\b|"
-    r"keine\s+(weiteren\s+|offenen\s+)?(rückstände|forderungen|beträge|posten)\s+(mehr|offen)?|"
+    r"keine\s+(weiteren\s+|offenen\s+)?(rückstände|forderungen|beträge|posten)\b(\s+(mehr|offen))?|"
     r"vollständig\s+(bezahlt|beglichen|ausgeglichen|erledigt|getilgt)|keine\s+forderung(en)?\s+mehr|"
     r"nothing\s+(further\s+)?(is\s+)?(owed|outstanding|due)|(balance|saldo)\s+(of\s+|von\s+)?"
     r"(eur\s*|€\s*)?0[,.]00|fully\s+(paid|settled)|zero\s+balance|forderung\s+(ist\s+|wurde\s+)?(vollständig\s+)?(ausgeglichen|beglichen|erledigt|bezahlt)|"

@@ -32,6 +32,8 @@ GOOD = {
     "claim_amount": "812.40",
     "currency": "EUR",
     "confidence": 0.93,
+    # Quotes the adapter locates in the body (an amount it cannot find is a conflict).
+    "evidence": {"claim_amount": "812,40 EUR", "creditor_reference": "KD-4471-2290"},
 }
 
 
