@@ -124,6 +124,19 @@ class UnitOfWork(abc.ABC):
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
+class OperationalCounters(abc.ABC):
+    """Counts of things that are not a job transition, kept beside the job counts for the
+    metrics (SPEC §11). Job transitions are counted by the storage itself, in their own
+    transaction. Implementations never raise: a lost count must not fail the work it counts."""
+
+    @abc.abstractmethod
+    def failure_alert_sent(self) -> None: ...
+
+    @abc.abstractmethod
+    def jobs_requeued(self, count: int) -> None:
+        """The recovery sweep handed `count` jobs to the queue again (their message was lost)."""
+
+
 @dataclass(frozen=True)
 class JobPage:
     items: list[EmailJob]

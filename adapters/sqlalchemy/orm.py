@@ -21,7 +21,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import column_property, registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
@@ -174,6 +174,14 @@ email_jobs = Table(
         postgresql_where=text("status = 'failed' AND failure_notified_at IS NULL"),
         sqlite_where=text("status = 'failed' AND failure_notified_at IS NULL"),
     ),
+    # The metrics' oldest-age reads (migration 0007).
+    Index("ix_email_jobs_status_queued_at", "status", "queued_at"),
+    Index(
+        "ix_email_jobs_open_reviews",
+        "completed_at",
+        postgresql_where=text("status = 'completed' AND outcome = 'needs_review'"),
+        sqlite_where=text("status = 'completed' AND outcome = 'needs_review'"),
+    ),
 )
 
 job_history = Table(
@@ -267,6 +275,12 @@ def start_mappers() -> None:
             email_jobs,
             version_id_col=email_jobs.c.version,
             properties={
+                # The counting hook (counters.py) reads the values a flush replaces.
+                "status": column_property(email_jobs.c.status, active_history=True),
+                "outcome": column_property(email_jobs.c.outcome, active_history=True),
+                "next_attempt_at": column_property(
+                    email_jobs.c.next_attempt_at, active_history=True
+                ),
                 "history": relationship(
                     HistoryEntry,
                     order_by=job_history.c.id,
@@ -276,6 +290,9 @@ def start_mappers() -> None:
             },
         )
         event.listen(EmailJob, "load", _init_events)
+        from adapters.sqlalchemy.counters import register_counting_hook
+
+        register_counting_hook()
         _started = True
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.counters import status_counts
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import email_jobs, start_mappers
 from application.ports import JobPage, JobQueries
@@ -19,10 +20,8 @@ class SqlJobQueries(JobQueries):
 
     def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
         with translated(), self._session_factory() as session:
-            counts = {s.value: 0 for s in JobStatus}
-            grouped = select(email_jobs.c.status, func.count()).group_by(email_jobs.c.status)
-            for job_status, count in session.execute(grouped):
-                counts[JobStatus(job_status).value] = count
+            # O(1): the counters kept in the same transaction as every transition.
+            counts = status_counts(session.connection())
             stmt = select(EmailJob).order_by(
                 email_jobs.c.received_at.desc(), email_jobs.c.id.desc()
             )
