@@ -71,6 +71,24 @@ def _job_queries(session_factory):
     return SqlJobQueries(session_factory)
 
 
+def _operational_counters(session_factory):
+    from adapters.sqlalchemy.counts_store import SqlOperationalCounters
+
+    return SqlOperationalCounters(session_factory)
+
+
+def _counts_check(session_factory):
+    from adapters.sqlalchemy.counts_store import SqlCountsCheck
+
+    return SqlCountsCheck(session_factory)
+
+
+def _metrics_source(settings: Settings, session_factory):
+    from adapters.sqlalchemy.counts_store import SqlMetricsSource
+
+    return SqlMetricsSource(session_factory, mirror_configured=bool(settings.mongodb_url))
+
+
 def _sql_directory(session_factory):
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
@@ -209,6 +227,9 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(_unit_of_work, session_factory)
     job_queries = providers.Singleton(_job_queries, session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
+    operational_counters = providers.Singleton(_operational_counters, session_factory)
+    counts_check = providers.Singleton(_counts_check, session_factory)
+    metrics_source = providers.Singleton(_metrics_source, settings, session_factory)
 
     huey = providers.Singleton(_huey, settings)
     memory_guard = providers.Singleton(_memory_guard, settings)
@@ -247,6 +268,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         policy=retry_policy,
         grace=providers.Callable(lambda s: timedelta(seconds=s.recovery_grace_seconds), settings),
+        counters=operational_counters,
     )
     notify_permanent_failure = providers.Factory(
         NotifyPermanentFailure,
@@ -254,6 +276,7 @@ class Container(containers.DeclarativeContainer):
         notifier=notifier,
         clock=clock,
         admin_email=providers.Callable(lambda s: s.admin_email or "", settings),
+        counters=operational_counters,
     )
     notify_match = providers.Factory(
         NotifyMatch,

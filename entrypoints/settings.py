@@ -60,6 +60,8 @@ class Settings:
     log_format: str = "console"
     log_level: str = "INFO"
     web_url: str = "http://127.0.0.1:5000"
+    metrics_token: str | None = None
+    worker_metrics_port: int | None = None
 
     @property
     def is_production(self) -> bool:
@@ -123,6 +125,8 @@ class Settings:
             raise ConfigError("WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS must be >= 0")
         if self.recovery_grace_seconds < 0:
             raise ConfigError("RECOVERY_GRACE_SECONDS must be >= 0")
+        if self.worker_metrics_port is not None and not 0 < self.worker_metrics_port < 65536:
+            raise ConfigError("WORKER_METRICS_PORT must be a TCP port (1-65535)")
         if bool(self.mongodb_url) != bool(self.mongodb_database):
             raise ConfigError("MONGODB_URL and MONGODB_DATABASE are set together or not at all")
 

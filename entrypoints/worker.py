@@ -15,6 +15,10 @@ from entrypoints.logging_config import configure_logging
 container = build_container()
 _settings = container.settings()
 configure_logging(_settings.log_format, _settings.log_level)
+if _settings.worker_metrics_port:
+    from adapters.metrics.worker import serve_worker_metrics
+
+    serve_worker_metrics(_settings.worker_metrics_port)
 task_queue = container.task_queue()
 huey = container.huey()
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep

@@ -32,6 +32,7 @@ from application.ports import (
     NameSimilarity,
     NotificationError,
     Notifier,
+    OperationalCounters,
     QueueUnavailable,
     StorageUnavailable,
     TaskQueue,
@@ -365,9 +366,22 @@ class FakeMirror(ClaimMirror):
         return True
 
 
+class FakeCounters(OperationalCounters):
+    def __init__(self) -> None:
+        self.alerts_sent = 0
+        self.requeued = 0
+
+    def failure_alert_sent(self) -> None:
+        self.alerts_sent += 1
+
+    def jobs_requeued(self, count: int) -> None:
+        self.requeued += count
+
+
 __all__ = [
     "ExactSimilarity",
     "FakeClock",
+    "FakeCounters",
     "FakeDatabase",
     "FakeDirectory",
     "FakeExtractor",

@@ -149,23 +149,26 @@ def job_changed(job: EmailJob, deltas: Deltas) -> None:
 
 
 def _transition(job: EmailJob, old: JobStatus, new: JobStatus, deltas: Deltas) -> None:
-    if old is JobStatus.QUEUED and new is JobStatus.PROCESSING:
+    # Use cases commit one transition at a time, but a flush may hold several (start and
+    # fail in one transaction): an attempt started here is recognised by `attempts`.
+    started = job.attempts > (_old(job, "attempts") or 0)
+    if started and old is JobStatus.QUEUED:
         # Waiting starts when the job became due: queued, or its retry's backoff ran out.
         moments = [t for t in (job.queued_at, _old(job, "next_attempt_at")) if t is not None]
         wait = _seconds(job.started_at, max(moments)) if moments else None
         if wait is not None:
             deltas.observe(QUEUE_WAIT, "", wait)
-    elif old is JobStatus.PROCESSING and new is JobStatus.COMPLETED and job.outcome:
+    ran = started or old is JobStatus.PROCESSING
+    if ran and new is JobStatus.COMPLETED and job.outcome:
         deltas.add(COMPLETED, job.outcome.value)
         seconds = _seconds(job.completed_at, job.started_at)
         if seconds is not None:
             deltas.observe(PROCESSING, job.outcome.value, seconds)
-    elif old is JobStatus.PROCESSING and new in (JobStatus.QUEUED, JobStatus.FAILED):
-        error: ErrorInfo | None = job.last_error
-        if error is not None:
-            deltas.add(ATTEMPTS_FAILED, error.kind.value)
-            if error.type == "LeaseExpired":
-                deltas.add(RECOVERED, "lease_expired")
+    elif ran and new in (JobStatus.QUEUED, JobStatus.FAILED) and job.last_error is not None:
+        error: ErrorInfo = job.last_error
+        deltas.add(ATTEMPTS_FAILED, error.kind.value)
+        if error.type == "LeaseExpired":
+            deltas.add(RECOVERED, "lease_expired")
 
 
 def deltas_of_flush(session: Session) -> Deltas:

@@ -11,7 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from entrypoints.container import Container, build_container
-from entrypoints.http import health, jobs, webhook
+from entrypoints.http import health, jobs, metrics, webhook
 from entrypoints.http.responses import error
 from entrypoints.logging_config import configure_logging
 
@@ -45,6 +45,8 @@ def create_app(container: Container | None = None) -> Flask:
     api = Api(app)
     for blueprint in (webhook.blp, jobs.blp, health.blp):
         api.register_blueprint(blueprint)
+    # /metrics is for Prometheus, not part of the OpenAPI document.
+    app.register_blueprint(metrics.blp)
     _register_error_handlers(app)
     _register_request_logging(app)
 

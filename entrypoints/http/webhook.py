@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from application.ports import StorageUnavailable
+from entrypoints.http.metrics import count_webhook_answer
 from entrypoints.http.responses import error
 from entrypoints.http.schemas import (
     ErrorResponseSchema,
@@ -26,6 +27,7 @@ SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 RETRY_AFTER_SECONDS = "5"
 _payload_schema = WebhookPayloadSchema()
+blp.after_request(count_webhook_answer)
 
 
 def _reject_constant(name: str):
