@@ -214,7 +214,9 @@ def import_directory(file: Path) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from entrypoints.cli_counts import verify_counts
     from entrypoints.cli_mirror import audit, reconcile
 
+    jobs_cli.add_command(verify_counts)
     for command in (jobs_cli, webhook_cli, directory_cli, reconcile, audit):
         app.cli.add_command(command)
