@@ -7,12 +7,13 @@ TransientError / PermanentError); adapters translate their own exceptions at the
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 
+from domain.events import Event
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
 
@@ -94,16 +95,30 @@ class ClaimLedger(abc.ABC):
         creditor claim. Returns False when the key was already written (no-op)."""
 
 
+class EventPublisher(abc.ABC):
+    """Where a unit of work sends the events of what it committed (application/dispatcher.py)."""
+
+    @abc.abstractmethod
+    def dispatch(self, events: Iterable[Event]) -> list[Event]:
+        """Hand the events to their handlers; returns the ones that could not be delivered."""
+
+
 class UnitOfWork(abc.ABC):
     """One database transaction. `with uow:` … `uow.commit()`; leaving without commit rolls back.
 
-    commit() raises DuplicateJob, ConcurrencyConflict or StorageUnavailable.
+    commit() raises DuplicateJob, ConcurrencyConflict or StorageUnavailable. After a successful
+    commit it collects the new events of every aggregate it has seen and hands them to its
+    publisher (cosmicpython's collect_new_events): use cases never hand work over by hand.
+    `undelivered` then holds the events a handler could not deliver (the sweep catches up).
     """
 
     jobs: JobRepository
     ledger: ClaimLedger
+    publisher: EventPublisher | None = None
+    undelivered: list[Event]
 
     def __enter__(self) -> UnitOfWork:
+        self.undelivered = []
         return self
 
     def __exit__(
@@ -114,8 +129,21 @@ class UnitOfWork(abc.ABC):
     ) -> None:
         self.rollback()
 
+    def commit(self) -> None:
+        self._commit()
+        events = list(self.collect_new_events())
+        self.undelivered = self.publisher.dispatch(events) if self.publisher else []
+
+    def collect_new_events(self) -> Iterator[Event]:
+        for job in self._seen_jobs():
+            yield from job.pull_events()
+
     @abc.abstractmethod
-    def commit(self) -> None: ...
+    def _seen_jobs(self) -> Iterable[EmailJob]:
+        """Every job this unit of work loaded or added."""
+
+    @abc.abstractmethod
+    def _commit(self) -> None: ...
 
     @abc.abstractmethod
     def rollback(self) -> None: ...

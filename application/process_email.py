@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.handover import dispatch_events
 from application.ports import (
     ClientDirectory,
     Clock,
@@ -21,16 +20,15 @@ from application.ports import (
     EmailParser,
     Extractor,
     NameSimilarity,
-    QueueUnavailable,
-    TaskQueue,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from domain.errors import classify
 from domain.matching import match_candidates
 from domain.model import EmailJob
+from domain.outcome import decide_outcome, needs_matching
 from domain.retry_policy import RetryPolicy
-from domain.values import Outcome
+from domain.values import JobStatus, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +57,6 @@ class ProcessEmail:
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
-        queue: TaskQueue,
         clock: Clock,
         parser: EmailParser,
         extractor: Extractor,
@@ -69,7 +66,6 @@ class ProcessEmail:
         settings: ProcessingSettings,
     ) -> None:
         self._uow_factory = uow_factory
-        self._queue = queue
         self._clock = clock
         self._parser = parser
         self._extractor = extractor
@@ -105,7 +101,7 @@ class ProcessEmail:
                     "claim_skipped",
                     extra={
                         "job_id": job_id,
-                        "reason": "not due" if job.status.value == "queued" else "not queued",
+                        "reason": "not due" if job.status is JobStatus.QUEUED else "not queued",
                         "status": job.status.value,
                     },
                 )
@@ -123,74 +119,74 @@ class ProcessEmail:
 
     def _run(self, job_id: str, attempt: int) -> EmailJob:
         job = self._load_held(job_id, attempt)
-
         if job.cleaned_body is None:
-            cleaned = self._parser.clean(job.body_html or "", job.body_text or "")
-            job = self._checkpoint(
-                job_id, attempt, lambda j, now: j.record_cleaned_body(cleaned, now)
-            )
-            log.info("body_cleaned", extra={"job_id": job_id, "chars": len(cleaned)})
-
+            job = self._clean(job, attempt)
         if job.extraction is None:
-            extraction = self._extractor.extract(
-                job.cleaned_body or "", job.subject, job.from_email, job.from_name
-            )
-            job = self._checkpoint(
-                job_id, attempt, lambda j, now: j.record_extraction(extraction, now)
-            )
-            log.info(
-                "entities_extracted",
-                extra={
-                    "job_id": job_id,
-                    "extractor": extraction.extractor,
-                    "is_creditor_reply": extraction.is_creditor_reply,
-                    "confidence": extraction.confidence,
-                },
-            )
+            job = self._extract(job, attempt)
         else:
             log.info("extraction_reused", extra={"job_id": job_id})
+        assert job.extraction is not None
+        if needs_matching(job.extraction) and job.match is None:
+            job = self._match(job, attempt)
+        outcome = decide_outcome(job.extraction, job.match)
+        return self._complete(job_id, attempt, outcome)
+
+    # -- the steps, each committed as a checkpoint -------------------------------------------
+
+    def _clean(self, job: EmailJob, attempt: int) -> EmailJob:
+        cleaned = self._parser.clean(job.body_html or "", job.body_text or "")
+        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_cleaned_body(cleaned, now))
+        log.info("body_cleaned", extra={"job_id": job.id, "chars": len(cleaned)})
+        return job
+
+    def _extract(self, job: EmailJob, attempt: int) -> EmailJob:
+        extraction = self._extractor.extract(
+            job.cleaned_body or "", job.subject, job.from_email, job.from_name
+        )
+        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_extraction(extraction, now))
+        log.info(
+            "entities_extracted",
+            extra={
+                "job_id": job.id,
+                "extractor": extraction.extractor,
+                "is_creditor_reply": extraction.is_creditor_reply,
+                "confidence": extraction.confidence,
+            },
+        )
+        return job
+
+    def _match(self, job: EmailJob, attempt: int) -> EmailJob:
         extraction = job.extraction
         assert extraction is not None
+        entries = self._directory.candidates(extraction, job.from_email)
+        match = match_candidates(
+            extraction,
+            entries,
+            self._similarity,
+            self._settings.match_threshold,
+            sender=job.from_email,
+        )
+        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_match(match, now))
+        log.info(
+            "match_scored",
+            extra={
+                "job_id": job.id,
+                "score": match.score,
+                "auto_match": match.is_auto_match,
+                "candidates": len(match.candidates),
+            },
+        )
+        return job
 
-        if not extraction.is_creditor_reply:
-            return self._complete(job_id, attempt, Outcome.NOT_CREDITOR_REPLY)
-
-        if job.match is None:
-            entries = self._directory.candidates(extraction, job.from_email)
-            match = match_candidates(
-                extraction,
-                entries,
-                self._similarity,
-                self._settings.match_threshold,
-                sender=job.from_email,
-            )
-            job = self._checkpoint(job_id, attempt, lambda j, now: j.record_match(match, now))
-            log.info(
-                "match_scored",
-                extra={
-                    "job_id": job_id,
-                    "score": match.score,
-                    "auto_match": match.is_auto_match,
-                    "candidates": len(match.candidates),
-                },
-            )
-        match = job.match
-        assert match is not None
-
-        if not match.is_auto_match or extraction.claim_amount is None:
-            return self._complete(job_id, attempt, Outcome.NEEDS_REVIEW)
-        return self._complete(job_id, attempt, Outcome.MATCHED, write_claim=True)
-
-    def _complete(
-        self, job_id: str, attempt: int, outcome: Outcome, write_claim: bool = False
-    ) -> EmailJob:
+    def _complete(self, job_id: str, attempt: int, outcome: Outcome) -> EmailJob:
+        """Write the claim (matched only) and complete, in one commit; the commit publishes
+        ClaimWritten (the mirror follows) and JobCompleted (the case desk is told)."""
         now = self._clock.now()
-        claim = None
         with self._uow_factory() as uow:
             job = self._held(uow, job_id, attempt)
             try:
-                if write_claim:
-                    claim = job.claim_update(now)
+                if outcome is Outcome.MATCHED:
+                    claim = job.write_claim(now)
                     # The ledger flushes the job first: a stale version surfaces here already.
                     if not uow.ledger.record(claim):
                         log.info(
@@ -198,7 +194,6 @@ class ProcessEmail:
                             extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
                         )
                 job.complete(now, outcome)
-                events = job.pull_events()
                 uow.commit()
             except ConcurrencyConflict as exc:
                 raise LeaseLost(job_id) from exc
@@ -211,9 +206,6 @@ class ProcessEmail:
                 "processing_seconds": job.processing_seconds,
             },
         )
-        if claim is not None:
-            self._hand_over_mirror(job_id, claim.idempotency_key)
-        dispatch_events(self._queue, events)
         return job
 
     # -- failure ---------------------------------------------------------------------------
@@ -236,14 +228,13 @@ class ProcessEmail:
             with self._uow_factory() as uow:
                 job = self._held(uow, job_id, attempt)
                 job.fail_attempt(error, now, self._policy)
-                events = job.pull_events()
                 self._commit_held(uow, job_id, attempt)
         except LeaseLost:
             log.warning("lease_lost", extra={"job_id": job_id, "attempt": attempt})
             return AttemptResult(job_id, claimed=True)
         # Anything else raised while recording (database down) propagates: the job stays
         # `processing` and the sweep turns it back into `queued` when the lease expires.
-        if job.status.value == "queued":
+        if job.status is JobStatus.QUEUED:
             log.info(
                 "retry_scheduled",
                 extra={"job_id": job_id, "next_attempt_at": job.next_attempt_at},
@@ -253,7 +244,6 @@ class ProcessEmail:
                 "job_failed",
                 extra={"job_id": job_id, "attempts": job.attempts, "error_type": error.type},
             )
-        dispatch_events(self._queue, events)
         return AttemptResult(job_id, True, job.status.value, None)
 
     # -- holding the job -------------------------------------------------------------------
@@ -285,12 +275,3 @@ class ProcessEmail:
             uow.commit()
         except ConcurrencyConflict as exc:
             raise LeaseLost(job_id) from exc
-
-    def _hand_over_mirror(self, job_id: str, idempotency_key: str) -> None:
-        try:
-            self._queue.enqueue_mirror(idempotency_key)
-        except QueueUnavailable as exc:
-            log.error(
-                "queue_handover_failed",
-                extra={"job_id": job_id, "event": "mirror", "error": str(exc)},
-            )

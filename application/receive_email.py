@@ -1,4 +1,5 @@
-"""ReceiveEmail: store an inbound email durably as a job, then hand it to the queue (SPEC §5.1-2)."""
+"""ReceiveEmail: store an inbound email durably as a job; its JobQueued event hands it to the
+queue after the commit (SPEC §5.1-2)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.ports import Clock, DuplicateJob, QueueUnavailable, TaskQueue, UnitOfWorkFactory
+from application.ports import Clock, DuplicateJob, UnitOfWorkFactory
 from domain.model import EmailJob
 from domain.values import InboundEmail
 
@@ -32,7 +33,7 @@ def new_job_id() -> str:
 
 
 class ReceiveEmail:
-    """Dedup by external_id, commit the job as queued, and only then enqueue it.
+    """Dedup by external_id and commit the job as queued; the commit publishes JobQueued.
 
     Raises StorageUnavailable when the database cannot take the write: nothing is stored
     and the caller answers 503. A queue failure after the commit loses nothing: the job is
@@ -42,12 +43,10 @@ class ReceiveEmail:
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
-        queue: TaskQueue,
         clock: Clock,
         id_factory: Callable[[], str] = new_job_id,
     ) -> None:
         self._uow_factory = uow_factory
-        self._queue = queue
         self._clock = clock
         self._id_factory = id_factory
 
@@ -66,24 +65,13 @@ class ReceiveEmail:
                 uow.rollback()
                 winner = uow.jobs.get_by_external_id(external_id)
                 return self._duplicate(winner.id if winner else "", external_id)
+            handed = not uow.undelivered
         log.info(
             "job_received",
             extra={"job_id": job.id, "external_id": external_id, "ticket_id": email.ticket_id},
         )
-        handed = self._hand_over(job.id)
         return ReceiveResult(Reception.ACCEPTED, job.id, handed)
 
     def _duplicate(self, job_id: str, external_id: str) -> ReceiveResult:
         log.info("duplicate_delivery", extra={"job_id": job_id, "external_id": external_id})
         return ReceiveResult(Reception.DUPLICATE, job_id, handed_to_queue=False)
-
-    def _hand_over(self, job_id: str) -> bool:
-        try:
-            self._queue.enqueue_processing(job_id)
-        except QueueUnavailable as exc:
-            log.error(
-                "queue_handover_failed",
-                extra={"job_id": job_id, "error": str(exc), "recovery": "sweep re-enqueues"},
-            )
-            return False
-        return True

@@ -4,7 +4,8 @@
 2. `received` jobs, and `queued` jobs that are due, older than a grace period → handed to
    the queue again (a duplicate message is a no-op: claiming is a compare-and-set).
 3. `failed` jobs whose alert was never recorded → alert handed to the queue again.
-Safe to run on several workers at once.
+Each step only changes or re-announces the job; its events reach the queue through the unit
+of work's commit like everywhere else. Safe to run on several workers at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from application.handover import dispatch_events
 from application.ports import (
     Clock,
     ConcurrencyConflict,
@@ -48,7 +48,7 @@ class RecoverStalledJobs:
     def __init__(
         self,
         uow_factory: UnitOfWorkFactory,
-        queue: TaskQueue,
+        queue: TaskQueue,  # asked only which messages it still holds
         clock: Clock,
         policy: RetryPolicy,
         grace: timedelta = timedelta(seconds=60),
@@ -87,12 +87,7 @@ class RecoverStalledJobs:
         for job_id in unhanded:
             self._hand_over(job_id, report)
         for job_id in unalerted:
-            try:
-                self._queue.enqueue_failure_alert(job_id)
-                report.alerts.append(job_id)
-            except QueueUnavailable as exc:
-                report.queue_errors += 1
-                log.error("queue_handover_failed", extra={"job_id": job_id, "error": str(exc)})
+            self._hand_over(job_id, report, alert=True)
         if report.requeued and self._counters is not None:
             self._counters.jobs_requeued(len(report.requeued))
         if expired or unhanded or unalerted or report.queue_errors:
@@ -106,39 +101,40 @@ class RecoverStalledJobs:
             if job is None or not job.lease_expired(now):
                 return  # locked by its worker, finished meanwhile, or swept by another sweep
             job.expire_lease(now, self._policy)
-            events = job.pull_events()
             try:
                 uow.commit()
             except ConcurrencyConflict:
                 return
+            report.queue_errors += len(uow.undelivered)
         report.expired_leases.append(job_id)
         log.warning(
             "lease_expired",
             extra={"job_id": job_id, "attempt": job.attempts, "status": job.status.value},
         )
-        dispatch_events(self._queue, events)
 
-    def _hand_over(self, job_id: str, report: SweepReport) -> None:
+    def _hand_over(self, job_id: str, report: SweepReport, alert: bool = False) -> None:
+        """A `received` job is enqueued now; a `queued` job, or a `failed` one whose alert was
+        lost, announces its pending event again (JobQueued with its ETA, JobFailedPermanently)."""
         now = self._clock.now()
-        eta = None
         with self._uow_factory() as uow:
             job = uow.jobs.get_for_claim(job_id)
             if job is None:
                 return
-            if job.status is JobStatus.RECEIVED:
+            if alert and job.needs_failure_alert:
+                job.repeat_handover(now)
+            elif not alert and job.status is JobStatus.RECEIVED:
                 job.enqueue(now)
-                try:
-                    uow.commit()
-                except ConcurrencyConflict:
-                    return
-            elif job.status is not JobStatus.QUEUED:
+            elif not alert and job.status is JobStatus.QUEUED:
+                job.repeat_handover(now)
+            else:
+                return  # moved on meanwhile
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
                 return
-            eta = job.next_attempt_at if job.next_attempt_at and job.next_attempt_at > now else None
-        try:
-            self._queue.enqueue_processing(job_id, eta=eta)
-        except QueueUnavailable as exc:
-            report.queue_errors += 1
-            log.error("queue_handover_failed", extra={"job_id": job_id, "error": str(exc)})
+            undelivered = uow.undelivered
+        if undelivered:
+            report.queue_errors += len(undelivered)
             return
-        report.requeued.append(job_id)
-        log.info("job_requeued", extra={"job_id": job_id})
+        (report.alerts if alert else report.requeued).append(job_id)
+        log.info("alert_requeued" if alert else "job_requeued", extra={"job_id": job_id})

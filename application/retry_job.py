@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from application.ports import Clock, QueueUnavailable, TaskQueue, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWorkFactory
 from domain.errors import IllegalTransition
 from domain.model import EmailJob
 
@@ -25,14 +25,13 @@ class NotRetryable(Exception):
 
 
 class RetryJob:
-    """failed → queued, committed, then handed to the queue (the sweep covers a queue outage).
+    """failed → queued, committed; the commit publishes JobQueued (the sweep covers an outage).
 
     Raises JobNotFound, NotRetryable; ConcurrencyConflict when the job changed meanwhile.
     """
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, queue: TaskQueue, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
-        self._queue = queue
         self._clock = clock
 
     def __call__(self, job_id: str) -> EmailJob:
@@ -47,11 +46,4 @@ class RetryJob:
                 raise NotRetryable(job_id, job.status.value) from exc
             uow.commit()
         log.info("job_retried", extra={"job_id": job_id, "manual_retries": job.manual_retries})
-        try:
-            self._queue.enqueue_processing(job_id)
-        except QueueUnavailable as exc:
-            log.error(
-                "queue_handover_failed",
-                extra={"job_id": job_id, "error": str(exc), "recovery": "sweep re-enqueues"},
-            )
         return job

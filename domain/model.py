@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.errors import ErrorInfo, IllegalTransition
-from domain.events import Event, JobCompleted, JobFailedPermanently, JobRetryScheduled
+from domain.events import (
+    ClaimWritten,
+    Event,
+    JobCompleted,
+    JobFailedPermanently,
+    JobQueued,
+    JobRetryScheduled,
+)
 from domain.retry_policy import RetryPolicy
 from domain.values import (
     Attachment,
@@ -37,16 +44,6 @@ class HistoryEntry:
     to_status: JobStatus
     result: str
     error: ErrorInfo | None = None
-
-    def to_dict(self) -> dict:
-        return {
-            "attempt": self.attempt,
-            "at": self.at,
-            "from_status": self.from_status.value,
-            "to_status": self.to_status.value,
-            "result": self.result,
-            "error": self.error.to_dict() if self.error else None,
-        }
 
 
 def _require_aware(now: datetime) -> None:
@@ -133,6 +130,7 @@ class EmailJob:
         self._require(JobStatus.RECEIVED, "enqueue", now)
         self.queued_at = now
         self._transition(now, JobStatus.QUEUED, "queued")
+        self.events.append(JobQueued(self.id))
 
     def start(self, now: datetime, lease: timedelta) -> None:
         self._require(JobStatus.QUEUED, "start", now)
@@ -181,6 +179,20 @@ class EmailJob:
         self.next_attempt_at = None
         self.queued_at = now
         self._transition(now, JobStatus.QUEUED, "manual retry", error=self.last_error)
+        self.events.append(JobQueued(self.id))
+
+    def repeat_handover(self, now: datetime) -> None:
+        """The recovery sweep found this job's queue message or alert lost: record the event
+        that hands it over again. No status change and no history entry."""
+        _require_aware(now)
+        if self.status is JobStatus.QUEUED:
+            eta = self.next_attempt_at if not self.is_due(now) else None
+            self.events.append(JobQueued(self.id, eta))
+        elif self.needs_failure_alert:
+            assert self.last_error is not None
+            self.events.append(JobFailedPermanently(self.id, self.attempts, self.last_error))
+        else:
+            raise IllegalTransition("hand over again", self.status.value, "nothing is pending")
 
     # -- checkpoints and bookkeeping (no status change, no history entry) -------------------
 
@@ -208,14 +220,15 @@ class EmailJob:
         self.failure_notified_at = now
         self.updated_at = now
 
-    def claim_update(self, now: datetime) -> ClaimUpdate:
-        """The ledger row an auto-matched creditor reply produces."""
+    def write_claim(self, now: datetime) -> ClaimUpdate:
+        """The ledger row an auto-matched creditor reply produces; records ClaimWritten, so
+        the portal mirror follows once the row is committed with the job."""
         if self.match is None or not self.match.is_auto_match:
             raise ValueError("job has no auto-match to write a claim for")
         if self.extraction is None or self.extraction.claim_amount is None:
             raise ValueError("job has no claim amount to write")
         amount: Decimal = self.extraction.claim_amount
-        return ClaimUpdate(
+        claim = ClaimUpdate(
             job_id=self.id,
             client_id=self.match.client_id,  # type: ignore[arg-type]
             creditor_id=self.match.creditor_id,  # type: ignore[arg-type]
@@ -223,6 +236,8 @@ class EmailJob:
             currency=(self.extraction.currency or "EUR").upper(),
             created_at=now,
         )
+        self.events.append(ClaimWritten(self.id, claim.idempotency_key))
+        return claim
 
     def pull_events(self) -> list[Event]:
         events, self.events = self.events, []

@@ -12,6 +12,7 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from application.audit_mirror import AuditMirror
+from application.dispatcher import queue_dispatcher
 from application.job_queries import GetJob, ListJobs
 from application.mirror_claims import MirrorClaims
 from application.notify_match import NotifyMatch
@@ -59,10 +60,10 @@ def _session_factory(engine):
     return make_session_factory(engine)
 
 
-def _unit_of_work(session_factory):
+def _unit_of_work(session_factory, dispatcher):
     from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 
-    return SqlAlchemyUnitOfWork(session_factory)
+    return SqlAlchemyUnitOfWork(session_factory, dispatcher)
 
 
 def _job_queries(session_factory):
@@ -108,37 +109,16 @@ def _memory_guard(settings: Settings):
     return MemoryGuard(settings.worker_max_rss_mb)
 
 
-def _task_queue(
-    settings,
-    huey,
-    memory_guard,
-    process_email,
-    notify_failure,
-    notify_match,
-    recover,
-    mirror_claims,
-    reconcile_mirror,
-):
-    """Registers the task functions on this process's Huey once; the web, the worker and the
-    CLI all enqueue through it. Handlers are provider delegates, resolved per task run."""
-    from huey import crontab
+def _huey_tasks(settings: Settings, huey, use_cases, memory_guard):
+    from adapters.huey.tasks import HueyTasks
 
+    return HueyTasks(huey, use_cases, memory_guard, mirror=bool(settings.mongodb_url))
+
+
+def _task_queue(huey_tasks):
     from adapters.huey.queue import HueyTaskQueue
-    from adapters.huey.tasks import TaskHandlers, register_tasks
 
-    handlers = TaskHandlers(
-        process_email=process_email,
-        notify_permanent_failure=notify_failure,
-        notify_match=notify_match,
-        recover_stalled_jobs=recover,
-    )
-    if settings.mongodb_url:
-        handlers.mirror_claim = mirror_claims
-        handlers.periodic = [
-            ("push_unmirrored_claims", crontab(minute="*/5"), lambda: mirror_claims().push_pending),
-            ("reconcile_mirror", crontab(minute="17"), reconcile_mirror),
-        ]
-    return HueyTaskQueue(huey, register_tasks(huey, handlers, memory_guard))
+    return HueyTaskQueue(huey_tasks)
 
 
 # -- the portal mirror (adapters/mongo) ---------------------------------------------------
@@ -216,25 +196,29 @@ def _notifier(settings: Settings):
 
 
 class Container(containers.DeclarativeContainer):
+    __self__ = providers.Self()
     settings = providers.Singleton(Settings.from_env)
 
     clock = providers.Singleton(_clock)
     retry_policy = providers.Singleton(_retry_policy, settings)
     processing_settings = providers.Singleton(_processing_settings, settings)
 
+    # The queue: Huey, its tasks (resolving use cases from this container at run time, so
+    # there is no cycle), the TaskQueue port over them, and the one event dispatcher.
+    huey = providers.Singleton(_huey, settings)
+    memory_guard = providers.Singleton(_memory_guard, settings)
+    huey_tasks = providers.Singleton(_huey_tasks, settings, huey, __self__, memory_guard)
+    task_queue = providers.Singleton(_task_queue, huey_tasks)
+    dispatcher = providers.Singleton(queue_dispatcher, task_queue)
+
     engine = providers.Singleton(_engine, settings)
     session_factory = providers.Singleton(_session_factory, engine)
-    unit_of_work = providers.Factory(_unit_of_work, session_factory)
+    unit_of_work = providers.Factory(_unit_of_work, session_factory, dispatcher)
     job_queries = providers.Singleton(_job_queries, session_factory)
     sql_directory = providers.Singleton(_sql_directory, session_factory)
     operational_counters = providers.Singleton(_operational_counters, session_factory)
     counts_check = providers.Singleton(_counts_check, session_factory)
     metrics_source = providers.Singleton(_metrics_source, settings, session_factory)
-
-    huey = providers.Singleton(_huey, settings)
-    memory_guard = providers.Singleton(_memory_guard, settings)
-    # Arguments set after the class: the queue's tasks delegate to the use cases that use it.
-    task_queue = providers.Singleton(_task_queue)
 
     parser = providers.Singleton(_parser)
     extractor = providers.Singleton(_extractor, settings)
@@ -243,13 +227,10 @@ class Container(containers.DeclarativeContainer):
     notifier = providers.Singleton(_notifier, settings)
 
     # -- use cases ---------------------------------------------------------------------------
-    receive_email = providers.Factory(
-        ReceiveEmail, uow_factory=unit_of_work.provider, queue=task_queue, clock=clock
-    )
+    receive_email = providers.Factory(ReceiveEmail, uow_factory=unit_of_work.provider, clock=clock)
     process_email = providers.Factory(
         ProcessEmail,
         uow_factory=unit_of_work.provider,
-        queue=task_queue,
         clock=clock,
         parser=parser,
         extractor=extractor,
@@ -258,9 +239,7 @@ class Container(containers.DeclarativeContainer):
         policy=retry_policy,
         settings=processing_settings,
     )
-    retry_job = providers.Factory(
-        RetryJob, uow_factory=unit_of_work.provider, queue=task_queue, clock=clock
-    )
+    retry_job = providers.Factory(RetryJob, uow_factory=unit_of_work.provider, clock=clock)
     recover_stalled_jobs = providers.Factory(
         RecoverStalledJobs,
         uow_factory=unit_of_work.provider,
@@ -306,19 +285,6 @@ class Container(containers.DeclarativeContainer):
     )
     list_jobs = providers.Factory(ListJobs, queries=job_queries)
     get_job = providers.Factory(GetJob, queries=job_queries)
-
-
-Container.task_queue.set_kwargs(
-    settings=Container.settings,
-    huey=Container.huey,
-    memory_guard=Container.memory_guard,
-    process_email=Container.process_email.provider,
-    notify_failure=Container.notify_permanent_failure.provider,
-    notify_match=Container.notify_match.provider,
-    recover=Container.recover_stalled_jobs.provider,
-    mirror_claims=Container.mirror_claims.provider,
-    reconcile_mirror=Container.reconcile_mirror.provider,
-)
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -1,7 +1,7 @@
 """The worker entrypoint: `huey_consumer entrypoints.worker.huey`.
 
-Builds the one container (same wiring as web and CLI) and registers the task functions on
-its Huey instance at import, so the consumer finds them.
+Builds the one container (same wiring as web and CLI); its `huey_tasks` declares every task
+and periodic schedule (adapters/huey/tasks.py) on the Huey instance the consumer runs.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ if _settings.worker_metrics_port:
     from adapters.metrics.worker import serve_worker_metrics
 
     serve_worker_metrics(_settings.worker_metrics_port)
-task_queue = container.task_queue()
-huey = container.huey()
+huey = container.huey_tasks().huey
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep
 # that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.
 container.process_email()

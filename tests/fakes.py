@@ -22,6 +22,7 @@ from application.ports import (
     ConcurrencyConflict,
     DuplicateJob,
     EmailParser,
+    EventPublisher,
     Extractor,
     JobPage,
     JobQueries,
@@ -141,18 +142,31 @@ class FakeLedger(ClaimLedger):
 
 
 class FakeUnitOfWork(UnitOfWork):
-    def __init__(self, db: FakeDatabase) -> None:
+    """Collects the new events of the jobs it has seen after commit, like the SQL one."""
+
+    def __init__(self, db: FakeDatabase, publisher: EventPublisher | None = None) -> None:
         self.db = db
+        self.publisher = publisher
         self.committed = False
+        self.published: list = []
 
     def __enter__(self) -> FakeUnitOfWork:
+        self.undelivered = []
         if not self.db.available:
             raise StorageUnavailable("fake database is down")
         self.jobs = FakeJobRepository(self.db)
         self.ledger = FakeLedger()
         return self
 
-    def commit(self) -> None:
+    def _seen_jobs(self):
+        return list(self.jobs.seen.values())
+
+    def collect_new_events(self):
+        for event in super().collect_new_events():
+            self.published.append(event)
+            yield event
+
+    def _commit(self) -> None:
         if not self.db.available:
             raise StorageUnavailable("fake database is down")
         with self.db.lock:

@@ -8,7 +8,7 @@ from datetime import datetime
 import structlog
 from redis.exceptions import RedisError
 
-from adapters.huey.tasks import WorkerTasks
+from adapters.huey.tasks import HueyTasks
 from application.ports import QueueUnavailable, TaskQueue
 
 log = structlog.get_logger(__name__)
@@ -16,8 +16,10 @@ _OUTAGES = (RedisError, sqlite3.Error, OSError)
 
 
 class HueyTaskQueue(TaskQueue):
-    def __init__(self, huey, tasks: WorkerTasks) -> None:
-        self.huey = huey
+    """Enqueues through the declared tasks; it knows no use case."""
+
+    def __init__(self, tasks: HueyTasks) -> None:
+        self.huey = tasks.huey
         self.tasks = tasks
 
     def enqueue_processing(self, job_id: str, eta: datetime | None = None) -> None:

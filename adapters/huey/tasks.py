@@ -1,5 +1,7 @@
-"""The Huey task functions. They carry only ids and call use cases resolved per call.
+"""Every Huey task and periodic schedule of creditor-inbox, in one place.
 
+Tasks carry only ids and call use cases resolved per run from `use_cases` (the container:
+any object whose attributes named like the use cases return a fresh one when called).
 Huey is at-most-once: a task held by a killed worker is gone. The job row in SQL is the
 source of truth; the periodic recovery sweep re-hands lost work, and claiming is a
 compare-and-set, so a duplicate message is harmless.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import structlog
 from huey import crontab
@@ -20,30 +22,24 @@ log = structlog.get_logger(__name__)
 
 ALERT_RETRIES = 5
 ALERT_RETRY_DELAY_S = 60
+MATCH_NOTICE_RETRIES = 3
+MIRROR_RETRIES = 8
+MIRROR_RETRY_DELAY_S = 30
+
+RECOVERY_SCHEDULE = crontab(minute="*")
+MIRROR_PUSH_SCHEDULE = crontab(minute="*/5")
+RECONCILIATION_SCHEDULE = crontab(minute="17")
 
 
-@dataclass
-class TaskHandlers:
-    """Callables returning a fresh use case (container factories), resolved at run time."""
+class UseCases(Protocol):
+    """What the tasks run; each attribute returns a fresh use case (container factories)."""
 
-    process_email: Callable[[], Callable[[str], object]]
-    notify_permanent_failure: Callable[[], Callable[[str], object]]
-    notify_match: Callable[[], Callable[[str], object]]
-    recover_stalled_jobs: Callable[[], Callable[[], object]]
-    mirror_claim: Callable[[], Callable[[str], object]] | None = None
-    # (name, crontab, callable returning a zero-argument use case) for more periodic tasks
-    periodic: list[tuple[str, object, Callable[[], Callable[[], object]]]] = field(
-        default_factory=list
-    )
-
-
-@dataclass
-class WorkerTasks:
-    process_email: object
-    notify_permanent_failure: object
-    notify_match: object
-    recover_stalled_jobs: object
-    mirror_claim: object | None
+    process_email: Callable[[], Callable[[str], Any]]
+    notify_permanent_failure: Callable[[], Callable[[str], Any]]
+    notify_match: Callable[[], Callable[[str], Any]]
+    recover_stalled_jobs: Callable[[], Callable[[], Any]]
+    mirror_claims: Callable[[], Any]
+    reconcile_mirror: Callable[[], Callable[[], Any]]
 
 
 @contextmanager
@@ -55,58 +51,73 @@ def bound(**context):
         structlog.contextvars.unbind_contextvars(*context)
 
 
-def register_tasks(huey, handlers: TaskHandlers, memory_guard: MemoryGuard) -> WorkerTasks:
-    # Huey's own retries stay off for processing: our RetryPolicy decides and schedules.
-    @huey.task(name="process_email")
-    def process_email(job_id: str) -> None:
-        with bound(job_id=job_id, task="process_email"):
-            rss_before = memory_guard.before_job()
-            try:
-                handlers.process_email()(job_id)
-            except Exception:  # noqa: BLE001 - the job stays for the sweep; say so and go on
-                log.exception(
-                    "attempt_aborted", recovery="the sweep re-queues the job when its lease expires"
-                )
-            finally:
-                memory_guard.after_job(rss_before)
+class HueyTasks:
+    """Declares the tasks on `huey` when built; the queue adapter enqueues through them.
 
-    # A send error (NotificationError) is retried by Huey; it never changes the job.
-    @huey.task(
-        name="notify_permanent_failure", retries=ALERT_RETRIES, retry_delay=ALERT_RETRY_DELAY_S
-    )
-    def notify_permanent_failure(job_id: str) -> None:
-        with bound(job_id=job_id, task="notify_permanent_failure"):
-            handlers.notify_permanent_failure()(job_id)
+    `mirror` False (no MONGODB_URL): no mirror task and no mirror schedules.
+    """
 
-    @huey.task(name="notify_match", retries=3, retry_delay=ALERT_RETRY_DELAY_S)
-    def notify_match(job_id: str) -> None:
-        with bound(job_id=job_id, task="notify_match"):
-            handlers.notify_match()(job_id)
+    def __init__(
+        self, huey, use_cases: UseCases, memory_guard: MemoryGuard, mirror: bool = False
+    ) -> None:
+        self.huey = huey
 
-    @huey.periodic_task(crontab(minute="*"), name="recover_stalled_jobs")
-    def recover_stalled_jobs() -> None:
-        with bound(task="recover_stalled_jobs"):
-            handlers.recover_stalled_jobs()()
+        # Huey's own retries stay off for processing: our RetryPolicy decides and schedules.
+        @huey.task(name="process_email")
+        def process_email(job_id: str) -> None:
+            with bound(job_id=job_id, task="process_email"):
+                rss_before = memory_guard.before_job()
+                try:
+                    use_cases.process_email()(job_id)
+                except Exception:  # noqa: BLE001 - the job stays for the sweep; say so, go on
+                    log.exception(
+                        "attempt_aborted",
+                        recovery="the sweep re-queues the job when its lease expires",
+                    )
+                finally:
+                    memory_guard.after_job(rss_before)
 
-    mirror_claim = None
-    if handlers.mirror_claim is not None:
-        mirror_handler = handlers.mirror_claim
+        # A send error (NotificationError) is retried by Huey; it never changes the job.
+        @huey.task(
+            name="notify_permanent_failure", retries=ALERT_RETRIES, retry_delay=ALERT_RETRY_DELAY_S
+        )
+        def notify_permanent_failure(job_id: str) -> None:
+            with bound(job_id=job_id, task="notify_permanent_failure"):
+                use_cases.notify_permanent_failure()(job_id)
 
-        @huey.task(name="mirror_claim", retries=8, retry_delay=30)
+        @huey.task(
+            name="notify_match", retries=MATCH_NOTICE_RETRIES, retry_delay=ALERT_RETRY_DELAY_S
+        )
+        def notify_match(job_id: str) -> None:
+            with bound(job_id=job_id, task="notify_match"):
+                use_cases.notify_match()(job_id)
+
+        @huey.periodic_task(RECOVERY_SCHEDULE, name="recover_stalled_jobs")
+        def recover_stalled_jobs() -> None:
+            with bound(task="recover_stalled_jobs"):
+                use_cases.recover_stalled_jobs()()
+
+        self.process_email = process_email
+        self.notify_permanent_failure = notify_permanent_failure
+        self.notify_match = notify_match
+        self.recover_stalled_jobs = recover_stalled_jobs
+        self.mirror_claim = self._declare_mirror_tasks(huey, use_cases) if mirror else None
+
+    @staticmethod
+    def _declare_mirror_tasks(huey, use_cases: UseCases):
+        @huey.task(name="mirror_claim", retries=MIRROR_RETRIES, retry_delay=MIRROR_RETRY_DELAY_S)
         def mirror_claim(idempotency_key: str) -> None:
             with bound(task="mirror_claim", idempotency_key=idempotency_key):
-                mirror_handler()(idempotency_key)
+                use_cases.mirror_claims()(idempotency_key)
 
-    for name, schedule, factory in handlers.periodic:
-        _register_periodic(huey, name, schedule, factory)
+        @huey.periodic_task(MIRROR_PUSH_SCHEDULE, name="push_unmirrored_claims")
+        def push_unmirrored_claims() -> None:
+            with bound(task="push_unmirrored_claims"):
+                use_cases.mirror_claims().push_pending()
 
-    return WorkerTasks(
-        process_email, notify_permanent_failure, notify_match, recover_stalled_jobs, mirror_claim
-    )
+        @huey.periodic_task(RECONCILIATION_SCHEDULE, name="reconcile_mirror")
+        def reconcile_mirror() -> None:
+            with bound(task="reconcile_mirror"):
+                use_cases.reconcile_mirror()()
 
-
-def _register_periodic(huey, name: str, schedule, factory) -> None:
-    @huey.periodic_task(schedule, name=name)
-    def periodic() -> None:
-        with bound(task=name):
-            factory()()
+        return mirror_claim

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import start_mappers
 from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
-from application.ports import UnitOfWork
+from application.ports import EventPublisher, UnitOfWork
+from domain.model import EmailJob
 
 
 class _TranslatingRepository:
@@ -27,12 +30,16 @@ class _TranslatingRepository:
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], publisher: EventPublisher | None = None
+    ) -> None:
         start_mappers()
         self._session_factory = session_factory
+        self.publisher = publisher
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self.undelivered = []
         self.session = self._session_factory()
         self.jobs = _TranslatingRepository(SqlJobRepository(self.session))  # type: ignore[assignment]
         self.ledger = _TranslatingRepository(SqlClaimLedger(self.session))  # type: ignore[assignment]
@@ -52,7 +59,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             session.close()
             self.session = None
 
-    def commit(self) -> None:
+    def _seen_jobs(self) -> Iterable[EmailJob]:
+        # The session's identity map is the set of aggregates this transaction has seen.
+        assert self.session is not None
+        return [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]
+
+    def _commit(self) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():

@@ -2,7 +2,8 @@
 
 Fixtures (stable names, used by every integration folder):
 - `database_url`  the migrated URL, parametrised over ids "sqlite" and "postgresql"
-- `engine`, `session_factory`, `uow_factory` (callable → new SqlAlchemyUnitOfWork)
+- `engine`, `session_factory`, `uow_factory` (callable → new SqlAlchemyUnitOfWork whose
+  committed events reach `queue`, a recording FakeQueue, through the real dispatcher)
 - `backend`       "sqlite" | "postgresql"
 - `fresh_database_url` a new, empty (unmigrated) database of the current backend
 PostgreSQL: a uniquely named database per test session on TEST_POSTGRES_URL (default
@@ -24,6 +25,7 @@ from alembic.config import Config
 from adapters.sqlalchemy.engine import make_engine, make_session_factory
 from adapters.sqlalchemy.orm import metadata, start_mappers
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dispatcher import queue_dispatcher
 from entrypoints.settings import REPO_ROOT, normalize_database_url
 
 POSTGRES_ADMIN_URL = normalize_database_url(
@@ -154,8 +156,16 @@ def session_factory(engine):
 
 
 @pytest.fixture
-def uow_factory(session_factory):
-    return lambda: SqlAlchemyUnitOfWork(session_factory)
+def queue():
+    from tests.fakes import FakeQueue
+
+    return FakeQueue()
+
+
+@pytest.fixture
+def uow_factory(session_factory, queue):
+    dispatcher = queue_dispatcher(queue)
+    return lambda: SqlAlchemyUnitOfWork(session_factory, dispatcher)
 
 
 def _empty_tables(engine: sa.Engine) -> None:

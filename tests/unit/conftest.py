@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from application.dispatcher import queue_dispatcher
 from application.notify_match import NotifyMatch
 from application.notify_permanent_failure import NotifyPermanentFailure
 from application.process_email import ProcessEmail, ProcessingSettings
@@ -93,7 +94,8 @@ class World:
     notify_match: NotifyMatch
 
     def uow(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.db)
+        """A unit of work whose committed events reach the queue, like the use cases'."""
+        return FakeUnitOfWork(self.db, queue_dispatcher(self.queue))
 
     def job(self, job_id: str):
         return self.db.jobs[job_id]
@@ -113,8 +115,10 @@ def world() -> World:
     notifier = FakeNotifier()
     policy = RetryPolicy(jitter=0.0)
 
+    dispatcher = queue_dispatcher(queue)
+
     def uow_factory() -> FakeUnitOfWork:
-        return FakeUnitOfWork(db)
+        return FakeUnitOfWork(db, dispatcher)
 
     settings = ProcessingSettings(lease=timedelta(seconds=600), match_threshold=0.85)
     return World(
@@ -126,10 +130,9 @@ def world() -> World:
         directory=directory,
         notifier=notifier,
         policy=policy,
-        receive=ReceiveEmail(uow_factory, queue, clock),
+        receive=ReceiveEmail(uow_factory, clock),
         process=ProcessEmail(
             uow_factory,
-            queue,
             clock,
             parser,
             extractor,
@@ -138,7 +141,7 @@ def world() -> World:
             policy,
             settings,
         ),
-        retry=RetryJob(uow_factory, queue, clock),
+        retry=RetryJob(uow_factory, clock),
         recover=RecoverStalledJobs(uow_factory, queue, clock, policy, grace=timedelta(seconds=60)),
         notify_failure=NotifyPermanentFailure(uow_factory, notifier, clock, "ops@practice.example"),
         notify_match=NotifyMatch(uow_factory, notifier, "desk@practice.example"),

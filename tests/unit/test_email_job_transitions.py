@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.errors import ErrorInfo, IllegalTransition
-from domain.events import JobCompleted, JobFailedPermanently, JobRetryScheduled
+from domain.events import (
+    ClaimWritten,
+    JobCompleted,
+    JobFailedPermanently,
+    JobQueued,
+    JobRetryScheduled,
+)
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
 from domain.values import JobStatus, Outcome
@@ -26,6 +32,13 @@ def domain_state(job: EmailJob) -> dict:
 
 
 def job_in(status: JobStatus) -> EmailJob:
+    """A job brought to `status`, its set-up events already pulled."""
+    job = _brought_to(status)
+    job.pull_events()
+    return job
+
+
+def _brought_to(status: JobStatus) -> EmailJob:
     job = EmailJob("job-1", make_email(), received_at=T0)
     if status is JobStatus.RECEIVED:
         return job
@@ -279,4 +292,65 @@ def test_history_entries_carry_attempt_time_and_result():
         (1, "processing", "completed"),
     ]
     assert job.history[-1].at == T0 + timedelta(seconds=5)
-    assert job.history[-1].to_dict()["result"] == "completed: matched"
+    assert job.history[-1].result == "completed: matched"
+
+
+# -- events for the one event path (application/dispatcher.py) ------------------------------
+def test_enqueue_and_manual_retry_record_job_queued():
+    job = job_in(JobStatus.RECEIVED)
+    job.enqueue(T0)
+    assert job.pull_events() == [JobQueued("job-1")]
+    job = job_in(JobStatus.FAILED)
+    job.retry_manually(T0)
+    assert job.pull_events() == [JobQueued("job-1")]
+
+
+def test_a_refused_transition_records_no_event():
+    job = job_in(JobStatus.QUEUED)
+    with pytest.raises(IllegalTransition):
+        job.retry_manually(T0)
+    assert job.pull_events() == []
+
+
+def test_repeat_handover_announces_the_pending_event_without_a_transition():
+    job = job_in(JobStatus.PROCESSING)
+    job.fail_attempt(TRANSIENT, T0, POLICY)
+    job.pull_events()
+    history = list(job.history)
+    job.repeat_handover(T0)
+    assert job.pull_events() == [JobQueued("job-1", eta=T0 + timedelta(seconds=15))]
+    job.repeat_handover(T0 + timedelta(seconds=15))
+    assert job.pull_events() == [JobQueued("job-1", eta=None)], "due now: no ETA"
+    failed = job_in(JobStatus.FAILED)
+    failed.repeat_handover(T0)
+    assert failed.pull_events() == [JobFailedPermanently("job-1", 1, failed.last_error)]
+    assert job.history == history and job.status is JobStatus.QUEUED
+
+
+@pytest.mark.parametrize("status", [JobStatus.RECEIVED, JobStatus.PROCESSING, JobStatus.COMPLETED])
+def test_repeat_handover_refused_when_nothing_is_pending(status):
+    job = job_in(status)
+    with pytest.raises(IllegalTransition):
+        job.repeat_handover(T0)
+    assert job.pull_events() == []
+
+
+def test_repeat_handover_refused_for_an_alerted_failure():
+    job = job_in(JobStatus.FAILED)
+    job.mark_failure_notified(T0)
+    with pytest.raises(IllegalTransition):
+        job.repeat_handover(T0)
+
+
+def test_write_claim_records_claim_written_with_the_ledger_key():
+    from decimal import Decimal
+
+    from domain.values import Extraction, Match
+
+    job = job_in(JobStatus.PROCESSING)
+    job.record_extraction(
+        Extraction(is_creditor_reply=True, claim_amount=Decimal("812.40"), extractor="t"), T0
+    )
+    job.record_match(Match(score=0.95, client_id="M-1", creditor_id="C-1"), T0)
+    claim = job.write_claim(T0)
+    assert job.pull_events() == [ClaimWritten("job-1", claim.idempotency_key)]

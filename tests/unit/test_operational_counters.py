@@ -7,13 +7,13 @@ from datetime import timedelta
 from application.notify_permanent_failure import NotifyPermanentFailure
 from application.recover_stalled_jobs import RecoverStalledJobs
 from domain.errors import PermanentError
-from tests.fakes import FakeCounters, FakeUnitOfWork
+from tests.fakes import FakeCounters
 
 
 def test_an_alert_is_counted_only_when_a_mail_went_out(world):
     counters = FakeCounters()
     notify = NotifyPermanentFailure(
-        lambda: FakeUnitOfWork(world.db), world.notifier, world.clock, "ops@x.example", counters
+        world.uow, world.notifier, world.clock, "ops@x.example", counters
     )
     sent, skipped = world.received_job(1), world.received_job(2)
     for job_id in (sent, skipped):
@@ -29,7 +29,7 @@ def test_an_alert_is_counted_only_when_a_mail_went_out(world):
 def test_the_sweep_counts_the_jobs_it_hands_over_again(world):
     counters = FakeCounters()
     sweep = RecoverStalledJobs(
-        lambda: FakeUnitOfWork(world.db),
+        world.uow,
         world.queue,
         world.clock,
         world.policy,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from application.dispatcher import queue_dispatcher
 from application.process_email import ProcessEmail, ProcessingSettings
 from domain.errors import PermanentError, TransientError
 from domain.values import Extraction, JobStatus, Outcome
@@ -196,8 +197,7 @@ def _process_with(world, extractor_hook):
 
     extractor = HookedExtractor(CREDITOR_REPLY)
     return ProcessEmail(
-        lambda: FakeUnitOfWork(world.db),
-        world.queue,
+        world.uow,
         world.clock,
         world.parser,
         extractor,
@@ -241,8 +241,7 @@ def test_late_commit_racing_the_sweep_is_rejected_by_version(world):
             original_commit(self)
 
     process = ProcessEmail(
-        lambda: RacingUnitOfWork(world.db),
-        world.queue,
+        lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)),
         world.clock,
         world.parser,
         world.extractor,

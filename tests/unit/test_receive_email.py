@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from application.dispatcher import queue_dispatcher
 from application.ports import StorageUnavailable
 from application.receive_email import Reception
 from domain.values import JobStatus
@@ -33,7 +34,8 @@ def test_queue_sees_the_committed_job():
             seen.append(db.jobs.get(job_id))
             super().enqueue_processing(job_id, eta)
 
-    receive = ReceiveEmail(lambda: FakeUnitOfWork(db), ReadingQueue(), FakeClock())
+    dispatcher = queue_dispatcher(ReadingQueue())
+    receive = ReceiveEmail(lambda: FakeUnitOfWork(db, dispatcher), FakeClock())
     result = receive(make_email())
     assert seen[0] is not None and seen[0].id == result.job_id
     assert seen[0].status is JobStatus.QUEUED
@@ -66,7 +68,8 @@ def test_concurrent_duplicate_losing_the_unique_constraint_is_a_duplicate(world)
 
     from application.receive_email import ReceiveEmail
 
-    receive = ReceiveEmail(lambda: RacingUnitOfWork(world.db), world.queue, world.clock)
+    dispatcher = queue_dispatcher(world.queue)
+    receive = ReceiveEmail(lambda: RacingUnitOfWork(world.db, dispatcher), world.clock)
     result = receive(email)
     assert result.status is Reception.DUPLICATE
     assert result.job_id == "winner"

@@ -15,12 +15,12 @@ from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from application.ports import ConcurrencyConflict
 from application.receive_email import ReceiveEmail, Reception
 from domain.values import ClaimUpdate, JobStatus
-from tests.fakes import FakeClock, FakeQueue
+from tests.fakes import FakeClock
 from tests.unit.conftest import make_email
 
 
 def received(uow_factory, n=1) -> str:
-    return ReceiveEmail(uow_factory, FakeQueue(), FakeClock())(make_email(n)).job_id
+    return ReceiveEmail(uow_factory, FakeClock())(make_email(n)).job_id
 
 
 def test_two_threads_claiming_the_same_job_exactly_one_wins(uow_factory):
@@ -92,9 +92,8 @@ def test_stale_version_commit_is_rejected_and_leaves_no_claim(uow_factory, engin
     assert tuple(row) == ("processing", 1)
 
 
-def test_fifty_concurrent_deliveries_of_one_email_make_one_job(uow_factory, engine):
-    queue = FakeQueue()
-    receive = ReceiveEmail(uow_factory, queue, FakeClock())
+def test_fifty_concurrent_deliveries_of_one_email_make_one_job(uow_factory, engine, queue):
+    receive = ReceiveEmail(uow_factory, FakeClock())
     barrier = threading.Barrier(10)
 
     def deliver(_):

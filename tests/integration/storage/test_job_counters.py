@@ -19,7 +19,7 @@ from application.receive_email import ReceiveEmail
 from domain.errors import ErrorInfo
 from domain.retry_policy import RetryPolicy
 from domain.values import JobStatus, Outcome
-from tests.fakes import FakeClock, FakeQueue
+from tests.fakes import FakeClock
 from tests.unit.conftest import make_email
 
 LEASE = timedelta(seconds=60)
@@ -27,7 +27,7 @@ POLICY = RetryPolicy(max_retries=1, jitter=0)
 
 
 def receive(uow_factory, n: int) -> str:
-    return ReceiveEmail(uow_factory, FakeQueue(), FakeClock())(make_email(n)).job_id
+    return ReceiveEmail(uow_factory, FakeClock())(make_email(n)).job_id
 
 
 def change(uow_factory, job_id: str, action) -> bool:

@@ -16,7 +16,7 @@ from domain.errors import ErrorInfo
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
 from domain.values import Extraction, JobStatus
-from tests.fakes import FakeClock, FakeJobRepository, FakeQueue
+from tests.fakes import FakeClock, FakeJobRepository
 from tests.unit.conftest import make_email
 
 DIRECTORY = {
@@ -44,7 +44,7 @@ DIRECTORY = {
 
 
 def seed(uow_factory, clock, count):
-    receive = ReceiveEmail(uow_factory, FakeQueue(), clock)
+    receive = ReceiveEmail(uow_factory, clock)
     ids = []
     for n in range(count):
         ids.append(receive(make_email(n, received_at=clock.now())).job_id)

@@ -13,6 +13,7 @@ from adapters.sqlalchemy.engine import make_engine, make_session_factory
 from adapters.sqlalchemy.orm import claim_updates, creditors
 from adapters.sqlalchemy.queries import SqlJobQueries
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dispatcher import queue_dispatcher
 from application.ports import StorageUnavailable
 from application.process_email import ProcessEmail, ProcessingSettings
 from application.receive_email import ReceiveEmail
@@ -37,17 +38,21 @@ DIRECTORY = {
 
 
 class Pipeline:
-    def __init__(self, uow_factory, session_factory, extractor=None):
+    def __init__(self, session_factory, extractor=None):
         self.clock = FakeClock()
         self.queue = FakeQueue()
+        dispatcher = queue_dispatcher(self.queue)
+
+        def uow_factory():
+            return SqlAlchemyUnitOfWork(session_factory, dispatcher)
+
         self.policy = RetryPolicy(jitter=0)
         self.directory = SqlClientDirectory(session_factory)
         self.directory.import_directory(DIRECTORY)
         self.extractor = extractor or FakeExtractor(CREDITOR_REPLY)
-        self.receive = ReceiveEmail(uow_factory, self.queue, self.clock)
+        self.receive = ReceiveEmail(uow_factory, self.clock)
         self.process = ProcessEmail(
             uow_factory,
-            self.queue,
             self.clock,
             FakeParser(),
             self.extractor,
@@ -61,7 +66,7 @@ class Pipeline:
 
 
 def test_receive_process_complete_with_one_claim(uow_factory, session_factory, engine):
-    pipeline = Pipeline(uow_factory, session_factory)
+    pipeline = Pipeline(session_factory)
     job_id = pipeline.receive(make_email()).job_id
     pipeline.process(job_id)
     job = pipeline.queries.get_job(job_id)
@@ -93,7 +98,7 @@ def test_worker_that_lost_its_lease_writes_no_second_claim(uow_factory, session_
                 return self.result
             return super().extract(*args)
 
-    pipeline = Pipeline(uow_factory, session_factory, StallingExtractor(CREDITOR_REPLY))
+    pipeline = Pipeline(session_factory, StallingExtractor(CREDITOR_REPLY))
     holder["pipeline"] = pipeline
     holder["job_id"] = job_id = pipeline.receive(make_email()).job_id
     result = pipeline.process(job_id)
@@ -120,9 +125,7 @@ def test_unreachable_database_is_storage_unavailable_and_nothing_is_stored(kind,
         path.write_bytes(b"this is not a database file" * 100)
         url = f"sqlite:///{path}"
     engine = make_engine(url)
-    receive = ReceiveEmail(
-        lambda: SqlAlchemyUnitOfWork(make_session_factory(engine)), FakeQueue(), FakeClock()
-    )
+    receive = ReceiveEmail(lambda: SqlAlchemyUnitOfWork(make_session_factory(engine)), FakeClock())
     with pytest.raises(StorageUnavailable):
         receive(make_email())
     with pytest.raises(StorageUnavailable):

@@ -69,6 +69,7 @@ class RecordingTask:
 
 class Tasks:
     def __init__(self, error=None, mirror=True):
+        self.huey = Huey(error)
         self.process_email = RecordingTask(error)
         self.notify_permanent_failure = RecordingTask(error)
         self.notify_match = RecordingTask(error)
@@ -86,9 +87,57 @@ class Huey:
         return 0
 
 
+def declared_tasks(huey, mirror=False, use_cases=None):
+    from adapters.huey.tasks import HueyTasks
+
+    return HueyTasks(huey, use_cases, MemoryGuard(10**6, stop=lambda: None), mirror=mirror)
+
+
+def test_every_task_and_schedule_is_declared_in_one_place(tmp_path):
+    from huey import SqliteHuey
+
+    names = {}
+    for mirror in (False, True):
+        huey = SqliteHuey(f"names-{mirror}", filename=str(tmp_path / f"{mirror}.db"), utc=True)
+        declared_tasks(huey, mirror=mirror)
+        periodic = {task.__name__ for task in huey._registry._periodic_tasks}
+        names[mirror] = {
+            key.rsplit(".", 1)[-1]: key.rsplit(".", 1)[-1] in periodic
+            for key in huey._registry._registry
+        }
+    assert names[False] == {
+        "process_email": False,
+        "notify_permanent_failure": False,
+        "notify_match": False,
+        "recover_stalled_jobs": True,
+    }
+    assert names[True] == names[False] | {
+        "mirror_claim": False,
+        "push_unmirrored_claims": True,
+        "reconcile_mirror": True,
+    }
+
+
+def test_tasks_resolve_a_fresh_use_case_per_run(tmp_path):
+    from huey import SqliteHuey
+
+    calls = []
+
+    class UseCases:
+        def notify_match(self):
+            return lambda job_id: calls.append(job_id)
+
+    huey = SqliteHuey("resolve", filename=str(tmp_path / "r.db"), results=False, utc=True)
+    huey.immediate = True
+    tasks = declared_tasks(huey, use_cases=UseCases())
+    tasks.notify_match("job-1")
+    tasks.notify_match("job-2")
+    assert calls == ["job-1", "job-2"]
+
+
 def test_queue_passes_ids_and_the_retry_eta():
     tasks = Tasks()
-    queue = HueyTaskQueue(Huey(), tasks)
+    queue = HueyTaskQueue(tasks)
     eta = datetime(2026, 11, 20, 8, 0, 15, tzinfo=UTC)
     queue.enqueue_processing("job-1")
     queue.enqueue_processing("job-1", eta=eta)
@@ -103,7 +152,7 @@ def test_queue_passes_ids_and_the_retry_eta():
 
 
 def test_mirror_without_a_mirror_task_is_a_no_op():
-    HueyTaskQueue(Huey(), Tasks(mirror=False)).enqueue_mirror("key-1")
+    HueyTaskQueue(Tasks(mirror=False)).enqueue_mirror("key-1")
 
 
 @pytest.mark.parametrize(
@@ -115,7 +164,7 @@ def test_mirror_without_a_mirror_task_is_a_no_op():
     ],
 )
 def test_queue_outages_become_queue_unavailable(error):
-    queue = HueyTaskQueue(Huey(error), Tasks(error))
+    queue = HueyTaskQueue(Tasks(error))
     for call in (
         lambda: queue.enqueue_processing("j"),
         lambda: queue.enqueue_processing("j", eta=datetime.now(UTC) + timedelta(seconds=15)),
@@ -129,13 +178,8 @@ def test_queue_outages_become_queue_unavailable(error):
 def test_real_huey_schedules_the_retry_at_the_eta(tmp_path):
     from huey import SqliteHuey
 
-    from adapters.huey.tasks import TaskHandlers, register_tasks
-
     huey = SqliteHuey("eta-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
-    handlers = TaskHandlers(lambda: None, lambda: None, lambda: None, lambda: None)
-    queue = HueyTaskQueue(
-        huey, register_tasks(huey, handlers, MemoryGuard(10**6, stop=lambda: None))
-    )
+    queue = HueyTaskQueue(declared_tasks(huey))
     eta = datetime.now(UTC) + timedelta(seconds=240)
     queue.enqueue_processing("job-9", eta=eta)
     # Huey queues it with its ETA; a worker reading it early moves it to the schedule.
@@ -160,13 +204,8 @@ def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
 def test_queued_job_ids_lists_pending_and_scheduled_processing_messages(tmp_path):
     from huey import SqliteHuey
 
-    from adapters.huey.tasks import TaskHandlers, register_tasks
-
     huey = SqliteHuey("held-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
-    handlers = TaskHandlers(lambda: None, lambda: None, lambda: None, lambda: None)
-    queue = HueyTaskQueue(
-        huey, register_tasks(huey, handlers, MemoryGuard(10**6, stop=lambda: None))
-    )
+    queue = HueyTaskQueue(declared_tasks(huey))
     queue.enqueue_processing("job-now")
     queue.enqueue_processing("job-later", eta=datetime.now(UTC) + timedelta(minutes=5))
     queue.enqueue_failure_alert("job-alert")
