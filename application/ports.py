@@ -70,7 +70,15 @@ class JobRepository(abc.ABC):
     @abc.abstractmethod
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         """Load a job to claim it. Returns None when the job is missing or another
-        transaction holds its row lock (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+        transaction holds its row lock (PostgreSQL: FOR UPDATE SKIP LOCKED). Its `history`
+        holds only what is appended now (the stored entries are not read; use get() for a job
+        shown with its history)."""
+
+    @abc.abstractmethod
+    def resume(self, job: EmailJob) -> None:
+        """Take back a job this process loaded in an earlier unit of work, without reading it
+        again: the commit succeeds only if nobody changed the job since this process last
+        committed it (version compare-and-set; ConcurrencyConflict otherwise)."""
 
     @abc.abstractmethod
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:

@@ -105,6 +105,10 @@ class FakeJobRepository(JobRepository):
             return None
         return self.get(job_id)
 
+    def resume(self, job: EmailJob) -> None:
+        self.seen[job.id] = job
+        self.read_versions[job.id] = job.version
+
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
         with self._db.lock:
             return [j.id for j in self._db.jobs.values() if j.lease_expired(now)][:limit]

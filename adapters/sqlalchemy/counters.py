@@ -196,24 +196,27 @@ def _shard() -> int:
 
 
 def apply_deltas(connection, rows: Iterable[tuple[Key, int, float]], shard: int | None = None):
-    """Upsert each (name, label) delta into one shard, in key order (no deadlocks)."""
-    rows = list(rows)
+    """Upsert the (name, label) deltas into one shard in one statement, rows in key order
+    (so two transactions lock shared rows in the same order and never deadlock)."""
+    rows = sorted(rows)
     if not rows:
         return
     shard = _shard() if shard is None else shard
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    for (name, label), count, total in rows:
-        stmt = insert(job_counters).values(
-            name=name, label=label, shard=shard, count=count, total=total
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["name", "label", "shard"],
-            set_={
-                "count": job_counters.c.count + stmt.excluded.count,
-                "total": job_counters.c.total + stmt.excluded.total,
-            },
-        )
-        connection.execute(stmt)
+    stmt = insert(job_counters).values(
+        [
+            {"name": name, "label": label, "shard": shard, "count": count, "total": total}
+            for (name, label), count, total in rows
+        ]
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["name", "label", "shard"],
+        set_={
+            "count": job_counters.c.count + stmt.excluded.count,
+            "total": job_counters.c.total + stmt.excluded.total,
+        },
+    )
+    connection.execute(stmt)
 
 
 def _after_flush(session: Session, _flush_context) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy import counters
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, email_jobs
 from application.ports import OperationalCounters
@@ -117,7 +118,7 @@ class SqlMetricsSource:
     """Everything /metrics shows about jobs, from a few index-backed reads."""
 
     def __init__(self, session_factory: sessionmaker[Session], mirror_configured: bool) -> None:
-        self._session_factory = session_factory
+        self._session_factory = read_only(session_factory)
         self._mirror_configured = mirror_configured
 
     def snapshot(self, now: datetime) -> MetricsSnapshot:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from application.ports import ClientDirectory
@@ -32,6 +33,7 @@ class ImportReport:
 class SqlClientDirectory(ClientDirectory):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
+        self._read_session_factory = read_only(session_factory)
 
     def candidates(self, extraction: Extraction, from_email: str) -> Sequence[DirectoryEntry]:
         pairs = (
@@ -48,7 +50,7 @@ class SqlClientDirectory(ClientDirectory):
             .select_from(creditors.join(clients, creditors.c.client_id == clients.c.id))
             .order_by(clients.c.id, creditors.c.id)
         )
-        with translated(), self._session_factory() as session:
+        with translated(), self._read_session_factory() as session:
             total = session.scalar(select(func.count()).select_from(creditors)) or 0
             if total > SMALL_DIRECTORY_PAIRS:
                 pairs = pairs.where(self._narrowing(extraction, from_email)).limit(

@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BEGIN_OPTION = "sqlite_begin"
 # Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_LOCK_TIMEOUT_MS = 5000
@@ -64,7 +65,10 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     def _on_begin(connection):  # pragma: no cover
         # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
         # read-then-write transaction never fails half-way with "database is locked".
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (read_only() below) begin DEFERRED: under WAL they read a
+        # snapshot and never wait for, or hold up, a writer.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -72,3 +76,12 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit/close: use cases return jobs to the API.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The same sessions for reads only: on SQLite they begin DEFERRED, so the jobs list or a
+    scrape polled several times a second never takes the write lock the worker needs."""
+    engine = session_factory.kw["bind"]
+    return sessionmaker(
+        engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}), expire_on_commit=False
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,8 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import column_property, registry, relationship
+from sqlalchemy.exc import SADeprecationWarning
+from sqlalchemy.orm import column_property, configure_mappers, registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
@@ -285,7 +287,9 @@ def start_mappers() -> None:
                     HistoryEntry,
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
-                    lazy="selectin",
+                    # Appended, never read, by the worker: new entries are inserted without
+                    # loading the stored ones. Views that show history load it explicitly.
+                    lazy="noload",
                 )
             },
         )
@@ -293,6 +297,12 @@ def start_mappers() -> None:
         from adapters.sqlalchemy.counters import register_counting_hook
 
         register_counting_hook()
+        with warnings.catch_warnings():
+            # SQLAlchemy 2.1 deprecates `noload` (it gives None for a many-to-one; for our
+            # collection it gives the empty list we want). When it is removed: lazy="write_only"
+            # with the aggregate appending through `add()`.
+            warnings.simplefilter("ignore", SADeprecationWarning)
+            configure_mappers()
         _started = True
 
 

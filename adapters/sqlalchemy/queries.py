@@ -6,8 +6,10 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.counters import status_counts
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import email_jobs, start_mappers
+from adapters.sqlalchemy.repository import with_history
 from application.ports import JobPage, JobQueries
 from domain.model import EmailJob
 from domain.values import JobStatus
@@ -16,7 +18,7 @@ from domain.values import JobStatus
 class SqlJobQueries(JobQueries):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         start_mappers()
-        self._session_factory = session_factory
+        self._session_factory = read_only(session_factory)
 
     def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
         with translated(), self._session_factory() as session:
@@ -34,7 +36,7 @@ class SqlJobQueries(JobQueries):
 
     def get_job(self, job_id: str) -> EmailJob | None:
         with translated(), self._session_factory() as session:
-            job = session.get(EmailJob, job_id)
+            job = session.get(EmailJob, job_id, options=[with_history()])
             session.expunge_all()
         return job
 

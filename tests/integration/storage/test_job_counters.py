@@ -185,3 +185,18 @@ def test_concurrent_transitions_keep_the_counts_exact(uow_factory, session_facto
     assert sum(counts.values()) == 30
     assert counts["completed"] > 0
     assert SqlCountsCheck(session_factory).verify(repair=False) == []
+
+
+def test_reads_do_not_take_the_write_lock_on_sqlite(backend, uow_factory, session_factory):
+    """The jobs list, polled by a dashboard, must never wait for (or hold up) the worker's
+    writes: with a write transaction open, the list still answers (SQLite: DEFERRED + WAL;
+    had it taken the write lock it would fail with "database is locked" after the timeout)."""
+    receive(uow_factory, 1)
+    writer = session_factory()
+    try:
+        writer.execute(update(email_jobs).values(subject="being written"))  # holds the lock
+        page = SqlJobQueries(session_factory).list_jobs(None, 50, 0)
+        assert page.total == 1 and page.items[0].subject != "being written"
+    finally:
+        writer.rollback()
+        writer.close()
