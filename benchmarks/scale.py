@@ -131,7 +131,7 @@ def main() -> None:
                 ),
                 (
                     "oldest open review",
-                    "SELECT min(completed_at) FROM email_jobs WHERE status = 'completed' AND outcome = 'needs_review'",
+                    "SELECT min(received_at) FROM email_jobs WHERE status = 'completed' AND outcome = 'needs_review'",
                 ),
                 (
                     "expired leases",

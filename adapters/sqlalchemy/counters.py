@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    and_,
     event,
     func,
     inspect,
@@ -37,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from adapters.sqlalchemy.orm import metadata
+from adapters.sqlalchemy.orm import email_jobs, metadata
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
 from domain.values import JobStatus, Outcome
@@ -106,8 +107,23 @@ class Deltas:
 
 
 # -- what a change of one job means ----------------------------------------------------------
-def _in_review(status: JobStatus | None, outcome: Outcome | None) -> bool:
-    return status is JobStatus.COMPLETED and outcome is Outcome.NEEDS_REVIEW
+def open_review_condition():
+    """SQL condition of an open review: `review_status = 'open'` where the review queue's
+    column exists, else the SPEC §8 definition (completed with outcome needs_review)."""
+    jobs = email_jobs.c
+    if "review_status" in jobs:
+        return jobs.review_status == "open"
+    return and_(jobs.status == JobStatus.COMPLETED, jobs.outcome == Outcome.NEEDS_REVIEW)
+
+
+def _in_review(job: EmailJob, old: bool) -> bool:
+    value = _old if old else getattr
+    if "review_status" in inspect(job).mapper.attrs:
+        return value(job, "review_status") == "open"
+    return (
+        value(job, "status") is JobStatus.COMPLETED
+        and value(job, "outcome") is Outcome.NEEDS_REVIEW
+    )
 
 
 def _old(job: EmailJob, name: str):
@@ -126,20 +142,20 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
 
 def job_added(job: EmailJob, deltas: Deltas) -> None:
     deltas.add(JOBS, job.status.value)
-    if _in_review(job.status, job.outcome):
+    if _in_review(job, old=False):
         deltas.add(REVIEWS_OPEN)
 
 
 def job_deleted(job: EmailJob, deltas: Deltas) -> None:
     deltas.add(JOBS, _old(job, "status").value, -1)
-    if _in_review(_old(job, "status"), _old(job, "outcome")):
+    if _in_review(job, old=True):
         deltas.add(REVIEWS_OPEN, "", -1)
 
 
 def job_changed(job: EmailJob, deltas: Deltas) -> None:
     old_status, new_status = _old(job, "status"), job.status
-    old_review = _in_review(old_status, _old(job, "outcome"))
-    new_review = _in_review(new_status, job.outcome)
+    old_review = _in_review(job, old=True)
+    new_review = _in_review(job, old=False)
     if old_review != new_review:
         deltas.add(REVIEWS_OPEN, "", 1 if new_review else -1)
     if old_status is not new_status:

@@ -20,7 +20,7 @@ from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, email_jobs
 from application.ports import OperationalCounters
-from domain.values import JobStatus, Outcome
+from domain.values import JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,7 @@ def _actual_gauges(session: Session) -> dict[tuple[str, str], int]:
     grouped = select(email_jobs.c.status, func.count()).group_by(email_jobs.c.status)
     for status, count in session.execute(grouped):
         actual[(counters.JOBS, JobStatus(status).value)] = count
-    in_review = select(func.count()).where(
-        email_jobs.c.status == JobStatus.COMPLETED, email_jobs.c.outcome == Outcome.NEEDS_REVIEW
-    )
+    in_review = select(func.count()).where(counters.open_review_condition())
     actual[(counters.REVIEWS_OPEN, "")] = session.scalar(in_review) or 0
     return actual
 
@@ -139,10 +137,9 @@ class SqlMetricsSource:
             started = session.scalar(
                 select(func.min(jobs.started_at)).where(jobs.status == JobStatus.PROCESSING)
             )
+            # An open review waits since the email came in (the review queue's order).
             review = session.scalar(
-                select(func.min(jobs.completed_at)).where(
-                    jobs.status == JobStatus.COMPLETED, jobs.outcome == Outcome.NEEDS_REVIEW
-                )
+                select(func.min(jobs.received_at)).where(counters.open_review_condition())
             )
             unmirrored = None
             if self._mirror_configured:

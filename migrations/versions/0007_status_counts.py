@@ -16,7 +16,14 @@ down_revision: str | None = "0003_unalerted_failures_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# An open review: the review queue's column where it exists (migration 0005), else SPEC §8.
 REVIEW = sa.text("status = 'completed' AND outcome = 'needs_review'")
+REVIEW_STATUS = sa.text("review_status = 'open'")
+
+
+def _has_review_status() -> bool:
+    columns = sa.inspect(op.get_bind()).get_columns("email_jobs")
+    return any(column["name"] == "review_status" for column in columns)
 
 
 def upgrade() -> None:
@@ -34,21 +41,24 @@ def upgrade() -> None:
         "INSERT INTO job_counters (name, label, shard, count, total) "
         "SELECT 'jobs', status, 0, count(*), 0 FROM email_jobs GROUP BY status"
     )
+    open_review = REVIEW_STATUS if _has_review_status() else REVIEW
     op.execute(
         "INSERT INTO job_counters (name, label, shard, count, total) "
-        f"SELECT 'reviews_open', '', 0, count(*), 0 FROM email_jobs WHERE {REVIEW.text}"
+        f"SELECT 'reviews_open', '', 0, count(*), 0 FROM email_jobs WHERE {open_review.text}"
     )
     op.create_index("ix_email_jobs_status_queued_at", "email_jobs", ["status", "queued_at"])
-    op.create_index(
-        "ix_email_jobs_open_reviews",
-        "email_jobs",
-        ["completed_at"],
-        postgresql_where=REVIEW,
-        sqlite_where=REVIEW,
-    )
+    if not _has_review_status():
+        op.create_index(
+            "ix_email_jobs_open_reviews",
+            "email_jobs",
+            ["received_at"],
+            postgresql_where=REVIEW,
+            sqlite_where=REVIEW,
+        )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_email_jobs_open_reviews", table_name="email_jobs")
+    if not _has_review_status():
+        op.drop_index("ix_email_jobs_open_reviews", table_name="email_jobs")
     op.drop_index("ix_email_jobs_status_queued_at", table_name="email_jobs")
     op.drop_table("job_counters")
