@@ -10,6 +10,7 @@ from application.ports import (
     ConcurrencyConflict,
     Message,
     Notifier,
+    OperationalCounters,
     UnitOfWorkFactory,
 )
 from domain.model import EmailJob
@@ -50,8 +51,14 @@ class NotifyPermanentFailure:
     """
 
     def __init__(
-        self, uow_factory: UnitOfWorkFactory, notifier: Notifier, clock: Clock, admin_email: str
+        self,
+        uow_factory: UnitOfWorkFactory,
+        notifier: Notifier,
+        clock: Clock,
+        admin_email: str,
+        counters: OperationalCounters | None = None,
     ) -> None:
+        self._counters = counters
         self._uow_factory = uow_factory
         self._notifier = notifier
         self._clock = clock
@@ -70,6 +77,8 @@ class NotifyPermanentFailure:
             sent = self._notifier.send(failure_alert(job, self._admin_email))
         else:
             sent = False
+        if sent and self._counters is not None:
+            self._counters.failure_alert_sent()
         if not sent:
             # Not configured (SMTP or ADMIN_EMAIL unset): logged as skipped. Recording it as
             # handled keeps the sweep from re-sending it every minute.

@@ -84,7 +84,15 @@ class JobRepository(abc.ABC):
     @abc.abstractmethod
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         """Load a job to claim it. Returns None when the job is missing or another
-        transaction holds its row lock (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+        transaction holds its row lock (PostgreSQL: FOR UPDATE SKIP LOCKED). Its `history`
+        holds only what is appended now (the stored entries are not read; use get() for a job
+        shown with its history)."""
+
+    @abc.abstractmethod
+    def resume(self, job: EmailJob) -> None:
+        """Take back a job this process loaded in an earlier unit of work, without reading it
+        again: the commit succeeds only if nobody changed the job since this process last
+        committed it (version compare-and-set; ConcurrencyConflict otherwise)."""
 
     @abc.abstractmethod
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
@@ -166,6 +174,19 @@ class UnitOfWork(abc.ABC):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class OperationalCounters(abc.ABC):
+    """Counts of things that are not a job transition, kept beside the job counts for the
+    metrics (SPEC §11). Job transitions are counted by the storage itself, in their own
+    transaction. Implementations never raise: a lost count must not fail the work it counts."""
+
+    @abc.abstractmethod
+    def failure_alert_sent(self) -> None: ...
+
+    @abc.abstractmethod
+    def jobs_requeued(self, count: int) -> None:
+        """The recovery sweep handed `count` jobs to the queue again (their message was lost)."""
 
 
 @dataclass(frozen=True)

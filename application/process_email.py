@@ -78,11 +78,12 @@ class ProcessEmail:
         self._attachments = attachments
 
     def __call__(self, job_id: str) -> AttemptResult:
-        attempt = self._claim(job_id)
-        if attempt is None:
+        job = self._claim(job_id)
+        if job is None:
             return AttemptResult(job_id, claimed=False)
+        attempt = job.attempts
         try:
-            job = self._run(job_id, attempt)
+            job = self._run(job)
         except LeaseLost:
             log.warning("lease_lost", extra={"job_id": job_id, "attempt": attempt})
             return AttemptResult(job_id, claimed=True)
@@ -92,7 +93,7 @@ class ProcessEmail:
 
     # -- claim -----------------------------------------------------------------------------
 
-    def _claim(self, job_id: str) -> int | None:
+    def _claim(self, job_id: str) -> EmailJob | None:
         now = self._clock.now()
         with self._uow_factory() as uow:
             job = uow.jobs.get_for_claim(job_id)
@@ -116,49 +117,48 @@ class ProcessEmail:
                 log.info("claim_skipped", extra={"job_id": job_id, "reason": "claimed elsewhere"})
                 return None
         log.info("job_claimed", extra={"job_id": job_id, "attempt": job.attempts})
-        return job.attempts
+        return job
 
     # -- the pipeline ----------------------------------------------------------------------
 
-    def _run(self, job_id: str, attempt: int) -> EmailJob:
-        job = self._load_held(job_id, attempt)
+    def _run(self, job: EmailJob) -> EmailJob:
+        """The claimed job stays in memory: each checkpoint commits it back under the version
+        compare-and-set, which fails (LeaseLost) once anyone else has changed it."""
         if job.cleaned_body is None:
-            job = self._clean(job, attempt)
+            job = self._clean(job)
         if job.extraction is None and self._attachments and job.attachment_texts is None:
-            job = self._read_attachments(job, attempt)
+            job = self._read_attachments(job)
         if job.extraction is None:
-            job = self._extract(job, attempt)
+            job = self._extract(job)
         else:
-            log.info("extraction_reused", extra={"job_id": job_id})
+            log.info("extraction_reused", extra={"job_id": job.id})
         assert job.extraction is not None
         if needs_matching(job.extraction) and job.match is None:
-            job = self._match(job, attempt)
+            job = self._match(job)
         outcome = decide_outcome(job.extraction, job.match)
-        return self._complete(job_id, attempt, outcome)
+        return self._complete(job, outcome)
 
     # -- the steps, each committed as a checkpoint -------------------------------------------
 
-    def _clean(self, job: EmailJob, attempt: int) -> EmailJob:
+    def _clean(self, job: EmailJob) -> EmailJob:
         cleaned = self._parser.clean(job.body_html or "", job.body_text or "")
-        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_cleaned_body(cleaned, now))
+        job = self._checkpoint(job, lambda j, now: j.record_cleaned_body(cleaned, now))
         log.info("body_cleaned", extra={"job_id": job.id, "chars": len(cleaned)})
         return job
 
-    def _read_attachments(self, job: EmailJob, attempt: int) -> EmailJob:
+    def _read_attachments(self, job: EmailJob) -> EmailJob:
         assert self._attachments is not None
         texts = list(self._attachments(job))
-        return self._checkpoint(
-            job.id, attempt, lambda j, now: j.record_attachment_texts(texts, now)
-        )
+        return self._checkpoint(job, lambda j, now: j.record_attachment_texts(texts, now))
 
-    def _extract(self, job: EmailJob, attempt: int) -> EmailJob:
+    def _extract(self, job: EmailJob) -> EmailJob:
         readable = [a for a in job.attachment_texts or [] if a.text.strip()]
         # Only with texts: an extractor that does not know the parameter still works.
         extra = {"attachments": readable} if readable else {}
         extraction = self._extractor.extract(
             job.cleaned_body or "", job.subject, job.from_email, job.from_name, **extra
         )
-        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_extraction(extraction, now))
+        job = self._checkpoint(job, lambda j, now: j.record_extraction(extraction, now))
         log.info(
             "entities_extracted",
             extra={
@@ -170,7 +170,7 @@ class ProcessEmail:
         )
         return job
 
-    def _match(self, job: EmailJob, attempt: int) -> EmailJob:
+    def _match(self, job: EmailJob) -> EmailJob:
         extraction = job.extraction
         assert extraction is not None
         entries = self._directory.candidates(extraction, job.from_email)
@@ -181,7 +181,7 @@ class ProcessEmail:
             self._settings.match_threshold,
             sender=job.from_email,
         )
-        job = self._checkpoint(job.id, attempt, lambda j, now: j.record_match(match, now))
+        job = self._checkpoint(job, lambda j, now: j.record_match(match, now))
         log.info(
             "match_scored",
             extra={
@@ -193,12 +193,13 @@ class ProcessEmail:
         )
         return job
 
-    def _complete(self, job_id: str, attempt: int, outcome: Outcome) -> EmailJob:
+    def _complete(self, job: EmailJob, outcome: Outcome) -> EmailJob:
         """Write the claim (matched only) and complete, in one commit; the commit publishes
         ClaimWritten (the mirror follows) and JobCompleted (the case desk is told)."""
         now = self._clock.now()
+        job_id, attempt = job.id, job.attempts
         with self._uow_factory() as uow:
-            job = self._held(uow, job_id, attempt)
+            uow.jobs.resume(job)
             try:
                 if outcome is Outcome.MATCHED:
                     claim = job.write_claim(now)
@@ -263,18 +264,12 @@ class ProcessEmail:
 
     # -- holding the job -------------------------------------------------------------------
 
-    def _load_held(self, job_id: str, attempt: int) -> EmailJob:
-        with self._uow_factory() as uow:
-            return self._held(uow, job_id, attempt)
-
-    def _checkpoint(
-        self, job_id: str, attempt: int, record: Callable[[EmailJob, object], None]
-    ) -> EmailJob:
+    def _checkpoint(self, job: EmailJob, record: Callable[[EmailJob, object], None]) -> EmailJob:
         now = self._clock.now()
         with self._uow_factory() as uow:
-            job = self._held(uow, job_id, attempt)
+            uow.jobs.resume(job)
             record(job, now)
-            self._commit_held(uow, job_id, attempt)
+            self._commit_held(uow, job.id, job.attempts)
         return job
 
     @staticmethod

@@ -17,6 +17,7 @@ from datetime import timedelta
 from application.ports import (
     Clock,
     ConcurrencyConflict,
+    OperationalCounters,
     QueueUnavailable,
     TaskQueue,
     UnitOfWorkFactory,
@@ -52,7 +53,9 @@ class RecoverStalledJobs:
         policy: RetryPolicy,
         grace: timedelta = timedelta(seconds=60),
         batch_size: int = 500,
+        counters: OperationalCounters | None = None,
     ) -> None:
+        self._counters = counters
         self._uow_factory = uow_factory
         self._queue = queue
         self._clock = clock
@@ -85,6 +88,8 @@ class RecoverStalledJobs:
             self._hand_over(job_id, report)
         for job_id in unalerted:
             self._hand_over(job_id, report, alert=True)
+        if report.requeued and self._counters is not None:
+            self._counters.jobs_requeued(len(report.requeued))
         if expired or unhanded or unalerted or report.queue_errors:
             log.info("recovery_sweep", extra=report.as_dict())
         return report

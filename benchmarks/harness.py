@@ -88,6 +88,7 @@ def environment(backend: str):
 @contextmanager
 def gunicorn(app: str, env: dict, workers: int = 2):
     port = free_port()
+    log = open(tempfile.mktemp(prefix="gunicorn-", suffix=".log"), "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -101,8 +102,8 @@ def gunicorn(app: str, env: dict, workers: int = 2):
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -119,6 +120,9 @@ def gunicorn(app: str, env: dict, workers: int = 2):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
+        if process.returncode not in (0, -15):
+            print(f"gunicorn {app} exited with {process.returncode}; log: {log.name}")
 
 
 def payload(n: int, run: str) -> bytes:

@@ -36,6 +36,7 @@ CLI_MODULES = (
     "entrypoints.cli_users",
     "entrypoints.cli_review",
     "entrypoints.cli_zendesk",
+    "entrypoints.cli_counts",
 )
 
 jobs_cli = AppGroup("jobs", help="Inspect, retry and recover jobs.")

@@ -77,6 +77,24 @@ def _job_queries(session_factory):
     return SqlJobQueries(session_factory)
 
 
+def _operational_counters(session_factory):
+    from adapters.sqlalchemy.counts_store import SqlOperationalCounters
+
+    return SqlOperationalCounters(session_factory)
+
+
+def _counts_check(session_factory):
+    from adapters.sqlalchemy.counts_store import SqlCountsCheck
+
+    return SqlCountsCheck(session_factory)
+
+
+def _metrics_source(settings: Settings, session_factory):
+    from adapters.sqlalchemy.counts_store import SqlMetricsSource
+
+    return SqlMetricsSource(session_factory, mirror_configured=bool(settings.mongodb_url))
+
+
 def _sql_directory(session_factory):
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
@@ -286,6 +304,9 @@ class Container(containers.DeclarativeContainer):
     sql_directory = providers.Singleton(_sql_directory, session_factory)
     ledger = providers.Singleton(_ledger, session_factory)
     intake_quarantine = providers.Singleton(_intake_quarantine, session_factory)
+    operational_counters = providers.Singleton(_operational_counters, session_factory)
+    counts_check = providers.Singleton(_counts_check, session_factory)
+    metrics_source = providers.Singleton(_metrics_source, settings, session_factory)
 
     parser = providers.Singleton(_parser)
     extractor = providers.Selector(
@@ -334,6 +355,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         policy=retry_policy,
         grace=providers.Factory(timedelta, seconds=settings.provided.recovery_grace_seconds),
+        counters=operational_counters,
     )
     notify_permanent_failure = providers.Factory(
         NotifyPermanentFailure,
@@ -341,6 +363,7 @@ class Container(containers.DeclarativeContainer):
         notifier=notifier,
         clock=clock,
         admin_email=settings.provided.admin_email,
+        counters=operational_counters,
     )
     notify_match = providers.Factory(
         NotifyMatch,

@@ -74,7 +74,8 @@ class Settings:
     web_url: str = "http://127.0.0.1:5000"
     # Web console (SPEC §9): signs the session cookie; unset → a key file under var/ (one host).
     secret_key: str | None = None
-    zendesk_subdomain: str | None = None
+    metrics_token: str | None = None
+    worker_metrics_port: int | None = None
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log scrubber (URL passwords included)."""
@@ -84,6 +85,8 @@ class Settings:
             self.smtp_password,
             self.anthropic_api_key,
             self.zendesk_api_token,
+            self.metrics_token,
+            self.secret_key,
         ]
         for url in (self.database_url, self.redis_url, self.mongodb_url):
             values.append(urlsplit(url).password if url else None)
@@ -161,6 +164,8 @@ class Settings:
         if self.recovery_grace_seconds < 0:
             raise ConfigError("RECOVERY_GRACE_SECONDS must be >= 0")
         self._validate_zendesk()
+        if self.worker_metrics_port is not None and not 0 < self.worker_metrics_port < 65536:
+            raise ConfigError("WORKER_METRICS_PORT must be a TCP port (1-65535)")
         if bool(self.mongodb_url) != bool(self.mongodb_database):
             raise ConfigError("MONGODB_URL and MONGODB_DATABASE are set together or not at all")
 

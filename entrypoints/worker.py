@@ -15,6 +15,10 @@ from entrypoints.logging_config import configure_logging
 container = build_container()
 _settings = container.settings()
 configure_logging(_settings.log_format, _settings.log_level, _settings.secret_values())
+if _settings.worker_metrics_port:
+    from adapters.metrics.worker import serve_worker_metrics
+
+    serve_worker_metrics(_settings.worker_metrics_port)
 huey = container.huey_tasks().huey
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep
 # that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.

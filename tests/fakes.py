@@ -31,6 +31,7 @@ from application.ports import (
     MirrorUnavailable,
     NameSimilarity,
     Notifier,
+    OperationalCounters,
     QueueUnavailable,
     StorageUnavailable,
     TaskQueue,
@@ -113,6 +114,10 @@ class FakeJobRepository(JobRepository):
         if job_id in self._db.locked:
             return None
         return self.get(job_id)
+
+    def resume(self, job: EmailJob) -> None:
+        self.seen[job.id] = job
+        self.read_versions[job.id] = job.version
 
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
         with self._db.lock:
@@ -409,3 +414,15 @@ class FakeMirror(ClaimMirror):
         key = (claim.client_id, claim.creditor_id)
         self.shown[key] = MirroredClaim(claim.amount, claim.currency)
         self.updated_at[key] = claim.created_at
+
+
+class FakeCounters(OperationalCounters):
+    def __init__(self) -> None:
+        self.alerts_sent = 0
+        self.requeued = 0
+
+    def failure_alert_sent(self) -> None:
+        self.alerts_sent += 1
+
+    def jobs_requeued(self, count: int) -> None:
+        self.requeued += count

@@ -50,18 +50,12 @@ class MemoryGuard:
     def rss_mb(self) -> float:
         return round(self._rss() / MB, 1)
 
-    def before_job(self) -> float:
-        return self.rss_mb()
-
-    def after_job(self, rss_before_mb: float) -> float:
+    def after_job(self) -> float:
+        """gc, then one RSS read per job (a /proc read; the value before the job is the
+        previous job's `after`)."""
         gc.collect()
         rss_after = self.rss_mb()
-        log.info(
-            "worker_memory",
-            rss_mb_before=rss_before_mb,
-            rss_mb_after=rss_after,
-            max_rss_mb=self.max_rss_mb,
-        )
+        log.info("worker_memory", rss_mb=rss_after, max_rss_mb=self.max_rss_mb)
         if rss_after > self.max_rss_mb:
             with self._lock:
                 if self.stop_requested:

@@ -80,7 +80,6 @@ class HueyTasks:
         @huey.task(name="process_email")
         def process_email(job_id: str) -> None:
             with bound(job_id=job_id, task="process_email"):
-                rss_before = memory_guard.before_job()
                 try:
                     use_cases.process_email()(job_id)
                 except Exception:  # noqa: BLE001 - the job stays for the sweep; say so, go on
@@ -89,7 +88,7 @@ class HueyTasks:
                         recovery="the sweep re-queues the job when its lease expires",
                     )
                 finally:
-                    memory_guard.after_job(rss_before)
+                    memory_guard.after_job()
 
         # A send error (NotificationError) is retried by Huey; it never changes the job.
         @huey.task(

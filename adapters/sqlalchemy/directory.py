@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.directory_file import load_directory
 from adapters.sqlalchemy.directory_book import alias_norm
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases
@@ -34,6 +35,7 @@ class ImportReport:
 class SqlClientDirectory(ClientDirectory):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
+        self._read_session_factory = read_only(session_factory)
 
     def candidates(self, extraction: Extraction, from_email: str) -> Sequence[DirectoryEntry]:
         pairs = (
@@ -51,7 +53,7 @@ class SqlClientDirectory(ClientDirectory):
             .order_by(clients.c.id, creditors.c.id)
         )
         learned_match = learned_alias_condition(extraction, from_email)
-        with translated(), self._session_factory() as session:
+        with translated(), self._read_session_factory() as session:
             total = session.scalar(select(func.count()).select_from(creditors)) or 0
             if total > SMALL_DIRECTORY_PAIRS:
                 learned_ids = select(creditor_aliases.c.creditor_id).where(learned_match)

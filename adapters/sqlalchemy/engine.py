@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy import deadline
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-READ_ONLY_OPTION = "creditor_inbox_read_only"
+SQLITE_BEGIN_OPTION = "sqlite_begin"
 # Zendesk gives up after ~12 s: intake must fail fast (503) rather than hang on a lock.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 POSTGRES_LOCK_TIMEOUT_MS = 5000
@@ -83,17 +84,34 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: SQLite's
+    # busy handler sleeps in growing steps (up to 100 ms) while another thread holds the write
+    # lock, which with three worker threads cost more than the writes themselves; a thread
+    # waiting here wakes the moment the previous writer commits. Other processes still meet
+    # SQLite's busy timeout.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover
         # IMMEDIATE takes the write lock up front (waiting up to busy_timeout), so a
         # read-then-write transaction never fails half-way with "database is locked".
-        # Read-only sessions (make_read_session_factory) begin DEFERRED: under WAL they
-        # never wait behind a writer (the job list and /readyz stay instant).
-        if connection.get_execution_options().get(READ_ONLY_OPTION):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only sessions (read_only() below) begin DEFERRED: under WAL they read a
+        # snapshot and never wait for, or hold up, a writer.
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE")
+        if mode == "IMMEDIATE" and writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            connection.info["holds_writers_lock"] = True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except Exception:
+            _release(connection)
+            raise
 
+    def _release(connection) -> None:
+        if connection.info.pop("holds_writers_lock", False):
+            writers.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
     return engine
 
 
@@ -103,6 +121,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for reads only (lists, counts, pings): a deferred transaction on SQLite."""
-    read_only = engine.execution_options(**{READ_ONLY_OPTION: True})
-    return sessionmaker(read_only, expire_on_commit=False)
+    """Sessions for reads only (lists, counts, pings, scrapes): on SQLite they begin DEFERRED,
+    so a jobs list polled several times a second never takes the write lock the worker needs."""
+    return sessionmaker(
+        engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}), expire_on_commit=False
+    )
+
+
+def read_only(session_factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The same sessions for reads only (see make_read_session_factory)."""
+    return make_read_session_factory(session_factory.kw["bind"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,8 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.exc import SADeprecationWarning
+from sqlalchemy.orm import column_property, configure_mappers, registry, relationship
 from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
@@ -253,7 +255,17 @@ email_jobs = Table(
         postgresql_where=text("status = 'failed' AND failure_notified_at IS NULL"),
         sqlite_where=text("status = 'failed' AND failure_notified_at IS NULL"),
     ),
+    # The metrics' oldest queued job (migration 0007).
+    Index("ix_email_jobs_status_queued_at", "status", "queued_at"),
 )
+if "review_status" not in email_jobs.c:
+    # The metrics' oldest open review, until the review queue brings its own index.
+    Index(
+        "ix_email_jobs_open_reviews",
+        email_jobs.c.received_at,
+        postgresql_where=text("status = 'completed' AND outcome = 'needs_review'"),
+        sqlite_where=text("status = 'completed' AND outcome = 'needs_review'"),
+    )
 
 job_history = Table(
     "job_history",
@@ -383,11 +395,19 @@ def start_mappers() -> None:
             email_jobs,
             version_id_col=email_jobs.c.version,
             properties={
+                # The counting hook (counters.py) reads the values a flush replaces.
+                "status": column_property(email_jobs.c.status, active_history=True),
+                "outcome": column_property(email_jobs.c.outcome, active_history=True),
+                "next_attempt_at": column_property(
+                    email_jobs.c.next_attempt_at, active_history=True
+                ),
                 "history": relationship(
                     HistoryEntry,
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
-                    lazy="selectin",
+                    # Appended, never read, by the worker: new entries are inserted without
+                    # loading the stored ones. Views that show history load it explicitly.
+                    lazy="noload",
                 ),
                 "decisions": relationship(
                     ReviewDecision,
@@ -398,6 +418,15 @@ def start_mappers() -> None:
             },
         )
         event.listen(EmailJob, "load", _init_events)
+        from adapters.sqlalchemy.counters import register_counting_hook
+
+        register_counting_hook()
+        with warnings.catch_warnings():
+            # SQLAlchemy 2.1 deprecates `noload` (it gives None for a many-to-one; for our
+            # collection it gives the empty list we want). When it is removed: lazy="write_only"
+            # with the aggregate appending through `add()`.
+            warnings.simplefilter("ignore", SADeprecationWarning)
+            configure_mappers()
         _started = True
 
 

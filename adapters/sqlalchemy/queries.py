@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.counters import status_counts
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import email_jobs, start_mappers
+from adapters.sqlalchemy.repository import with_history
 from application.ports import JobPage, JobQueries
 from domain.model import EmailJob
 from domain.values import JobStatus
@@ -15,14 +18,12 @@ from domain.values import JobStatus
 class SqlJobQueries(JobQueries):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         start_mappers()
-        self._session_factory = session_factory
+        self._session_factory = read_only(session_factory)
 
     def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
         with translated(), self._session_factory() as session:
-            counts = {s.value: 0 for s in JobStatus}
-            grouped = select(email_jobs.c.status, func.count()).group_by(email_jobs.c.status)
-            for job_status, count in session.execute(grouped):
-                counts[JobStatus(job_status).value] = count
+            # O(1): the counters kept in the same transaction as every transition.
+            counts = status_counts(session.connection())
             stmt = select(EmailJob).order_by(
                 email_jobs.c.received_at.desc(), email_jobs.c.id.desc()
             )
@@ -35,7 +36,7 @@ class SqlJobQueries(JobQueries):
 
     def get_job(self, job_id: str) -> EmailJob | None:
         with translated(), self._session_factory() as session:
-            job = session.get(EmailJob, job_id)
+            job = session.get(EmailJob, job_id, options=[with_history()])
             session.expunge_all()
         return job
 

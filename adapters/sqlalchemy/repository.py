@@ -6,12 +6,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from application.ports import ClaimLedger, JobRepository
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, JobStatus
+
+
+def with_history():
+    """History is not loaded by default (orm.py: noload); views of one job ask for it."""
+    return selectinload(EmailJob.history)
 
 
 class SqlJobRepository(JobRepository):
@@ -22,17 +27,23 @@ class SqlJobRepository(JobRepository):
         self._session.add(job)
 
     def get(self, job_id: str) -> EmailJob | None:
-        return self._session.get(EmailJob, job_id)
+        return self._session.get(EmailJob, job_id, options=[with_history()])
 
     def get_by_external_id(self, external_id: str) -> EmailJob | None:
         stmt = select(EmailJob).where(email_jobs.c.external_id == external_id)
-        return self._session.scalars(stmt).first()
+        return self._session.scalars(stmt.options(with_history())).first()
+
+    def resume(self, job: EmailJob) -> None:
+        # A detached job re-attached as it is: no SELECT; its UPDATE carries the version it
+        # was last committed with, so a change by anyone else since fails the commit.
+        self._session.add(job)
 
     def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
         stmt = select(EmailJob).where(email_jobs.c.zendesk_key == zendesk_key)
         return self._session.scalars(stmt).first()
 
     def get_for_claim(self, job_id: str) -> EmailJob | None:
+        # No history read: claiming (and the sweep) only append to it.
         stmt = select(EmailJob).where(email_jobs.c.id == job_id)
         if self._session.get_bind().dialect.name == "postgresql":
             # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).

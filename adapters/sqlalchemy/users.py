@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.review_tables import api_tokens, users
 from application.user_ports import UserExists, UserStore, UserSummary
@@ -37,6 +38,8 @@ def _user(row) -> User:
 class SqlUserStore(UserStore):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
+        # Reads (every API request checks whether users exist) never wait behind a writer.
+        self._read_session_factory = read_only(session_factory)
 
     def add(self, user: User) -> None:
         # The unique username decides (no read-then-write race); caught inside translated(),
@@ -57,7 +60,7 @@ class SqlUserStore(UserStore):
                 raise UserExists(user.username) from exc
 
     def get(self, username: str) -> User | None:
-        with translated(), self._session_factory() as session:
+        with translated(), self._read_session_factory() as session:
             row = session.execute(
                 select(*_USER_COLUMNS).where(users.c.username == username)
             ).first()
@@ -77,7 +80,7 @@ class SqlUserStore(UserStore):
             .group_by(users.c.id, users.c.username, users.c.role, users.c.disabled)
             .order_by(users.c.username)
         )
-        with translated(), self._session_factory() as session:
+        with translated(), self._read_session_factory() as session:
             rows = session.execute(stmt).all()
         return [
             UserSummary(
@@ -92,7 +95,7 @@ class SqlUserStore(UserStore):
         ]
 
     def any_user(self) -> bool:
-        with translated(), self._session_factory() as session:
+        with translated(), self._read_session_factory() as session:
             return bool(session.scalar(select(exists().select_from(users))))
 
     def set_disabled(self, username: str, disabled: bool) -> bool:

@@ -16,7 +16,7 @@ from application.ports import StorageUnavailable
 from entrypoints.cli import register_commands
 from entrypoints.console import register_console
 from entrypoints.container import Container, build_container
-from entrypoints.http import auth, health, jobs, reviews, webhook
+from entrypoints.http import auth, health, jobs, metrics, reviews, webhook
 from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.logging_config import configure_logging
 
@@ -61,6 +61,8 @@ def create_app(container: Container | None = None) -> Flask:
     )
     for blueprint in (webhook.blp, jobs.blp, reviews.blp, health.blp):
         api.register_blueprint(blueprint)
+    # /metrics is for Prometheus, not part of the OpenAPI document.
+    app.register_blueprint(metrics.blp)
     register_console(app, settings)
     _register_error_handlers(app)
     _register_request_logging(app)

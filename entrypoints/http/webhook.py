@@ -13,6 +13,7 @@ from application.receive_email import ReceiveEmail
 from domain.errors import safe_message
 from entrypoints.container import Container
 from entrypoints.http.intake import InvalidDelivery, parse_delivery
+from entrypoints.http.metrics import count_webhook_answer
 from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema, WebhookPayloadSchema
 from entrypoints.http.signature import SignatureError, is_test_request, verify
@@ -23,6 +24,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description
 
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
+blp.after_request(count_webhook_answer)
 
 
 @blp.route("/zendesk", methods=["POST"])

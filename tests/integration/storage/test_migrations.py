@@ -7,6 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from adapters.sqlalchemy.counters import job_counters  # noqa: F401 - in the metadata
 from adapters.sqlalchemy.orm import metadata
 from tests.integration.conftest import alembic_config
 
@@ -22,6 +23,7 @@ TABLES = {
     "review_decisions",
     "creditor_aliases",
     "zendesk_cursors",
+    "job_counters",
 }
 
 

@@ -6,7 +6,7 @@ import socket
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from adapters.sqlalchemy.directory import SqlClientDirectory
 from adapters.sqlalchemy.engine import make_engine, make_session_factory
@@ -108,6 +108,29 @@ def test_worker_that_lost_its_lease_writes_no_second_claim(uow_factory, session_
     assert [h.result for h in job.history].count("lease expired, retry scheduled") == 1
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claim_updates)) == 1
+
+
+def test_an_attempt_reads_its_job_once_and_never_its_history(session_factory, engine):
+    """The claim reads the job; each checkpoint commits it back under the version CAS
+    (the test above shows a stale one is refused) instead of reading it again, and history
+    entries are appended without loading the stored ones."""
+    pipeline = Pipeline(session_factory)
+    job_id = pipeline.receive(make_email()).job_id
+    reads: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert pipeline.process(job_id).outcome == "matched"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len([r for r in reads if "FROM email_jobs" in r]) == 1, reads
+    assert not [r for r in reads if "FROM job_history" in r]
+    job = pipeline.queries.get_job(job_id)
+    assert [h.result for h in job.history] == ["queued", "started", "completed: matched"]
 
 
 def closed_port() -> int:

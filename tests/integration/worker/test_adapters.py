@@ -196,11 +196,10 @@ def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
     stops = []
     rss = {"value": 100 * 1024 * 1024}
     guard = MemoryGuard(150, stop=lambda: stops.append(True), rss=lambda: rss["value"])
-    before = guard.before_job()
-    assert guard.after_job(before) == 100.0 and stops == []
+    assert guard.after_job() == 100.0 and stops == []
     rss["value"] = 151 * 1024 * 1024
-    guard.after_job(before)
-    guard.after_job(before)
+    guard.after_job()
+    guard.after_job()
     assert stops == [True], "one stop request, however many jobs finish meanwhile"
     assert guard.stop_requested
 

@@ -143,7 +143,7 @@ def test_memory_guard_stops_a_real_consumer_gracefully_after_its_job(pipeline_wo
     assert process.returncode == 0, log[-3000:]
     assert "worker_memory_limit_exceeded" in log
     assert worker.job(job_id).status.value == "completed", "the current job finished first"
-    assert '"rss_mb_after"' in log and f'"job_id": "{job_id}"' in log
+    assert '"rss_mb"' in log and f'"job_id": "{job_id}"' in log
     # One log stream: huey_consumer's own plain handler is dropped (each line once, as JSON).
     assert log.count("Huey consumer started") == 1
     assert not any(line.startswith("[") for line in log.splitlines()), "no plain-format lines"
