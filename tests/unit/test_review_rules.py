@@ -29,6 +29,11 @@ REPLY = Extraction(
 GOOD = MatchDecision("M-1", "C-1", Decimal("812.40"), "EUR")
 
 
+def domain_state(job: EmailJob) -> dict:
+    # Without SQLAlchemy's instrumentation state (present once another test started the mappers).
+    return copy.deepcopy({k: v for k, v in vars(job).items() if not k.startswith("_sa_")})
+
+
 def completed(outcome: Outcome, auto_match: bool = False) -> EmailJob:
     job = EmailJob("job-1", make_email(), NOW)
     job.enqueue(NOW)
@@ -114,10 +119,10 @@ def test_match_decision_books_one_claim_with_source_and_decider():
 def test_a_resolved_review_cannot_be_resolved_again(second):
     job = completed(Outcome.NEEDS_REVIEW)
     job.resolve_review(GOOD, "jana", LATER)
-    before = copy.deepcopy(vars(job))
+    before = domain_state(job)
     with pytest.raises(NotReviewable, match="resolved already"):
         job.resolve_review(second, "max", LATER)
-    assert vars(job) == before
+    assert domain_state(job) == before
 
 
 @pytest.mark.parametrize(
