@@ -30,8 +30,15 @@ GOOD = MatchDecision("M-1", "C-1", Decimal("812.40"), "EUR")
 
 
 def domain_state(job: EmailJob) -> dict:
-    # Without SQLAlchemy's instrumentation state (present once another test started the mappers).
-    return copy.deepcopy({k: v for k, v in vars(job).items() if not k.startswith("_sa_")})
+    """The job's domain attributes as plain values (mapped child objects carry SQLAlchemy
+    instrumentation once another test in the process has started the mappers)."""
+    skip = {"decisions", "history", "events"}
+    state = {k: v for k, v in vars(job).items() if not k.startswith("_sa_") and k not in skip}
+    state["decisions"] = [d.to_dict() for d in job.decisions]
+    state["history"] = [
+        (h.attempt, h.at, h.from_status, h.to_status, h.result) for h in job.history
+    ]
+    return copy.deepcopy(state)
 
 
 def completed(outcome: Outcome, auto_match: bool = False) -> EmailJob:
