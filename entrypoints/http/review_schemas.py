@@ -3,7 +3,7 @@ and decisions the job JSON carries."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from domain.decisions import MAX_NOTE_LENGTH, InvalidDecision, parse_amount
 from domain.review import ReviewAction
@@ -92,7 +92,7 @@ class DecisionSchema(Schema):
 
 class ReviewListArgsSchema(Schema):
     class Meta:
-        unknown = RAISE
+        unknown = EXCLUDE  # like the jobs list: unknown query arguments are ignored
 
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

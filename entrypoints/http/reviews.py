@@ -111,7 +111,7 @@ def list_reviews(list_open_reviews=Provide[Container.list_open_reviews]):
     try:
         args = _args_schema.load(request.args)
     except ValidationError as exc:
-        return error(400, "invalid_query", details=exc.messages)
+        return _invalid(exc.messages)
     page = list_open_reviews(args["limit"], args["offset"])
     return jsonify(
         {
