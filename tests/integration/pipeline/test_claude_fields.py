@@ -6,8 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import structlog
 from structlog.testing import capture_logs
 
+import adapters.anthropic.extractor as claude_module
 from adapters.similarity import RapidFuzzSimilarity
 from domain.errors import PermanentError
 from domain.matching import match_candidates
@@ -130,7 +132,7 @@ def test_unknown_non_reply_reason_is_invalid_tool_input(server):
         extractor(server.url).extract("x", "", "x@y.example", None)
 
 
-def test_system_prompt_and_tool_are_cached_and_usage_is_logged(server):
+def test_system_prompt_and_tool_are_cached_and_usage_is_logged(server, monkeypatch):
     answer = tool_response(FULL)
     answer["usage"] = {
         "input_tokens": 21,
@@ -140,6 +142,8 @@ def test_system_prompt_and_tool_are_cached_and_usage_is_logged(server):
     }
     server.replies.append((200, answer, 0))
     with capture_logs() as logs:
+        # The app caches loggers on first use; a fresh one sees the capturing configuration.
+        monkeypatch.setattr(claude_module, "log", structlog.get_logger(claude_module.__name__))
         extractor(server.url).extract(BODY, "", "fm@telekom.example", "Telekom")
     body = server.requests[0]["body"]
     assert body["system"][-1]["cache_control"] == {"type": "ephemeral"}
