@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from application.retry_job import JobNotFound
-from domain.review import COMPONENTS, InvalidDecision, NotReviewable
+from domain.decisions import COMPONENTS, InvalidDecision
+from domain.review import NotReviewable
 from domain.users import Role
 from entrypoints.console.blueprint import blp, container, current_user, render_error, require
 from entrypoints.console.highlight import highlight

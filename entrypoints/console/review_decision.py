@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.review import COMPONENTS, InvalidDecision, MatchDecision, parse_amount
+from domain.decisions import COMPONENTS, InvalidDecision, MatchDecision, parse_amount
 from domain.users import Principal
 
 COMPONENT_LABELS = {"principal": "Hauptforderung", "interest": "Zinsen", "costs": "Kosten"}
