@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 
 from entrypoints.console.blueprint import blp
 
@@ -79,3 +80,13 @@ def format_score(value: float | None) -> str:
 @blp.app_context_processor
 def labels():
     return {"action_labels": ACTION_LABELS}
+
+
+@blp.app_template_filter("amount")
+def format_amount(value) -> str:
+    """"1234.56" → "1.234,56" (German notation); anything else as it is."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "–" if value is None else str(value)
+    return f"{number:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from application.console import job_list
 from application.console.job_list import (
     InvalidFilter,
     decode_cursor,
@@ -46,7 +47,7 @@ def jobs():
         return render_template(
             "console/jobs.html", page=None, args=args, error=str(exc), newest_first=newest_first
         ), 400
-    page = container().console.list_jobs()(job_filter, after, newest_first)
+    page = container().console.list_jobs()(job_filter, after, newest_first, job_list.PAGE_SIZE)
     next_url = None
     if page.next_cursor is not None:
         next_url = url_for(

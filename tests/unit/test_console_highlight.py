@@ -35,3 +35,11 @@ def test_overlapping_spans_keep_the_first_and_no_evidence_is_plain_text():
     spans = {"a": {"start": 4, "end": 13}, "b": {"start": 8, "end": 20}}
     assert [s.field for s in highlight(BODY, spans) if s.field] == ["a"]
     assert highlight(BODY, None) == [Segment(BODY)]
+
+
+def test_amounts_are_shown_in_german_notation():
+    from entrypoints.console.formatting import format_amount
+
+    assert format_amount("1234.56") == "1.234,56"
+    assert format_amount("812.4") == "812,40"
+    assert format_amount(None) == "–"

@@ -397,3 +397,23 @@ def test_a_database_outage_gets_a_german_503_page(client):
     page = client.get("/console/jobs")
     assert page.status_code == 503 and "Datenbank antwortet gerade nicht" in page.text
     assert page.headers["Retry-After"] == "5"
+
+
+def test_next_page_links_walk_the_whole_list_in_the_browser_url(client, monkeypatch):
+    import html
+    import re
+
+    from application.console import job_list
+
+    monkeypatch.setattr(job_list, "PAGE_SIZE", 2)
+    create_user(client.app, "vera", "viewer")
+    log_in(client.http, "vera")
+    failed = seed_failed(client, 5)
+    seen, url = [], "/console/jobs?status=failed"
+    while url:
+        page = client.get(url)
+        assert page.status_code == 200
+        seen += re.findall(r'data-job-id="([^"]+)"', page.text)
+        found = re.search(r'href="([^"]+)" rel="next"', page.text)
+        url = html.unescape(found.group(1)) if found else None
+    assert sorted(seen) == sorted(failed) and len(seen) == 5
