@@ -17,6 +17,7 @@ import structlog
 from marshmallow import ValidationError
 
 from domain.values import InboundEmail
+from entrypoints.http.responses import flatten_messages
 from entrypoints.http.schemas import WebhookPayloadSchema, inbound_email
 
 log = structlog.get_logger(__name__)
@@ -61,7 +62,7 @@ def parse_delivery(body: bytes, mimetype: str | None, now: datetime) -> InboundE
         payload = _storable(payload, "", touched)
         data = _payload_schema.load(payload)
     except ValidationError as exc:
-        raise InvalidDelivery(400, _flatten(exc.messages)) from None
+        raise InvalidDelivery(400, flatten_messages(exc.messages)) from None
     except RecursionError:
         raise InvalidDelivery(400, {"_body": ["JSON nesting is too deep."]}) from None
     _check_received_at(data.get("received_at"), now)
@@ -110,22 +111,3 @@ def _check_received_at(received_at: datetime | None, now: datetime) -> None:
             },
         )
 
-
-def _flatten(messages) -> dict[str, list[str]]:
-    """marshmallow's nested messages → {"field.sub": ["message", …]} (the SPEC's shape)."""
-    flat: dict[str, list[str]] = {}
-
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flat.setdefault(prefix or "_body", []).extend(value)
-        elif isinstance(value, list):
-            for index, inner in enumerate(value):
-                walk(f"{prefix}.{index}", inner)
-        else:
-            flat.setdefault(prefix or "_body", []).append(str(value))
-
-    walk("", messages)
-    return flat
