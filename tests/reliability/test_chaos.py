@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import subprocess
+import sys
 import threading
 import time
 
@@ -15,11 +17,19 @@ from sqlalchemy import func, select
 
 from adapters.sqlalchemy.orm import claim_updates
 from domain.values import InboundEmail, JobStatus
+from entrypoints.settings import REPO_ROOT
 from tests.fixtures.pipeline import load_cases
 from tests.integration.worker.support import consumer_process
 
 EMAILS = 500
 DEADLINE_S = 240
+
+
+def worker_start_up_seconds() -> float:
+    """How long a fresh process takes to import the worker (the consumer's start-up)."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", "import entrypoints.worker"], cwd=REPO_ROOT, check=True)
+    return time.monotonic() - started
 
 
 def emails(clock) -> list[InboundEmail]:
@@ -72,7 +82,11 @@ def test_500_emails_survive_a_consumer_killed_at_random(
         "ADMIN_EMAIL": "ops@practice.example",
         "LOG_LEVEL": "WARNING",
     }
+    # A kill during the consumer's own start-up (imports) lands on no job and tests nothing:
+    # a consumer is killed only once it has been up for at least its start-up time.
+    start_up_s = worker_start_up_seconds()
     consumers = [consumer_process(worker, **env) for _ in range(2)]
+    spawned = [time.monotonic()] * len(consumers)
     stop = threading.Event()
     kills = []
     rng = random.Random(20261125)
@@ -80,10 +94,14 @@ def test_500_emails_survive_a_consumer_killed_at_random(
     def chaos():
         while not stop.wait(rng.uniform(1.0, 2.5)):
             index = rng.randrange(len(consumers))
+            still_starting = start_up_s - (time.monotonic() - spawned[index])
+            if still_starting > 0 and stop.wait(still_starting):
+                break
             consumers[index].kill()  # SIGKILL mid-whatever
             consumers[index].wait()
             kills.append(time.monotonic())
             consumers[index] = consumer_process(worker, **env)
+            spawned[index] = time.monotonic()
 
     def sweeper():
         # The periodic sweep, run every second instead of every minute to keep the test short.
