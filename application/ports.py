@@ -14,8 +14,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from domain.events import Event
+from domain.extraction import DirectoryEntry, Extraction
 from domain.model import EmailJob
-from domain.values import AttachmentText, ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import AttachmentText, ClaimUpdate, JobStatus
 
 if TYPE_CHECKING:
     from application.review_ports import DirectoryBook

@@ -20,17 +20,16 @@ from domain.events import (
     JobQueued,
     JobRetryScheduled,
 )
+from domain.extraction import Extraction, Match
 from domain.retry_policy import RetryPolicy
 from domain.review import Reviewable, ReviewDecision, ReviewStatus
 from domain.values import (
     Attachment,
     AttachmentText,
     ClaimUpdate,
-    Extraction,
     InboundEmail,
     JobSource,
     JobStatus,
-    Match,
     Outcome,
 )
 

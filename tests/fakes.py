@@ -37,8 +37,9 @@ from application.ports import (
     TaskQueue,
     UnitOfWork,
 )
+from domain.extraction import DirectoryEntry, Extraction
 from domain.model import EmailJob
-from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import ClaimUpdate, JobStatus
 from tests.fake_review import FakeDirectoryBook
 
 

@@ -7,7 +7,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from application.ports import Extractor
-from domain.values import AttachmentText, Extraction, Span
+from domain.extraction import Extraction, Span
+from domain.values import AttachmentText
 
 ATTACHMENT_HEADER = "----- Anhang: {name} -----"
 

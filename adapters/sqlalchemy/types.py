@@ -11,16 +11,9 @@ from sqlalchemy import JSON, BigInteger, DateTime, Integer, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
 from domain.errors import ErrorInfo
+from domain.extraction import Extraction, Match
 from domain.review import ReviewAction, ReviewStatus
-from domain.values import (
-    Attachment,
-    AttachmentText,
-    Extraction,
-    JobSource,
-    JobStatus,
-    Match,
-    Outcome,
-)
+from domain.values import Attachment, AttachmentText, JobSource, JobStatus, Outcome
 
 CENT = Decimal("0.01")
 # Zendesk comment ids are far beyond 2**31: BIGINT on PostgreSQL (migration 0004). SQLite's
