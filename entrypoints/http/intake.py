@@ -17,7 +17,7 @@ import structlog
 from marshmallow import ValidationError
 
 from domain.values import InboundEmail
-from entrypoints.http.schemas import WebhookPayloadSchema, inbound_email
+from entrypoints.http.webhook_schemas import WebhookPayloadSchema, inbound_email
 
 log = structlog.get_logger(__name__)
 
