@@ -37,7 +37,8 @@ from adapters.sqlalchemy.types import (
     StatusType,
     UTCDateTime,
 )
-from domain.model import EmailJob, HistoryEntry
+from domain.history import HistoryEntry
+from domain.model import EmailJob
 from domain.review import ReviewDecision
 
 metadata = MetaData(
