@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from application.ports import Extractor
+from application.pipeline_ports import Extractor
 from domain.extraction import Extraction, Span
 from domain.values import AttachmentText
 

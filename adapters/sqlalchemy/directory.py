@@ -16,7 +16,7 @@ from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases
-from application.ports import ClientDirectory
+from application.pipeline_ports import ClientDirectory
 from domain.extraction import DirectoryEntry, Extraction
 from domain.matching import normalize_reference
 
