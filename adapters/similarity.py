@@ -7,7 +7,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-from application.ports import NameSimilarity
+from application.pipeline_ports import NameSimilarity
 
 _LEGAL_FORMS = re.compile(
     r"\b(gmbh\s*&\s*co\.?\s*kg|gmbh|mbh|ag|kg|kgaa|se|ohg|gbr|e\.?\s?v\.?|ltd|inc|llc|plc|co)\b\.?",

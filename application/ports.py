@@ -7,7 +7,7 @@ TransientError / PermanentError); adapters translate their own exceptions at the
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from domain.events import Event
 from domain.model import EmailJob
-from domain.values import AttachmentText, ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import ClaimUpdate, JobStatus
 
 if TYPE_CHECKING:
     from application.review_ports import DirectoryBook
@@ -248,46 +248,6 @@ class TaskQueue(abc.ABC):
     @abc.abstractmethod
     def ping(self) -> None:
         """Raise QueueUnavailable if the queue's storage does not answer."""
-
-
-# -- processing pipeline ---------------------------------------------------------------------
-class EmailParser(abc.ABC):
-    @abc.abstractmethod
-    def clean(self, body_html: str, body_text: str) -> str:
-        """HTML → text, without quoted history, signatures and legal footers."""
-
-
-class Extractor(abc.ABC):
-    name: str = "extractor"
-
-    @abc.abstractmethod
-    def extract(
-        self,
-        cleaned_body: str,
-        subject: str,
-        from_email: str,
-        from_name: str | None,
-        attachments: Sequence[AttachmentText] = (),
-    ) -> Extraction:
-        """Raise TransientError / PermanentError for upstream failures.
-
-        `attachments`: the texts read from the email's attachments (PDF text layer, text
-        files), to be read beside the body; empty when there are none."""
-
-
-class ClientDirectory(abc.ABC):
-    """Where matching looks for the (client, creditor) pairs an email may be about."""
-
-    @abc.abstractmethod
-    def candidates(self, extraction: Extraction, from_email: str) -> Sequence[DirectoryEntry]:
-        """A bounded set of plausible pairs (by reference, name or sender), maybe all."""
-
-
-class NameSimilarity(abc.ABC):
-    """Fuzzy similarity of two names in [0, 1] (an adapter, e.g. rapidfuzz)."""
-
-    @abc.abstractmethod
-    def __call__(self, left: str, right: str) -> float: ...
 
 
 # -- notifications (the portal mirror's ports: application/mirror_ports.py) -----------------

@@ -13,16 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.ports import (
-    ClientDirectory,
-    Clock,
-    ConcurrencyConflict,
-    EmailParser,
-    Extractor,
-    NameSimilarity,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from application.pipeline_ports import ClientDirectory, EmailParser, Extractor, NameSimilarity
+from application.ports import Clock, ConcurrencyConflict, UnitOfWork, UnitOfWorkFactory
 from domain.errors import classify
 from domain.matching import match_candidates
 from domain.model import EmailJob

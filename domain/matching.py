@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from domain.extraction import DirectoryEntry, Extraction, Match, MatchCandidate
 from domain.references import normalize_reference, same_sender
 from domain.safety import NAME_AGREES, assess
-from domain.values import DirectoryEntry, Extraction, Match, MatchCandidate
 
 Similarity = Callable[[str, str], float]
 

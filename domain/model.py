@@ -7,7 +7,6 @@ IllegalTransition otherwise (changing nothing), and appends a HistoryEntry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -20,38 +19,21 @@ from domain.events import (
     JobQueued,
     JobRetryScheduled,
 )
+from domain.extraction import Extraction, Match
+from domain.history import HistoryEntry, _require_aware
 from domain.retry_policy import RetryPolicy
 from domain.review import Reviewable, ReviewDecision, ReviewStatus
 from domain.values import (
     Attachment,
     AttachmentText,
     ClaimUpdate,
-    Extraction,
     InboundEmail,
     JobSource,
     JobStatus,
-    Match,
     Outcome,
 )
 
 LEASE_EXPIRED = ErrorInfo.transient("LeaseExpired", "lease expired: the worker was lost")
-
-
-@dataclass
-class HistoryEntry:
-    """One transition of a job, as the API shows it."""
-
-    attempt: int
-    at: datetime
-    from_status: JobStatus
-    to_status: JobStatus
-    result: str
-    error: ErrorInfo | None = None
-
-
-def _require_aware(now: datetime) -> None:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("times must be timezone-aware (UTC)")
 
 
 class EmailJob(Reviewable):

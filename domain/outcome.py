@@ -3,7 +3,8 @@ the fixture pipeline, so the accuracy benchmark measures what production does.""
 
 from __future__ import annotations
 
-from domain.values import Extraction, Match, Outcome, is_writable_amount
+from domain.extraction import Extraction, Match
+from domain.values import Outcome, is_writable_amount
 
 
 def needs_matching(extraction: Extraction) -> bool:

@@ -17,7 +17,8 @@ from typing import Any
 from domain.decisions import MAX_NOTE_LENGTH, InvalidDecision, MatchDecision
 from domain.errors import DomainError
 from domain.events import ClaimWritten, Event, ReviewDecided
-from domain.values import ClaimUpdate, Extraction, JobStatus, Match, Outcome
+from domain.extraction import Extraction, Match
+from domain.values import ClaimUpdate, JobStatus, Outcome
 
 
 class ReviewStatus(enum.StrEnum):

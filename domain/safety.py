@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from domain.extraction import DirectoryEntry, Extraction
 from domain.references import normalize_reference, same_sender
-from domain.values import DirectoryEntry, Extraction
 
 Similarity = Callable[[str, str], float]
 

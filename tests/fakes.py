@@ -15,21 +15,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from application.mirror_ports import ClaimMirror, MirroredClaim
+from application.pipeline_ports import ClientDirectory, EmailParser, Extractor, NameSimilarity
 from application.ports import (
     ClaimLedger,
-    ClientDirectory,
     Clock,
     ConcurrencyConflict,
     DuplicateJob,
-    EmailParser,
     EventPublisher,
-    Extractor,
     JobPage,
     JobQueries,
     JobRepository,
     Message,
     MirrorUnavailable,
-    NameSimilarity,
     Notifier,
     OperationalCounters,
     QueueUnavailable,
@@ -37,8 +34,9 @@ from application.ports import (
     TaskQueue,
     UnitOfWork,
 )
+from domain.extraction import DirectoryEntry, Extraction
 from domain.model import EmailJob
-from domain.values import ClaimUpdate, DirectoryEntry, Extraction, JobStatus
+from domain.values import ClaimUpdate, JobStatus
 from tests.fake_review import FakeDirectoryBook
 
 

@@ -17,9 +17,9 @@ import structlog
 from marshmallow import ValidationError
 
 from adapters.anthropic.tool_input import EXTRACTION_TOOL, TOOL_NAME, ToolInputSchema, locate
-from application.ports import Extractor
+from application.pipeline_ports import Extractor
 from domain.errors import PermanentError, TransientError
-from domain.values import Extraction, Span
+from domain.extraction import Extraction, Span
 
 __all__ = ["EXTRACTION_TOOL", "TOOL_NAME", "ClaudeExtractor"]
 

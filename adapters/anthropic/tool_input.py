@@ -9,7 +9,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from domain.values import NON_REPLY_REASONS, Span
+from domain.extraction import NON_REPLY_REASONS, Span
 
 TOOL_NAME = "record_creditor_reply"
 _REASONS = sorted(NON_REPLY_REASONS)

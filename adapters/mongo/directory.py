@@ -9,10 +9,11 @@ import structlog
 
 from adapters.mongo.client import clients_collection
 from adapters.mongo.errors import translated
-from application.ports import ClientDirectory, MirrorUnavailable
+from application.pipeline_ports import ClientDirectory
+from application.ports import MirrorUnavailable
 from domain.errors import TransientError
+from domain.extraction import DirectoryEntry, Extraction
 from domain.matching import normalize_reference
-from domain.values import DirectoryEntry, Extraction
 
 log = structlog.get_logger(__name__)
 # Below this many clients every pair is a candidate; above, the query narrows.

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from application.ports import Extractor
-from domain.values import AttachmentText, Extraction, Span
+from application.pipeline_ports import Extractor
+from domain.extraction import Extraction, Span
+from domain.values import AttachmentText
 
 ATTACHMENT_HEADER = "----- Anhang: {name} -----"
 

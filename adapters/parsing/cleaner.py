@@ -14,7 +14,7 @@ from adapters.parsing.html_quotes import remove_quoted_html
 from adapters.parsing.html_text import soup_of, soup_to_text
 from adapters.parsing.quotes import strip_quoted_history
 from adapters.parsing.signature import strip_signature_and_footer
-from application.ports import EmailParser
+from application.pipeline_ports import EmailParser
 
 MAX_CHARS = 50_000
 

@@ -16,9 +16,9 @@ from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.birth_dates import birth_date
 from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, subject_parts
-from application.ports import Extractor
+from application.pipeline_ports import Extractor
+from domain.extraction import Extraction, Span
 from domain.references import normalize_reference
-from domain.values import Extraction, Span
 
 __all__ = ["RulesExtractor", "parse_amount"]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Index, Integer, String, Table
 
-from adapters.sqlalchemy.orm import UTCDateTime, metadata
+from adapters.sqlalchemy.orm import metadata
+from adapters.sqlalchemy.types import UTCDateTime
 
 # Every operator action taken in the console: who, when, what, on which job or filter.
 console_actions = Table(

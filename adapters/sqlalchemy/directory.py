@@ -16,9 +16,9 @@ from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import clients, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases
-from application.ports import ClientDirectory
+from application.pipeline_ports import ClientDirectory
+from domain.extraction import DirectoryEntry, Extraction
 from domain.matching import normalize_reference
-from domain.values import DirectoryEntry, Extraction
 
 # Below this many pairs every pair is a candidate (fuzzy names need them all); above it the
 # lookup narrows to pairs sharing a reference, the sender's domain or a client-name token.

@@ -19,7 +19,8 @@ from sqlalchemy import (
     false,
 )
 
-from adapters.sqlalchemy.orm import ReviewActionType, UTCDateTime, metadata
+from adapters.sqlalchemy.orm import metadata
+from adapters.sqlalchemy.types import ReviewActionType, UTCDateTime
 
 users = Table(
     "users",

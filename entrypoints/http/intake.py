@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 
 from domain.values import InboundEmail
 from entrypoints.http.responses import flatten_messages
-from entrypoints.http.schemas import WebhookPayloadSchema, inbound_email
+from entrypoints.http.webhook_schemas import WebhookPayloadSchema, inbound_email
 
 log = structlog.get_logger(__name__)
 

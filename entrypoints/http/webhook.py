@@ -15,8 +15,9 @@ from entrypoints.container import Container
 from entrypoints.http.intake import InvalidDelivery, parse_delivery
 from entrypoints.http.metrics import count_webhook_answer
 from entrypoints.http.responses import error, invalid_payload, unavailable
-from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema, WebhookPayloadSchema
+from entrypoints.http.schemas import ErrorResponseSchema, StatusSchema
 from entrypoints.http.signature import SignatureError, is_test_request, verify
+from entrypoints.http.webhook_schemas import WebhookPayloadSchema
 from entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)

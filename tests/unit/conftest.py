@@ -15,8 +15,9 @@ from application.process_email import ProcessEmail, ProcessingSettings
 from application.receive_email import ReceiveEmail
 from application.recover_stalled_jobs import RecoverStalledJobs
 from application.retry_job import RetryJob
+from domain.extraction import DirectoryEntry, Extraction
 from domain.retry_policy import RetryPolicy
-from domain.values import DirectoryEntry, Extraction, InboundEmail
+from domain.values import InboundEmail
 from tests.fakes import (
     ExactSimilarity,
     FakeClock,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from adapters.parsing.attachment_sections import ExtractorWithAttachments, with_attachment_texts
-from domain.values import AttachmentText, Extraction, Span
+from domain.extraction import Extraction, Span
+from domain.values import AttachmentText
 
 BODY = "Sehr geehrte Damen und Herren,\nanbei unsere Forderungsaufstellung."
 PDF = AttachmentText("aufstellung.pdf", "application/pdf", "Gesamtforderung: 812,40 EUR")

@@ -345,7 +345,7 @@ def test_repeat_handover_refused_for_an_alerted_failure():
 def test_write_claim_records_claim_written_with_the_ledger_key():
     from decimal import Decimal
 
-    from domain.values import Extraction, Match
+    from domain.extraction import Extraction, Match
 
     job = job_in(JobStatus.PROCESSING)
     job.record_extraction(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.values import Extraction, Match, MatchCandidate, Span
+from domain.extraction import Extraction, Match, MatchCandidate, Span
 
 
 def test_extraction_round_trips_the_added_fields():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.extraction import DirectoryEntry, Extraction
 from domain.matching import (
     AMBIGUITY_MARGIN,
     NAMES_ONLY_CAP,
@@ -11,7 +12,6 @@ from domain.matching import (
     normalize_reference,
     score_entry,
 )
-from domain.values import DirectoryEntry, Extraction
 
 THRESHOLD = 0.85
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from domain.extraction import Extraction, Match
 from domain.outcome import decide_outcome
-from domain.values import Extraction, Match, Outcome
+from domain.values import Outcome
 
 REPLY = Extraction(is_creditor_reply=True, claim_amount=Decimal("812.40"), extractor="t")
 REPLY_WITHOUT_AMOUNT = Extraction(is_creditor_reply=True, extractor="t")

@@ -11,7 +11,8 @@ import pytest
 from application.dispatcher import queue_dispatcher
 from application.process_email import ProcessEmail, ProcessingSettings
 from domain.errors import PermanentError, TransientError
-from domain.values import Extraction, JobStatus, Outcome
+from domain.extraction import Extraction
+from domain.values import JobStatus, Outcome
 from tests.fakes import ExactSimilarity, FakeUnitOfWork
 from tests.unit.conftest import CREDITOR_REPLY
 

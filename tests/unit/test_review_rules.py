@@ -10,9 +10,10 @@ import pytest
 
 from domain.decisions import InvalidDecision, MatchDecision, parse_amount
 from domain.events import ClaimWritten, ReviewDecided
+from domain.extraction import Extraction, Match, MatchCandidate
 from domain.model import EmailJob
 from domain.review import NotReviewable, ReviewAction, ReviewStatus
-from domain.values import Extraction, Match, MatchCandidate, Outcome
+from domain.values import Outcome
 from tests.unit.conftest import make_email
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -16,9 +16,10 @@ from application.review.review_queue import ListOpenReviews, ReviewQueue
 from application.review.search_directory import SearchDirectory
 from application.review_ports import DirectoryPair
 from domain.decisions import InvalidDecision, MatchDecision
+from domain.extraction import Extraction
 from domain.review import NotReviewable, ReviewStatus
 from domain.users import Principal, Role
-from domain.values import Extraction, Outcome
+from domain.values import Outcome
 from tests.fake_review import FakeReviewQueries
 from tests.unit.conftest import DIRECTORY
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.extraction import DirectoryEntry, Extraction
 from domain.matching import match_candidates
 from domain.safety import assess
-from domain.values import DirectoryEntry, Extraction
 from tests.unit.test_matching import similarity
 
 THRESHOLD = 0.85

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain.errors import ErrorInfo
-from domain.values import Attachment, ClaimUpdate, Extraction, Match, MatchCandidate
+from domain.extraction import Extraction, Match, MatchCandidate
+from domain.values import Attachment, ClaimUpdate
 from tests.unit.conftest import make_email
 
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from domain.errors import ErrorInfo
+from domain.extraction import Extraction, Match, MatchCandidate
 from domain.retry_policy import RetryPolicy
-from domain.values import Extraction, Match, MatchCandidate, Outcome
+from domain.values import Outcome
 from tests.integration.http.conftest import payload
 
 PASSWORD = "correct horse battery"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from adapters.rules.extractor import RulesExtractor
-from domain.values import Match, MatchCandidate
+from domain.extraction import Match, MatchCandidate
 from tests.integration.http.test_jobs_api import receive
 
 BODY = (

@@ -20,10 +20,11 @@ from adapters.sqlalchemy.orm import claim_updates, creditors
 from adapters.sqlalchemy.review_tables import creditor_aliases, review_decisions
 from application.review.decide_review import DecideReview
 from domain.decisions import MatchDecision
+from domain.extraction import Extraction
 from domain.matching import match_candidates
 from domain.review import NotReviewable
 from domain.users import Principal, Role
-from domain.values import Extraction, Outcome
+from domain.values import Outcome
 from tests.fakes import FakeClock
 from tests.fixtures.review import completed_job, load_directory
 

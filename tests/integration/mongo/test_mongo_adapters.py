@@ -11,7 +11,8 @@ from adapters.mongo.directory import MongoClientDirectory
 from adapters.mongo.mirror import MongoClaimMirror
 from application.ports import MirrorUnavailable
 from domain.errors import TransientError
-from domain.values import ClaimUpdate, Extraction
+from domain.extraction import Extraction
+from domain.values import ClaimUpdate
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

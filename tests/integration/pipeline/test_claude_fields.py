@@ -12,8 +12,8 @@ from structlog.testing import capture_logs
 import adapters.anthropic.extractor as claude_module
 from adapters.similarity import RapidFuzzSimilarity
 from domain.errors import PermanentError
+from domain.extraction import DirectoryEntry
 from domain.matching import match_candidates
-from domain.values import DirectoryEntry
 from tests.integration.messages_api import GOOD, MessagesServer, tool_response
 from tests.integration.pipeline.test_claude_extractor import extractor
 

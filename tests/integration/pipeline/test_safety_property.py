@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from adapters.parsing.cleaner import EmailCleaner
 from adapters.rules.extractor import RulesExtractor
 from adapters.similarity import RapidFuzzSimilarity
+from domain.extraction import DirectoryEntry
 from domain.matching import match_candidates
 from domain.outcome import decide_outcome
-from domain.values import DirectoryEntry, Outcome
+from domain.values import Outcome
 
 FIRST = ["Jana", "Thomas", "Olga", "Mehmet", "Sabine", "Lukas", "Fatma", "Peter", "Elena"]
 LAST = ["Hoffmann", "Nowak", "Yilmaz", "Becker", "Richter", "Demir", "Wagner", "Petrova"]

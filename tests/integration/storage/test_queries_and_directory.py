@@ -13,9 +13,10 @@ from adapters.sqlalchemy.orm import clients, creditors
 from adapters.sqlalchemy.queries import SqlJobQueries
 from application.receive_email import ReceiveEmail
 from domain.errors import ErrorInfo
+from domain.extraction import Extraction
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
-from domain.values import Extraction, JobStatus
+from domain.values import JobStatus
 from tests.fakes import FakeClock, FakeJobRepository
 from tests.unit.conftest import make_email
 

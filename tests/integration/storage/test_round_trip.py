@@ -6,9 +6,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from domain.errors import ErrorInfo
+from domain.extraction import Extraction, Match, MatchCandidate
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
-from domain.values import Attachment, Extraction, JobStatus, Match, MatchCandidate
+from domain.values import Attachment, JobStatus
 from tests.fakes import FakeClock
 from tests.unit.conftest import make_email
 
