@@ -22,7 +22,9 @@ class AmountString(fields.Field):
             raise ValidationError(exc.message) from None
 
 
-class ComponentsSchema(Schema):
+class DecisionComponentsSchema(Schema):
+    """The amount components a reviewer may give with a match (input)."""
+
     class Meta:
         unknown = RAISE
 
@@ -48,7 +50,7 @@ class ReviewDecisionRequestSchema(Schema):
         load_default="EUR",
         validate=validate.Regexp(r"^[A-Z]{3}$", error="Must be a 3-letter code such as EUR."),
     )
-    components = fields.Nested(ComponentsSchema, load_default=dict)
+    components = fields.Nested(DecisionComponentsSchema, load_default=dict)
     note = fields.String(allow_none=True, validate=validate.Length(max=MAX_NOTE_LENGTH))
     remember = fields.Boolean(load_default=False)
 
