@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from adapters.sqlalchemy.directory_book import PAIR_COLUMNS, PAIRS, pair_from_row
 from adapters.sqlalchemy.orm import claim_updates, clients, creditors, email_jobs, job_history
 from adapters.sqlalchemy.review_tables import review_decisions
 from application.console.views import Candidate, JobDetail, LedgerRow, TimelineEntry
@@ -21,33 +22,26 @@ def _candidates(session: Session, match) -> list[Candidate]:
     if not pairs:
         return []
     names = {
-        (row[0], row[2]): row
+        (row.client_id, row.creditor_id): pair_from_row(row)
         for row in session.execute(
-            select(
-                clients.c.id,
-                clients.c.name,
-                creditors.c.id,
-                creditors.c.name,
-                clients.c.reference,
-                creditors.c.reference,
-            )
-            .select_from(creditors.join(clients, creditors.c.client_id == clients.c.id))
+            select(*PAIR_COLUMNS)
+            .select_from(PAIRS)
             .where(tuple_(clients.c.id, creditors.c.id).in_([(a, b) for a, b, _ in pairs]))
         )
     }
     result = []
     for rank, (client_id, creditor_id, score) in enumerate(pairs, start=1):
-        row = names.get((client_id, creditor_id))
+        pair = names.get((client_id, creditor_id))
         result.append(
             Candidate(
                 rank=rank,
                 client_id=client_id,
                 creditor_id=creditor_id,
                 score=score,
-                client_name=row[1] if row else None,
-                creditor_name=row[3] if row else None,
-                client_reference=row[4] if row else None,
-                creditor_reference=row[5] if row else None,
+                client_name=pair.client_name if pair else None,
+                creditor_name=pair.creditor_name if pair else None,
+                client_reference=pair.client_reference if pair else None,
+                creditor_reference=pair.creditor_reference if pair else None,
             )
         )
     return result
