@@ -25,7 +25,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
             r"not\s+(yet\s+)?(been\s+)?paid|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
-            r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining)",
+            r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining|\bleaving\b|\bleaves\b)",
             re.I,
         ),
     ),
@@ -117,6 +117,23 @@ _ADDITIONAL = re.compile(
     r"\bfurther|\banother|\band\s+also)\s*$",
     re.I,
 )
+# "es sind jetzt noch 434,20 € offen", "still EUR 80 to pay": what is left.
+_STILL = re.compile(r"\b(noch|still)\s*$", re.I)
+# "Der Betrag ist vorläufig", "subject to change": a figure nobody can book yet.
+PROVISIONAL = re.compile(
+    r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
+    r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
+    r"nicht\s+(endgültig|abschließend)|subject\s+to\s+change|provisional|preliminary|"
+    r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review)",
+    re.I,
+)
+# "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
+ACCOUNTED = re.compile(
+    r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
+    r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|after\s+(deduct|your\s+payment|"
+    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
+    re.I,
+)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(
     r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
@@ -130,6 +147,8 @@ def _kind(text: str) -> str:
         return OFFER
     if _ADDITIONAL.search(text):
         return ADDITIONAL
+    if _STILL.search(text):
+        return REMAINING
     if _CHANGE.search(text):
         if re.search(r"\b(von|from)\s*$", text, re.I):
             return OLD

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from adapters.rules.amount_kinds import (
     _APPROXIMATE,
+    _CHANGE,
     _CONTAINED,
     APPROXIMATE,
     CLAIM,
@@ -135,6 +136,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
             kind, context = COMPONENT, tail
         elif end + len(tail) < next_start or next_start >= line_end:
             kind, context = _kind(tail[:40]), tail
+        elif "," in tail:
+            # "100,00 € gezahlt, es sind noch …": the words up to the comma are this amount's.
+            phrase = tail[: tail.index(",")]
+            kind, context = _kind(phrase), phrase
     if kind == NONE and index == 0 or kind == NONE and mentions[index - 1][1] < line_start:
         # "Gesamtforderung:" on the line above its amount (letters, tables).
         above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
@@ -147,6 +152,15 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
+    if kind == NONE and re.search(r"\b(auf|to)\s*$", lead):
+        # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR", "hat sich auf 334,20 EUR
+        # reduziert": the figure it changed to.
+        clause_end = _CLAUSE_BREAK.search(body, end)
+        clause = body[
+            max(line_start, _clause_start(body, start)) : clause_end.start() if clause_end else line_end
+        ]
+        if _CHANGE.search(clause):
+            kind, context = TOTAL, clause
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):

@@ -9,6 +9,7 @@ with no clear current one are reported as a conflict instead of guessed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,18 +20,25 @@ from adapters.rules.amount_kinds import (
     _CURRENT,
     _INTEREST,
     _PRINCIPAL,
+    ACCOUNTED,
     ADDITIONAL,
     APPROXIMATE,
     CLAIM,
     COMPONENT,
     NONE,
+    OLD,
     PAID,
+    PROVISIONAL,
     REMAINING,
     TOTAL,
 )
 from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
+
+_AMOUNT_NOUN = re.compile(
+    r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
+)
 
 
 @dataclass
@@ -69,6 +77,10 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         reading.amount, reading.quality, reading.span = Decimal("0.00"), 1.0, settled
         reading.currency = "EUR"
         return reading
+    hedge = _provisional(body, mentions)
+    if hedge is not None:
+        reading.conflicts.append(f"the amount is stated as provisional ({hedge})")
+        return reading
     if by_kind.get(APPROXIMATE):
         estimate = by_kind[APPROXIMATE][0]
         reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
@@ -85,17 +97,61 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
+        elif not remaining and _payment_unexplained(chosen, by_kind.get(PAID, []), body):
+            reading.conflicts.append(_PAYMENT_CONFLICT.format(chosen.value))
         else:
             _choose(reading, chosen, 1.0)
         return reading
     if _sum_components(mentions, by_kind, reading):
         return reading
     if by_kind.get(CLAIM):
-        return _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
+        _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
+        chosen = reading.amount
+        if chosen is not None and _payment_unexplained(
+            next(m for m in by_kind[CLAIM] if m.value == chosen), by_kind.get(PAID, []), body
+        ):
+            reading.amount = reading.span = reading.currency = None
+            reading.quality = 0.0
+            reading.conflicts.append(_PAYMENT_CONFLICT.format(chosen))
+        return reading
     loose = by_kind.get(NONE, [])
-    if loose and not by_kind.get(COMPONENT) and len({m.value for m in loose}) == 1:
+    # A lone unlabelled figure beside a payment or an older figure: nobody can tell what it is.
+    others = any(by_kind.get(kind) for kind in (COMPONENT, PAID, OLD))
+    if loose and not others and len({m.value for m in loose}) == 1:
         _choose(reading, loose[0], 0.4)
     return reading
+
+
+# "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
+_OFFERED = re.compile(
+    r"(\bbei\b|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
+    r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
+    re.I,
+)
+_PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
+
+
+def _payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
+    """A payment beside one claim figure, no remainder: is the figure before or after it?
+    It is after it when it is a balance, marked current, stated after the payment, or the
+    letter says the payment is accounted for."""
+    payments = [p for p in payments if not _OFFERED.search(p.context)]
+    if not payments or chosen.start > max(p.start for p in payments):
+        return False
+    if _BALANCE.search(chosen.context) or _CURRENT.search(chosen.context):
+        return False
+    return not ACCOUNTED.search(body)
+
+
+def _provisional(body: str, mentions: list[Mention]) -> str | None:
+    """A hedge ("vorläufig", "kann sich noch ändern") in a sentence about an amount."""
+    for match in PROVISIONAL.finditer(body):
+        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n", 0, match.start()))
+        end = min(i for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body)) if i >= 0)
+        sentence = body[start + 1 : end]
+        if _AMOUNT_NOUN.search(sentence) or any(start < m.start < end for m in mentions):
+            return match.group(0)
+    return None
 
 
 def _current_claim(

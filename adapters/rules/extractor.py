@@ -168,12 +168,28 @@ _CONDITIONAL = re.compile(
 )
 
 
+# "must be paid in full", "muss vollständig beglichen werden": a demand for payment, the
+# opposite of a settlement.
+_DEMAND_BEFORE = re.compile(
+    r"(\b(must|should|shall|will|needs?\s+to|ha(s|ve)\s+to|is\s+to|are\s+to|to)\s+be\s+(\w+\s+)?|"
+    r"\b(muss|müssen|musst|soll|sollte|sollen)\b.*)$",
+    re.I | re.S,
+)
+_DEMAND_AFTER = re.compile(r"\s*(zu\s+)?werden\b", re.I)
+# A sentence ends at ". " before a capital or at a line end ("15.12. vollständig" goes on).
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])|\n")
+
+
 def _settled(body: str) -> tuple[int, int] | None:
-    """Span of an unconditional settlement statement, or None."""
+    """Span of an unconditional settlement statement (not a demand for payment), or None."""
     for match in _SETTLED.finditer(body):
-        sentence_start = max(body.rfind(".", 0, match.start()), body.rfind("\n", 0, match.start()))
-        if not _CONDITIONAL.search(body[sentence_start + 1 : match.start()]):
-            return match.start(), match.end()
+        ends = [end.end() for end in _SENTENCE_END.finditer(body, 0, match.start())]
+        before = body[ends[-1] if ends else 0 : match.start()]
+        if _CONDITIONAL.search(before) or _DEMAND_BEFORE.search(before):
+            continue
+        if _DEMAND_AFTER.match(body, match.end()):
+            continue
+        return match.start(), match.end()
     return None
 
 
