@@ -5,8 +5,8 @@ lines ("Am … schrieb …:", "On … wrote:", wrapped over up to three lines), 
 quoted mail ("Von:/Gesendet:/An:", "From: … Date: …" on one line, blocks starting with
 "Datum:"/"Date:"), separators ("-----Ursprüngliche Nachricht-----", "-----Antwort Nachricht-----"),
 mobile client lines ("Gesendet von Outlook für Android") and "> " quoting. Text written below or
-between "> " quoted lines is the reply and is kept; a forwarded mail's own text is kept, its
-headers are not.
+between "> " quoted lines (or below a "> "-marked forward) is the reply and is kept; a mail that
+is only a forward keeps the forwarded text, not its headers.
 """
 
 from __future__ import annotations
