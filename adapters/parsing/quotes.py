@@ -5,8 +5,8 @@ lines ("Am … schrieb …:", "On … wrote:", wrapped over up to three lines), 
 quoted mail ("Von:/Gesendet:/An:", "From: … Date: …" on one line, blocks starting with
 "Datum:"/"Date:"), separators ("-----Ursprüngliche Nachricht-----", "-----Antwort Nachricht-----"),
 mobile client lines ("Gesendet von Outlook für Android") and "> " quoting. Text written below or
-between "> " quoted lines is the reply and is kept; a forwarded mail's own text is kept, its
-headers are not.
+between "> " quoted lines (or below a "> "-marked forward) is the reply and is kept; a mail that
+is only a forward keeps the forwarded text, not its headers.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ _OPENS_LATER = re.compile(
 # "> " and the Supercite form with the author's initials ("C> ", "JS> ").
 _QUOTE_MARK = re.compile(r"^([A-Z]{1,3})?>")
 _QUOTE_PREFIX = re.compile(r"^>\s*(?=\S*\s*\b" + _VERB + r"\b)", re.I)
+# Gmail's "2016-03-03 17:21 GMT+01:00 Some One <…>:", address and colon lost in conversion.
+_GMAIL_DATE_FIRST = re.compile(r"^\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}\s+GMT[+-]\d{1,2}:?\d{2}\s+\S")
 _COLON_AT_END = re.compile(r":\s*$")
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 
@@ -57,14 +59,19 @@ _SEPARATOR = re.compile(
     r"^\W*-{2,}\s*(ursprüngliche\s+nachricht|original\s*nachricht|original\s+message|"
     r"antwort\s+nachricht|message\s+d'origine|mensaje\s+original|messaggio\s+originale|"
     r"oorspronkelijk\s+bericht|oprindelig\s+besked|opprinnelig\s+melding|"
-    r"ursprungligt\s+meddelande|alkuperäinen\s+viesti|oryginalna\s+wiadomość|"
+    r"ursprungligt\s+meddelande|oprindelig\s+meddelelse|alkuperäinen\s+viesti|"
+    r"oryginalna\s+wiadomość|"
     r"исходное\s+сообщение|mensagem\s+original|reply\s+message)\s*-{2,}\W*$",
     re.I,
 )
+_FORWARD_NAMES = (
+    r"(weitergeleitete\s+nachricht|forwarded\s+message|message\s+transféré|mensaje\s+reenviado|"
+    r"messaggio\s+inoltrato|doorgestuurd\s+bericht|vidarebefordrat\s+meddelande|"
+    r"videresendt\s+(meddelelse|melding|besked)|välitetty\s+viesti|przekazana\s+wiadomość)"
+)
 _FORWARD = re.compile(
-    r"^\W*(-{2,}\s*(weitergeleitete\s+nachricht|forwarded\s+message|message\s+transféré|"
-    r"mensaje\s+reenviado|messaggio\s+inoltrato|doorgestuurd\s+bericht)\s*-{2,}|"
-    r"begin\s+forwarded\s+message:|anfang\s+der\s+weitergeleiteten\s+nachricht:)\W*$",
+    rf"^\W*(-{{2,}}\s*{_FORWARD_NAMES}\s*-{{2,}}|(begin\s+)?{_FORWARD_NAMES}\s*:|"
+    r"anfang\s+der\s+weitergeleiteten\s+nachricht\s*:|début\s+du\s+message\s+réexpédié\s*:)\W*$",
     re.I,
 )
 _RULE = re.compile(r"^\s*[-_=*]{4,}\s*$")
@@ -75,8 +82,9 @@ _SHARED_LINE = re.compile(
 )
 _CLIENT_LINE = re.compile(
     r"^\s*((sent|gesendet|envoyé|sendt|skickat|enviado|inviato|verzonden|wysłane|отправлено)\s+"
-    r"(from|von|depuis|à\s+partir\s+de|fra|från|desde|da|vanaf|mit|z|из|с)\s+[^,.;]{2,40}|"
-    r"von\s+meinem\s+\S+(\s+\S+)?\s+gesendet|get\s+outlook\s+for\s+\w+)\s*(<[^>]*>)?\s*$",
+    r"(wirelessly\s+)?(from|von|depuis|à\s+partir\s+de|fra|från|desde|da|vanaf|mit|z|из|с)\s+"
+    r"[^,.;]{2,40}|"
+    r"von\s+meinem\s+\S+(\s+\S+)?\s+gesendet|get\s+outlook\s+for\s+\w+)[.!]?\s*(<[^>]*>)?\s*$",
     re.I,
 )
 
@@ -104,6 +112,10 @@ def strip_quoted_history(lines: list[str]) -> list[str]:
         if _CLIENT_LINE.match(line) or _SEPARATOR.match(line):
             break
         if _FORWARD.match(line):
+            following = _next_filled(lines, index + 1)
+            if following < len(lines) and is_quote_marked(lines[following]):
+                index = following  # a "> " forwarded mail goes; text after it is the sender's
+                continue
             if any(kept_line.strip() for kept_line in kept):
                 break  # a reply above a forward: the forwarded mail is history
             # The whole mail is a forward: its text is the content, its headers are not.
@@ -180,6 +192,8 @@ def _is_attribution(text: str, lines: list[str], end: int) -> bool:
     if len(text) > 300:
         return False
     core = text.strip(" -*")
+    if _GMAIL_DATE_FIRST.match(core):
+        return True
     has_date = bool(_DATE.search(core))
     has_address = bool(_ADDRESS.search(core))
     if _VERB_AT_END.search(core):

@@ -1,7 +1,8 @@
 """Signatures and legal footers: where the creditor's own text ends.
 
-Everything below a sign-off ("Mit freundlichen Grüßen", "Regards") or the "-- " delimiter goes,
-except the company name the creditor signs with. Footer rules (IBAN, HRB, Vorstand, phone,
+A sign-off ("Mit freundlichen Grüßen", "Regards") and everything below it go, except the company
+name the creditor signs with; so does everything below the "-- " delimiter, a "---" line over a
+short name at the end, and a last line "-Name". Footer rules (IBAN, HRB, Vorstand, phone,
 a web address, Datenschutz, …) apply below the sign-off; above it, or in a mail without one,
 only to lines that carry no amount, so a claim sentence with a payment link or a "Steuernummer"
 survives. Disclaimer paragraphs go wherever they stand.
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 
 _SIGNATURE_DELIMITER = re.compile(r"^\s*(--|__)\s*$")
+_SHORT_RULE = re.compile(r"^\s*-{3}\s*$")
+_THANKS = re.compile(r"^\s*(thanks|thank\s+you|danke|vielen\s+dank)\s*[,.!]*\s*$", re.I)
 _SIGN_OFF = re.compile(
     r"^\s*(mit\s+freundlichen\s+grüßen|mit\s+freundlichem\s+gruß|freundliche\s+grüße|beste\s+grüße|"
     r"viele\s+grüße|herzliche\s+grüße|mfg|best\s+regards|kind\s+regards|regards|sincerely|"
@@ -36,6 +39,7 @@ _DISCLAIMER = re.compile(
     r"informationen\s+zum\s+datenschutz|privacy\s+notice)",
     re.I,
 )
+_DASH_NAME = re.compile(r"^\s*-\s?[^\W\d_][\w.'’-]*(\s[^\W\d_][\w.'’-]*){0,2}\s*$")
 _AMOUNT = re.compile(r"\d,\d{2}\b|\d,-|€|\bEUR\b|\bEuro\b", re.I)
 
 
@@ -43,8 +47,13 @@ def strip_signature_and_footer(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if _SIGNATURE_DELIMITER.match(line):
             return _drop_disclaimers(lines[:index])
-        if _SIGN_OFF.match(line):
-            kept = _drop_disclaimers(lines[: index + 1])
+        closing = (  # "---" or "Thanks!" over a short name at the end, below some text
+            (_SHORT_RULE.match(line) or _THANKS.match(line))
+            and _is_name_block(lines[index + 1 :])
+            and any(above.strip() for above in lines[:index])
+        )
+        if closing or _SIGN_OFF.match(line):
+            kept = _drop_disclaimers(lines[:index])  # the sign-off line is signature too
             # Keep the company name the creditor signs with (no numbers), drop the rest.
             for follower in lines[index + 1 : index + 5]:
                 if not follower.strip():
@@ -57,11 +66,41 @@ def strip_signature_and_footer(lines: list[str]) -> list[str]:
                     kept.append(follower)
             return kept
     # No sign-off: footer lines may stand anywhere, but never take a claim line with them.
-    return [line for line in _drop_disclaimers(lines) if not is_footer_line(line)]
+    kept = [line for line in _drop_disclaimers(lines) if not is_footer_line(line)]
+    return _drop_dash_name(kept)
+
+
+def _is_name_block(lines: list[str]) -> bool:
+    filled = [line.strip() for line in lines if line.strip()]
+    return 0 < len(filled) <= 2 and all(
+        len(line) <= 40 and not re.search(r"\d", line) for line in filled
+    )
+
+
+def _drop_dash_name(lines: list[str]) -> list[str]:
+    """A short "-Name" as the last line, under the text, is how some sign: a signature."""
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    if len(filled) >= 2 and _DASH_NAME.match(lines[filled[-1]]):
+        above = lines[filled[-2]].strip()
+        if not above.startswith(("-", "*", "•")):  # the last item of a list stays
+            return lines[: filled[-1]]
+    return lines
 
 
 def is_footer_line(line: str) -> bool:
-    return bool(_FOOTER_LINE.search(line)) and not _AMOUNT.search(line)
+    return bool(_FOOTER_LINE.search(line)) and not _AMOUNT.search(line) and not _is_prose(line)
+
+
+def _is_prose(line: str) -> bool:
+    """Running text (a sentence that names an IBAN or a web address), not a footer entry: footer
+    lines are names, numbers and labels, with few lower-case words between them."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    lower = sum(1 for word in words if word[0].islower())
+    return len(words) >= 8 and lower * 5 >= len(words) * 2
+
+
+def carries_amount(text: str) -> bool:
+    return bool(_AMOUNT.search(text))
 
 
 def is_disclaimer(text: str) -> bool:

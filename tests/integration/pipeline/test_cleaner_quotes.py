@@ -149,8 +149,7 @@ def test_a_claim_line_with_footer_words_survives(claim_line):
         "IBAN DE02 1203 0000 0000 2020 51"
     )
     assert clean_text(body) == (
-        f"Sehr geehrte Damen und Herren,\n\n{claim_line}\n\nMit freundlichen Grüßen\n"
-        "Inkasso Nord GmbH"
+        f"Sehr geehrte Damen und Herren,\n\n{claim_line}\n\nInkasso Nord GmbH"
     )
 
 
@@ -160,3 +159,52 @@ def test_footer_lines_without_a_sign_off_still_go():
         "Amtsgericht Hamburg HRB 12345\nwww.inkasso.example"
     )
     assert clean_text(body) == "Die Forderung beträgt 812,40 EUR.\n\nInkasso Nord GmbH"
+
+
+def test_a_sentence_naming_an_iban_is_not_a_footer_line():
+    # No sign-off: footer lines go wherever they stand, but running text that names an IBAN
+    # (a phishing demand's "pay to this foreign account") is what the sender wrote.
+    sentence = (
+        "Sollte der Betrag nicht bis zum 28.11.2026 auf unser Konto IBAN LT12 3250 0000 1234 "
+        "5678 eingehen, erfolgt die Pfändung ohne weitere Ankündigung."
+    )
+    body = f"Gesamt: 381,00 EUR\n\n{sentence}\n\nIBAN DE02 1203 0000 0000 2020 51\nwww.x.example"
+    assert clean_text(body) == f"Gesamt: 381,00 EUR\n\n{sentence}"
+
+
+@pytest.mark.parametrize(
+    "intro",
+    ["Forwarded message:", "Weitergeleitete Nachricht:", "Début du message réexpédié :"],
+)
+def test_a_forward_intro_above_its_headers_goes_with_them(intro):
+    headers = "Von: Kanzlei Muster <info@kanzlei.example>\nBetreff: Az"
+    body = f"Die Forderung beträgt 812,40 EUR.\n\n{intro}\n\n{headers}\n\n{OLD}"
+    assert clean_text(body) == "Die Forderung beträgt 812,40 EUR."
+
+
+def test_text_below_a_quote_marked_forward_is_kept():
+    body = (
+        "Zur Info.\n\nBegin forwarded message:\n\n> Von: Kanzlei Muster <info@kanzlei.example>\n"
+        f"> Betreff: Az\n>\n> {OLD}\n\nDie Forderung beträgt 812,40 EUR.\n"
+    )
+    assert clean_text(body) == "Zur Info.\n\nDie Forderung beträgt 812,40 EUR."
+
+
+def test_signature_forms_below_the_text_go():
+    assert clean_text("Die Forderung beträgt 812,40 EUR.\n\n-Anna Muster") == (
+        "Die Forderung beträgt 812,40 EUR."
+    )
+    assert clean_text("Die Forderung beträgt 812,40 EUR.\n\nDanke!\nAnna Muster") == (
+        "Die Forderung beträgt 812,40 EUR."
+    )
+    listed = "Offen sind:\n- Hauptforderung 700,00 EUR\n- Kosten"
+    assert clean_text(listed) == listed  # the last item of a list is no "-Name" signature
+
+
+def test_a_short_gmail_editor_quote_is_kept_but_not_one_with_an_amount():
+    cited = "<blockquote class='gmail_quote'>Zahlung nur gegen Vollmacht</blockquote>"
+    assert "Vollmacht" in clean_html(f"<div>Wir bestehen darauf:</div>{cited}")
+    amount = "<blockquote class='gmail_quote'>Letzter Stand 5.000,00 EUR</blockquote>"
+    assert "5.000,00" not in clean_html(f"<div>Die Forderung beträgt 812,40 EUR.</div>{amount}")
+    plain = "<blockquote>Zahlung nur gegen Vollmacht</blockquote>"
+    assert "Vollmacht" not in clean_html(f"<div>Wir bestehen darauf:</div>{plain}")

@@ -49,7 +49,7 @@ def _params(check: str):
 
 
 def test_the_corpus_is_imported_with_licences():
-    assert len(CASES) >= 200
+    assert len(CASES) >= 275
     sources = {case["source"] for case in CASES}
     assert len(sources) == 7
     for path in HERE.glob("*__*.json"):
