@@ -5,7 +5,8 @@ name the creditor signs with; so does everything below the "-- " delimiter, a "-
 short name at the end, and a last line "-Name". Footer rules (IBAN, HRB, Vorstand, phone,
 a web address, Datenschutz, …) apply below the sign-off; above it, or in a mail without one,
 only to lines that carry no amount, so a claim sentence with a payment link or a "Steuernummer"
-survives. Disclaimer paragraphs go wherever they stand.
+survives; a mail of nothing but footer lines keeps them. Disclaimer paragraphs go wherever they
+stand.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _COMPANY_HINT = re.compile(
 _FOOTER_LINE = re.compile(
     r"(\bIBAN\b|\bBIC\b|\bSWIFT\b|\bHRB\b|\bHRA\b|Handelsregister|Registergericht|Amtsgericht|"
     r"USt-?Id|Umsatzsteuer|Steuernummer|St\.-?Nr|Geschäftsführ|Vorstand|Aufsichtsrat|"
-    r"Sitz der Gesellschaft|^\s*(Tel|Telefon|Fax|Telefax|Mobil|Phone|Fon)\b\.?\s*:?|"
+    r"Sitz der Gesellschaft|^\s*(Tel|Telefon|Fax|Telefax|Mobil|Phone|Fon)\b\.?\s*:?|^\s*(Skype|E-?Mail)\s*:|"
     r"www\.[\w.-]+|Bankverbindung|Gläubiger-ID|Datenschutz)",
     re.I,
 )
@@ -66,7 +67,12 @@ def strip_signature_and_footer(lines: list[str]) -> list[str]:
                     kept.append(follower)
             return kept
     # No sign-off: footer lines may stand anywhere, but never take a claim line with them.
-    kept = [line for line in _drop_disclaimers(lines) if not is_footer_line(line)]
+    lines = _drop_disclaimers(lines)
+    kept = [line for line in lines if not is_footer_line(line)]
+    if not any(line.strip() for line in kept):
+        # Nothing but footer lines (a mail of contact lines): with no text to set them apart
+        # from, they are what the sender wrote.
+        return lines
     return _drop_dash_name(kept)
 
 

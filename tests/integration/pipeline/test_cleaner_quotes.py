@@ -208,3 +208,14 @@ def test_a_short_gmail_editor_quote_is_kept_but_not_one_with_an_amount():
     assert "5.000,00" not in clean_html(f"<div>Die Forderung beträgt 812,40 EUR.</div>{amount}")
     plain = "<blockquote>Zahlung nur gegen Vollmacht</blockquote>"
     assert "Vollmacht" not in clean_html(f"<div>Wir bestehen darauf:</div>{plain}")
+
+
+def test_a_mail_of_nothing_but_contact_lines_keeps_them():
+    # Footer rules set a footer apart from text; with no text there is no footer to drop.
+    text = "Tel.: 0221 555 0100\nFax: 0221 555 0199\nE-Mail: forderung@stadtwerke.example"
+    assert clean_text(text) == text
+
+
+def test_contact_lines_below_a_claim_still_go():
+    text = "Die Forderung beträgt 812,40 EUR.\n\nTel.: 0221 555 0100\nE-Mail: fm@stadtwerke.example"
+    assert clean_text(text) == "Die Forderung beträgt 812,40 EUR."
