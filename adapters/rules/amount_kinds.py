@@ -45,7 +45,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b)",
             re.I,
         ),
@@ -73,7 +73,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         COMPONENT,
         re.compile(
             r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
-            r"principal|interest|fees?\b|costs?\b|charges?\b)",
+            r"vergütung|\w*steuer\b|\w+steuer\s+\d{4}|principal|interest|fees?\b|costs?\b|charges?\b)",
             re.I,
         ),
     ),
@@ -86,10 +86,13 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_PRINCIPAL = re.compile(r"(hauptforderung|grundforderung|kapital|principal)", re.I)
-_INTEREST = re.compile(r"(zinsen|interest)", re.I)
+# A tax is the principal of a tax office's claim ("Einkommensteuer 2024", not "Steuernummer").
+_PRINCIPAL = re.compile(
+    r"(hauptforderung|grundforderung|kapital|principal|\w*steuer\b|\w+steuer\s+\d{4})", re.I
+)
+_INTEREST = re.compile(r"(zinsen|interest|säumniszuschl|verzugszuschl)", re.I)
 _COSTS = re.compile(
-    r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
+    r"(kosten|gebühr|entgelt|auslagen|vergütung|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
 )
 _BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
 _CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
@@ -111,25 +114,45 @@ _APPROXIMATE = re.compile(
 )
 
 
-# "sowie 46,00 €", "plus a further EUR 80": an amount beside the claim whose role is unclear.
+# "sowie 46,00 €", "plus a further EUR 80", "Dazu kommen Zuschläge von 48,00 €": an amount
+# on top of another; it is part of a total stated after it, otherwise the claim is not final.
 _ADDITIONAL = re.compile(
-    r"(\bsowie|\bzuzüglich|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
+    r"(\bsowie|\bzuzüglich|\bzzgl\.?|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
     r"\bfurther|\banother|\band\s+also)\s*$",
     re.I,
 )
+_ADDED_ON_TOP = re.compile(
+    r"((dazu|hinzu|außerdem|zusätzlich|noch)\s+(komm|trete|fall)|(kommen|kommt|treten|tritt)\s+"
+    r"(noch\s+)?(hinzu|dazu)|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
+    re.I,
+)
+# "einschließlich der Mahngebühren … ein Betrag von 262,50 EUR": the amount includes them.
+_INCLUDING = re.compile(
+    r"\b(einschließlich|inklusive|inkl\.|including|incl\.|samt|nebst)\s+[^\d]{0,90}?"
+    r"(gebühr\w*|zinsen|kosten|zuschl\w*|auslagen|interest|fees|costs|charges)\b",
+    re.I,
+)
+# "davon Hauptforderung 8.120,00 €": a part of the figure before it.
+_PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$", re.I)
+# "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
+_TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(
-    r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
-    r"decreased|changed|korrigiert|corrected)",
+    r"\b(reduziert|verringert|vermindert|erhöht|ändert|geändert|verändert|sinkt|steigt|reduced|"
+    r"increased|decreased|changed|korrigiert|corrected)",
     re.I,
 )
 
 
 def _kind(text: str) -> str:
+    text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
     if _UNIT_PRICE.search(text):
         return OFFER
-    if _ADDITIONAL.search(text):
+    if _ADDITIONAL.search(text) or _ADDED_ON_TOP.search(text[-_MODIFIER_REACH:]):
         return ADDITIONAL
+    including = _INCLUDING.search(text)
+    if including and text[including.end() :].strip(" ,.:"):
+        return TOTAL
     if _CHANGE.search(text):
         if re.search(r"\b(von|from)\s*$", text, re.I):
             return OLD
@@ -138,14 +161,17 @@ def _kind(text: str) -> str:
     for kind, pattern in _KINDS:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if pattern.search(window):
-            return kind
-    return NONE
+            return COMPONENT if kind in (TOTAL, CLAIM) and _PART_OF.search(text) else kind
+    return COMPONENT if _PART_OF.search(text) else NONE
 
 
 # An older figure, a payment or an offer qualifies the amount it stands next to; a word like
 # "previous" early in a long sentence says nothing about the amount at its end.
 _MODIFIERS = frozenset([OLD, PAID, OFFER])
 _MODIFIER_REACH = 50
+
+
+_ASIDE = re.compile(r"\([^()\n]{0,120}\)")
 
 
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from adapters.rules.amount_kinds import (
     _APPROXIMATE,
     _CONTAINED,
+    _TOTAL_AFTER,
     APPROXIMATE,
     CLAIM,
     COMPONENT,
@@ -38,8 +39,23 @@ _WITH_CURRENCY = re.compile(
 _BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
 _CURRENCY_HEADER = re.compile(
     rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
-    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$)",
+    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$|"
+    rf"^[^\d\n]*(?<![\w]){_CURRENCY}(?![\w])[^\d\n]*$)",
     re.I | re.M,
+)
+# A table's column header naming money columns ("Datum  Soll  Ist  Rest", "Date | Amount"),
+# no digits: the rows below carry bare amounts in the practice's currency.
+_COLUMN_HEADER = re.compile(
+    r"^(?=[^\d\n]*\b(soll|haben|saldo|betrag|beträge|rest|offen|forderung|amount|debit|credit|"
+    r"balance|zahlung)\b)(?=[^\d\n]*(\S\s{2,}\S|\||\t))[^\d\n]+$",
+    re.I | re.M,
+)
+# "Alle Beträge in Euro." / "All amounts in EUR." below a table: its bare amounts are money.
+_CURRENCY_NOTE = re.compile(
+    rf"\b(alle\s+)?(beträge|angaben|summen|werte|all\s+amounts|all\s+figures|amounts|figures)"
+    rf"\s+(sind\s+|verstehen\s+sich\s+|are\s+(stated\s+|shown\s+|given\s+)?)?in\s+"
+    rf"(?P<cur>{_CURRENCY})(?![\w])",
+    re.I,
 )
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -54,6 +70,7 @@ class Mention:
     context: str
     currency: str
     line: int = 0
+    aside: bool = False  # in parentheses: "(55,08 Euro)" beside the sentence's own figure
 
 
 def parse_amount(raw: str) -> Decimal | None:
@@ -84,7 +101,9 @@ def _currency_code(sign: str | None) -> str:
 def find_mentions(body: str) -> list[Mention]:
     mentions: list[tuple[int, int, Decimal, str]] = []
     offset = 0
-    header_currency: str | None = None
+    note = _CURRENCY_NOTE.search(body)
+    noted_currency = _currency_code(note.group("cur")) if note else None
+    header_currency: str | None = noted_currency
     blank_run = 0
     for line in body.split("\n"):
         taken: list[tuple[int, int]] = []
@@ -96,7 +115,12 @@ def find_mentions(body: str) -> list[Mention]:
                 code = _currency_code(m.group("c1") or m.group("c2"))
                 mentions.append((offset + m.start(), offset + m.end(), value, code))
                 taken.append((m.start(), m.end()))
-        if header_currency is not None:
+        inline = _CURRENCY_HEADER.search(line)
+        line_currency = header_currency
+        if line_currency is None and inline and not taken:
+            # "Offener Betrag (Euro)   2.150,00": the label carries the currency.
+            line_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
+        if line_currency is not None:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
                     continue
@@ -104,13 +128,14 @@ def find_mentions(body: str) -> list[Mention]:
                     continue
                 value = parse_amount(m.group("n3"))
                 if value is not None:
-                    mentions.append((offset + m.start(), offset + m.end(), value, header_currency))
-        header = _CURRENCY_HEADER.search(line)
-        if header and not taken:
-            header_currency = _currency_code(re.search(_CURRENCY, header.group(0)).group(0))
+                    mentions.append((offset + m.start(), offset + m.end(), value, line_currency))
+        if inline and not taken:
+            header_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
+        elif _COLUMN_HEADER.search(line):
+            header_currency = header_currency or "EUR"  # "Monat | Soll | Haben | Saldo"
         blank_run = blank_run + 1 if not line.strip() else 0
         if blank_run >= 2:
-            header_currency = None
+            header_currency = noted_currency
         offset += len(line) + 1
     mentions.sort()
     return [_classify(body, mentions, i) for i in range(len(mentions))]
@@ -123,6 +148,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
     line_end = len(body) if line_end == -1 else line_end
     previous_end = mentions[index - 1][1] if index else 0
     lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
+    if previous_end > max(line_start, _clause_start(body, start)) and "," in lead:
+        # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
+        # belong to the amount before.
+        lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
     if kind == NONE:
@@ -147,11 +176,16 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
+    if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
+        kind = TOTAL
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
         kind = APPROXIMATE
-    return Mention(value, start, end, body[start:end], kind, context, currency, line_start)
+    aside = body.rfind("(", line_start, start) > body.rfind(")", line_start, start) and ")" in (
+        body[end:line_end]
+    )
+    return Mention(value, start, end, body[start:end], kind, context, currency, line_start, aside)
 
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.

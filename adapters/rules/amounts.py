@@ -73,10 +73,11 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         estimate = by_kind[APPROXIMATE][0]
         reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
         return reading
-    if by_kind.get(ADDITIONAL):
-        further = by_kind[ADDITIONAL][0]
-        reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
-        return reading
+    final = [m.start for m in mentions if m.kind in (TOTAL, REMAINING)]
+    for further in by_kind.get(ADDITIONAL, []):
+        if not final or further.start > max(final):
+            reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
+            return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
         return reading
@@ -85,6 +86,11 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
+        elif not by_kind.get(PAID) and any(m.value > chosen.value for m in by_kind.get(CLAIM, [])):
+            # "415,60 offen … im Mahnverfahren 512,30 geltend gemacht": a larger claim figure
+            # can be no part of the total, and no payment explains the difference.
+            larger = next(m for m in by_kind[CLAIM] if m.value > chosen.value)
+            reading.conflicts.append(f"a claim of {larger.value} stands beside {chosen.value}")
         else:
             _choose(reading, chosen, 1.0)
         return reading
@@ -103,6 +109,8 @@ def _current_claim(
 ) -> Mention | None:
     """One clear current figure, or None when the candidates disagree unexplained."""
     candidates = remaining + totals
+    if len({m.value for m in candidates}) > 1 and len({m.value for m in candidates if not m.aside}) == 1:
+        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     if len({m.value for m in candidates}) == 1:
         return candidates[0]
     current = [m for m in candidates if _CURRENT.search(m.context)]
@@ -170,6 +178,8 @@ def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
 
 
 def _one_current(candidates: list[Mention]) -> Mention | None:
+    if len({m.value for m in candidates if not m.aside}) == 1:
+        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     values = {m.value for m in candidates}
     if len(values) == 1:
         return candidates[0]
