@@ -13,7 +13,7 @@ import re
 
 _UPPER = "A-ZÄÖÜ"
 _LOWER = "a-zäöüßéèáàçğışñøæ"
-_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?(?![{_UPPER}{_LOWER}])"
 _PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
 _TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
 # Case-sensitive even inside re.I patterns: a name is capitalised words.
@@ -22,7 +22,7 @@ _FULL_NAME = (
     rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
 )
 _SURNAME_FIRST = (
-    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?))"
+    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
 )
 _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
@@ -31,7 +31,7 @@ _ROLE = (
     r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
     r"schuldner(?:in)?|antragsteller(?:in)?|versicherungsnehmer(?:in)?|mieter(?:in)?|"
     r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
-    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|bzgl\.?|bezüglich|"
+    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|betr\.|bzgl\.?|bezüglich|"
     r"i\.\s?s\.|für|vertreten(?:en|e)?|namens|"
     r"your\s+client|(?:our\s+)?customer|account\s+holder|debtor|on\s+behalf\s+of|"
     r"in\s+the\s+matter\s+of|regarding|re:?|for|client)"
@@ -43,7 +43,12 @@ _NAME_AFTER_ROLE = re.compile(
 _NAME_AFTER_TITLE = re.compile(
     rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?){_FULL_NAME}"
 )
-_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*{_FULL_NAME}")
+# "in Sachen Bank AG ./. Weber, Thomas": the party after "./." is the debtor.
+_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})")
+# "(Wolf, Jennifer)", "(Lukas Richter, your ref. …)": a person in parentheses beside a reference.
+_IN_PARENTHESES = re.compile(
+    rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])"
+)
 _SALUTATION = re.compile(
     r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
 )
@@ -158,7 +163,7 @@ _NOUN = re.compile(
     r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
     r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
     r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
-    r"zinsen|saldo|account|balance|statement|offer|update|notice|reminder)$",
+    r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder)$",
     re.I,
 )
 _CONTACT = re.compile(
@@ -167,7 +172,7 @@ _CONTACT = re.compile(
     re.I,
 )
 _TITLE_SURNAME = re.compile(
-    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
+    rf"(?-i:\b(?:Herrn?|Frau|Fr\.|Hr\.|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
 )
 
 
@@ -178,8 +183,12 @@ def client_name(text: str) -> tuple[str, int, int] | None:
 
 
 def _full_name(text: str) -> tuple[str, int, int] | None:
-    for pattern in (_NAME_AFTER_ROLE, _VERSUS, _NAME_AFTER_TITLE):
-        for match in pattern.finditer(text):
+    for pattern in (_VERSUS, _NAME_AFTER_ROLE, _IN_PARENTHESES, _NAME_AFTER_TITLE):
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            # Overlapping: "für Ihr Schreiben zu Ihrer Mandantin Claudia Becker" fails at
+            # "für" and is read again from "Ihrer Mandantin".
+            position = match.start() + 1
             before = text[max(0, match.start() - 40) : match.start()]
             if pattern is _NAME_AFTER_TITLE and (
                 _SALUTATION.search(before[-25:]) or _CONTACT.search(before)
@@ -257,7 +266,9 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
         if word in _STOPWORDS or _NOUN.search(word):
             words = words[:index]
             break
-    if len(words) < 2 or _ORGANISATION.search(" ".join(words)):
+    while words and not words[-1][0].isupper():
+        words.pop()  # "Schreiben zu": a particle ends no name
+    if sum(1 for w in words if w[0].isupper()) < 2 or _ORGANISATION.search(" ".join(words)):
         return None
     name = " ".join(words)
     start = match.start("name") + groups["name"].find(words[0])
