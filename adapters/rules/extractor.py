@@ -168,10 +168,15 @@ _CONDITIONAL = re.compile(
 )
 
 
+_NEGATED = re.compile(r"\b(nicht|nie|niemals|not|never)\b", re.I)
+
+
 def _settled(body: str) -> tuple[int, int] | None:
     """Span of an unconditional settlement statement, or None."""
     for match in _SETTLED.finditer(body):
         sentence_start = max(body.rfind(".", 0, match.start()), body.rfind("\n", 0, match.start()))
+        if _NEGATED.search(match.group(0)):
+            continue  # "ist … nicht beglichen worden" is the opposite of settled
         if not _CONDITIONAL.search(body[sentence_start + 1 : match.start()]):
             return match.start(), match.end()
     return None

@@ -29,14 +29,16 @@ _AUTO_SUBJECT = re.compile(
 _AUTO_BODY = re.compile(
     r"(nicht\s+im\s+büro|abwesend|im\s+urlaub|nicht\s+erreichbar|wieder\s+(für\s+sie\s+)?erreichbar|"
     r"out\s+of\s+(the\s+)?office|on\s+(annual\s+)?leave|limited\s+access\s+to\s+e-?mail|"
-    r"automated\s+response|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
+    r"automated\s+(response|message|reply)|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
+    r"maschinell\s+erstellt|do\s+not\s+reply|nicht\s+auf\s+diese\s+(e-?mail|nachricht)\s+antworten|"
     r"automatically\s+generated|this\s+mailbox\s+is\s+not\s+monitored|high\s+volumes|"
     r"(büro|office)\s+(ist\s+)?(geschlossen|closed))",
     _I,
 )
 _ACK = re.compile(
     r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(den|hiermit\s+den)\s+eingang|"
-    r"(ist|sind)\s+([^.\n]{0,60}\s)?eingegangen|haben\s+(ihre|ihr)\s+\w+\s+(erhalten|aufgenommen)|"
+    r"(ist|sind)\s+((?:[^.\n]|\.(?=\d)){0,70}\s)?eingegangen|"
+    r"haben\s+(ihre|ihr)\s+\w+\s+([^.\n]{0,60}\s)?(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
     r"(we('ve|\s+have)\s+received|confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
     r"request\s+received)",
@@ -47,7 +49,22 @@ _TICKET = re.compile(
     r"(is\s+)?[:#]?\s*[A-Z0-9-]{5,}|bearbeitungsnummer|anfragenummer)",
     _I,
 )
-_NEWSLETTER_SENDER = re.compile(r"^(newsletter|news|marketing|angebote|promo|info)@|@news\.", _I)
+# What an acknowledgement promises instead of an answer.
+_PROCESSING = re.compile(
+    r"(weitergeleitet|wir\s+melden\s+uns|schnellstmöglich|so\s+schnell\s+wie\s+möglich|"
+    r"(rückfragen|sachstandsanfragen|nachfragen)\s+[^.\n]{0,40}\bab\b|bearbeitet\s+wird|"
+    r"in\s+bearbeitung|zeitnah\s+(bearbeiten|beantworten)|get\s+back\s+to\s+you|"
+    r"will\s+be\s+(processed|forwarded|answered|handled)|as\s+soon\s+as\s+possible)",
+    _I,
+)
+_AUTO_RESPONSE = re.compile(r"(automated|automatic)\s+(response|reply)|automatische\s+antwort", _I)
+# What a creditor asks for before answering: a reply, not a mere acknowledgement.
+_REQUEST = re.compile(r"(vollmacht|power\s+of\s+attorney|bitte\s+(senden|übersenden|reichen))", _I)
+_NEWSLETTER_SENDER = re.compile(
+    r"^([\w.-]*[.-])?(newsletter|news|marketing|angebote|promo|offers|deals|insights|updates|"
+    r"product-updates|info)([.-][\w.-]*)?@|@(news|mailing|mail\.news)\.",
+    _I,
+)
 _MARKETING = [
     re.compile(p, _I)
     for p in (
@@ -58,6 +75,12 @@ _MARKETING = [
         r"black\s+(week|friday)|sale\b|deal\b|aktion\b|prämie|gewinnspiel",
         r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung",
         r"ihre\s+vorteile|your\s+benefits|special\s+offer|limited\s+time",
+        # English promotions: what a creditor's letter about a debt never says
+        r"\bdeals\b|shop\s+(now|all)|\bupgrade\b|earn\s+up\s+to|\bfree\b|\bsave\s+\d|"
+        r"\bfor\s+just\b|what'?s\s+new|release\s+notes|read\s+more",
+        r"you('re|\s+are)\s+receiving\s+this|you\s+received\s+this\s+(e-?mail|message)|"
+        r"(are|were)\s+subscribed|manage\s+(your\s+)?preferences|in\s+this\s+issue|"
+        r"sie\s+erhalten\s+diese\s+(e-?mail|nachricht),?\s+weil",
     )
 ]
 _PHISHING = [
@@ -131,8 +154,18 @@ def non_reply_reason(
     if _is_client(text, from_email, from_name):
         return _span("client_message", _CLIENT[0], head)
     # A receipt confirmation that opens a ticket/case; without one it is an auto-reply.
+    opening = head[:800]
     if _ACK.search(text) and _TICKET.search(text):
         return _span("acknowledgement", _ACK, head)
+    if (
+        _ACK.search(text)
+        and _PROCESSING.search(opening)
+        and not (_REQUEST.search(opening) or _claim_words(opening) or _AMOUNT.search(opening))
+    ):
+        # No ticket: "received … we will get back to you"; calling itself an automated
+        # response makes it an auto-reply.
+        reason = "auto_reply" if _AUTO_RESPONSE.search(opening) else "acknowledgement"
+        return _span(reason, _ACK, head)
     if _BOUNCE.search(head) and _AUTO_BODY.search(head):
         return _span("bounce", _BOUNCE, head)
     if _AUTO_BODY.search(text) and not _claim_words(head):
@@ -143,6 +176,9 @@ def non_reply_reason(
 _CLAIM_WORDS = re.compile(
     r"(forderung|rückstand|saldo|offen|outstanding|balance|claim|hauptforderung)", _I
 )
+
+
+_AMOUNT = re.compile(r"\d+,\d{2}\b|\d\s*(€|eur\b|euro\b)|(€|eur)\s*\d", _I)
 
 
 def _claim_words(text: str) -> bool:
@@ -157,7 +193,17 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
     label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
     personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(from_name or "")
     hits = _hits(_CLIENT, text)
+    if _THIRD_PARTY.search(text) and not _CLIENT[2].search(text) and not _OWN_DEBT.search(text):
+        return False  # "Ihr Schreiben wegen Frau Becker": a private creditor about the client
     return hits >= 2 or (personal and hits >= 1)
+
+
+_THIRD_PARTY = re.compile(
+    r"\b(wegen|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
+    r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+[A-ZÄÖÜ]))",
+    _I,
+)
+_OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)
 
 
 def _span(reason: str, pattern: re.Pattern, body: str) -> tuple[str, int, int]:
