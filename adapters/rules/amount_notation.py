@@ -40,7 +40,7 @@ _BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
 _CURRENCY_HEADER = re.compile(
     rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
     rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$|"
-    rf"^[^\d\n]*(?<![\w]){_CURRENCY}(?![\w])[^\d\n]*$)",
+    rf"^[^\d\n]*(?<![\w]){_CURRENCY}(?![\w])[^\d\n]*$|\(\s*{_CURRENCY}\s*\))",
     re.I | re.M,
 )
 # A table's column header naming money columns ("Datum  Soll  Ist  Rest", "Date | Amount"),

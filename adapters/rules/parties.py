@@ -37,7 +37,7 @@ _ROLE = (
     r"in\s+the\s+matter\s+of|regarding|re:?|for|client)"
 )
 _NAME_AFTER_ROLE = re.compile(
-    rf"\b{_ROLE}\b\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
+    rf"\b{_ROLE}(?:\b|(?<=\.))\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
     re.I,
 )
 _NAME_AFTER_TITLE = re.compile(
