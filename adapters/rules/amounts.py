@@ -9,6 +9,7 @@ with no clear current one are reported as a conflict instead of guessed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -50,6 +51,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     mentions = find_mentions(body)
     reading = AmountReading()
     _read_components(mentions, reading)
+    _stated_none(body, reading)
     by_kind: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_kind.setdefault(mention.kind, []).append(mention)
@@ -82,7 +84,8 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
         return reading
     if remaining or totals:
-        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)))
+        extras = by_kind.get(ADDITIONAL, []) + by_kind.get(COMPONENT, [])
+        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
@@ -93,6 +96,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
             reading.conflicts.append(f"a claim of {larger.value} stands beside {chosen.value}")
         else:
             _choose(reading, chosen, 1.0)
+            _derive_principal(mentions, chosen, reading)
         return reading
     if _sum_components(mentions, by_kind, reading):
         return reading
@@ -105,10 +109,15 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
 
 
 def _current_claim(
-    remaining: list[Mention], totals: list[Mention], payment_stated: bool
+    remaining: list[Mention], totals: list[Mention], payment_stated: bool, extras: list[Mention]
 ) -> Mention | None:
     """One clear current figure, or None when the candidates disagree unexplained."""
     candidates = remaining + totals
+    last = max(candidates, key=lambda m: m.start)
+    earlier = {m.value for m in candidates if m.value != last.value}
+    added = sum((m.value for m in extras if m.start < last.start), Decimal("0.00"))
+    if earlier and added and sum(earlier, Decimal("0.00")) + added == last.value:
+        return last  # "beträgt 740,00 € zzgl. Mahngebühren 5,00 €, insgesamt 745,00 €"
     if len({m.value for m in candidates}) > 1 and len({m.value for m in candidates if not m.aside}) == 1:
         candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     if len({m.value for m in candidates}) == 1:
@@ -171,6 +180,48 @@ def _sum_components(mentions: list[Mention], by_kind, reading: AmountReading) ->
     reading.span = (min(s for s, _ in spans), max(e for _, e in spans))
     reading.quality, reading.currency = 0.8, mentions[0].currency
     return True
+
+
+# "Interest: none", "Zinsen: keine": a component stated as nothing is 0.00, not unknown.
+_NOTHING = re.compile(
+    r"\b(?P<name>zinsen|interest|kosten|costs|fees|gebühren)\s*[:=\-–]?\s*"
+    r"(none|keine|entfallen|entfällt|nil|n/a)\b",
+    re.I,
+)
+
+
+def _stated_none(body: str, reading: AmountReading) -> None:
+    if not reading.components:
+        return
+    for match in _NOTHING.finditer(body):
+        name = "interest" if _INTEREST.search(match.group("name")) else "costs"
+        if reading.components.get(name) is None:
+            reading.components[name] = Decimal("0.00")
+            reading.component_spans[name] = (match.start(), match.end())
+
+
+def _derive_principal(mentions: list[Mention], total: Mention, reading: AmountReading) -> None:
+    """Interest or costs beside a stated total, the principal unlabelled ("Beiträge 690,00 €",
+    table rows): the other amounts are the principal when everything adds up to the total."""
+    components = reading.components
+    if not components or components.get("principal") is not None and len(
+        [m for m in mentions if m.kind == COMPONENT and _PRINCIPAL.search(m.context)]
+    ) < 2:
+        return
+    labelled = [v for n, v in components.items() if n != "principal" and v is not None]
+    spans = set(reading.component_spans.get(n) for n in ("interest", "costs"))
+    items = [
+        m
+        for m in mentions
+        if m.value != total.value
+        and m.kind in (NONE, CLAIM, COMPONENT, TOTAL, REMAINING)
+        and (m.start, m.end) not in spans
+        and not (_INTEREST.search(m.context) or _COSTS.search(m.context))
+    ]
+    principal = sum((m.value for m in items), Decimal("0.00"))
+    if items and principal + sum(labelled, Decimal("0.00")) == total.value:
+        components["principal"] = principal
+        reading.component_spans["principal"] = (items[0].start, items[-1].end)
 
 
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:

@@ -31,7 +31,9 @@ def _wrong_bookings(cases: list[dict], entries) -> list[str]:
         if pair != (expected.get("client_id"), expected.get("creditor_id")) or (
             result.extraction.claim_amount != expected_amount
         ):
-            wrong.append(f"{case.get('id') or case.get('name')}: {pair} {result.extraction.claim_amount}")
+            wrong.append(
+                f"{case.get('id') or case.get('name')}: {pair} {result.extraction.claim_amount}"
+            )
     return wrong
 
 

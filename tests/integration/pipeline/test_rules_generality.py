@@ -37,7 +37,10 @@ def amount_of(body: str) -> Decimal | None:
             "2300.00",
         ),
         # an amount that includes the fees named before it is a total
-        ("Inklusive der angefallenen Mahnkosten und Zinsen schuldet Ihr Mandant 845,10 EUR.", "845.10"),
+        (
+            "Inklusive der angefallenen Mahnkosten und Zinsen schuldet Ihr Mandant 845,10 EUR.",
+            "845.10",
+        ),
         # a figure in parentheses beside the sentence's own claim
         (
             "Für den Vertrag ergibt sich unter Einbeziehung der Dezemberrechnung (64,99 Euro) "
@@ -213,3 +216,51 @@ def test_non_replies_with_their_reason(subject, body, sender, reason):
 )
 def test_replies_that_look_like_non_replies(body, sender):
     assert read(body, "Re: Ihr Schreiben", sender).is_creditor_reply is True
+
+
+def test_a_rate_under_a_currency_header_is_no_amount():
+    body = (
+        "Posten                               Betrag in EUR\n"
+        "Kapital                                  2.000,00\n"
+        "Verzugszinsen 4,75 % seit 01.01.2026        61,20\n"
+    )
+    result = read(body)
+    assert result.claim_amount == Decimal("2061.20")
+    assert result.components["interest"] == Decimal("61.20")
+
+
+def test_a_figure_plus_an_addition_adds_up_to_the_stated_total():
+    body = "Die Restschuld liegt bei 910,00 EUR zzgl. Auslagen 14,50 EUR, in Summe 924,50 EUR."
+    result = read(body)
+    assert result.claim_amount == Decimal("924.50")
+    assert result.components["principal"] == Decimal("910.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "principal"),
+    [
+        # unlabelled table rows and labelled fees add up to the total row
+        (
+            "Bescheid | Art | Betrag in EUR\nA-1 | Rückzahlung Mai | 300,00\n"
+            "A-2 | Rückzahlung Juni | 200,00\n | Mahngebühr | 7,50\nSumme | | 507,50",
+            "500.00",
+        ),
+        # the principal named in a "davon" list with a word that is no principal label
+        (
+            "Es besteht ein Rückstand von insgesamt 322,00 € – davon Mieten 300,00 €, "
+            "Verzugszinsen 2,00 € und Kosten 20,00 €.",
+            "300.00",
+        ),
+    ],
+)
+def test_the_principal_is_what_remains_of_the_total(body, principal):
+    assert read(body).components["principal"] == Decimal(principal)
+
+
+def test_a_component_stated_as_nothing_is_zero():
+    body = "Aufstellung:\nKaufpreis offen: 80,00 EUR\nMahnkosten: 5,00 EUR\nZinsen: keine\nGesamt: 85,00 EUR"
+    result = read(body)
+    assert result.claim_amount == Decimal("85.00")
+    assert result.components["interest"] == Decimal("0.00")
+    span = result.evidence["components.interest"]
+    assert body[span.start : span.end] == span.text
