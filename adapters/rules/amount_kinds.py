@@ -35,6 +35,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
+            r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?EUR|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
             re.I,
         ),
@@ -132,6 +133,11 @@ _INCLUDING = re.compile(
     r"(gebühr\w*|zinsen|kosten|zuschl\w*|auslagen|interest|fees|costs|charges)\b",
     re.I,
 )
+_INCLUDED_IN = re.compile(
+    r"(betrag|forderung|schuld|rückstand|offen|beläuft|beträgt|gesamt|total|owed|owing|\bdue\b|"
+    r"balance|outstanding)",
+    re.I,
+)
 # "davon Hauptforderung 8.120,00 €": a part of the figure before it.
 _PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$", re.I)
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
@@ -151,7 +157,7 @@ def _kind(text: str) -> str:
     if _ADDITIONAL.search(text) or _ADDED_ON_TOP.search(text[-_MODIFIER_REACH:]):
         return ADDITIONAL
     including = _INCLUDING.search(text)
-    if including and text[including.end() :].strip(" ,.:"):
+    if including and _INCLUDED_IN.search(text[including.end() :]):
         return TOTAL
     if _CHANGE.search(text):
         if re.search(r"\b(von|from)\s*$", text, re.I):

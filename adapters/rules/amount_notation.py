@@ -178,6 +178,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
             context = above
     if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL
+    if kind == NONE and _CURRENT_LEAD.search(lead):
+        kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
@@ -186,6 +188,11 @@ def _classify(body: str, mentions, index: int) -> Mention:
         body[end:line_end]
     )
     return Mention(value, start, end, body[start:end], kind, context, currency, line_start, aside)
+
+
+_CURRENT_LEAD = re.compile(
+    r"\b(aktuell|derzeit|nunmehr|mittlerweile|inzwischen|jetzt|currently|now)\b[^\d]{0,25}$", re.I
+)
 
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.

@@ -29,7 +29,7 @@ from adapters.rules.amount_kinds import (
     REMAINING,
     TOTAL,
 )
-from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
+from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
 
@@ -94,6 +94,8 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
             # can be no part of the total, and no payment explains the difference.
             larger = next(m for m in by_kind[CLAIM] if m.value > chosen.value)
             reading.conflicts.append(f"a claim of {larger.value} stands beside {chosen.value}")
+        elif (added := _added_after(body, mentions, chosen)) is not None:
+            reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
         else:
             _choose(reading, chosen, 1.0)
             _derive_principal(mentions, chosen, reading)
@@ -198,6 +200,30 @@ def _stated_none(body: str, reading: AmountReading) -> None:
         if reading.components.get(name) is None:
             reading.components[name] = Decimal("0.00")
             reading.component_spans[name] = (match.start(), match.end())
+
+
+def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
+    """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
+    Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
+    figures after the total are its breakdown."""
+    after = [m for m in mentions if m.start > total.end and m.value != total.value]
+    before = {m.value for m in mentions if m.start < total.start}
+    later = [
+        m
+        for m in after
+        if m.kind == COMPONENT
+        and not m.aside
+        and m.value not in before  # a repeat is nothing new
+        and not _PRINCIPAL.search(m.context)
+        and (_INTEREST.search(m.context) or _COSTS.search(m.context))
+    ]
+    if not later or any(_CONTAINED.search(m.context) for m in after):
+        return None
+    if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
+        total.value
+    ):
+        return None
+    return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
 
 
 def _derive_principal(mentions: list[Mention], total: Mention, reading: AmountReading) -> None:

@@ -257,9 +257,11 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
             name = f"{groups['first']} {groups['last']}"
             if not _ORGANISATION.search(name):
                 return name, match.start("last"), match.end("first")
-    if not groups.get("name"):
+    group = "name" if groups.get("name") else "last"
+    if not groups.get(group):
         return None
-    words = groups["name"].split()
+    # "Kunde Thomas Hoffmann, Kundennummer …": no first name after the comma, the name before it
+    words = groups[group].split()
     while words and words[0] in _STOPWORDS:
         words.pop(0)
     for index, word in enumerate(words):
@@ -271,5 +273,5 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
     if sum(1 for w in words if w[0].isupper()) < 2 or _ORGANISATION.search(" ".join(words)):
         return None
     name = " ".join(words)
-    start = match.start("name") + groups["name"].find(words[0])
+    start = match.start(group) + groups[group].find(words[0])
     return name, start, start + len(name)

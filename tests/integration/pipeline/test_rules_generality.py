@@ -264,3 +264,37 @@ def test_a_component_stated_as_nothing_is_zero():
     assert result.components["interest"] == Decimal("0.00")
     span = result.evidence["components.interest"]
     assert body[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a past figure beside the current one
+        ("Der Saldo belief sich im Juli auf 980,00 EUR, derzeit sind es 905,55 EUR.", "905.55"),
+        # the components included after the total
+        ("The amount owed is EUR 2,040.00 including fees of EUR 40.00.", "2040.00"),
+    ],
+)
+def test_current_figures_and_included_parts(body, expected):
+    assert amount_of(body) == Decimal(expected)
+
+
+def test_costs_claimed_in_a_sentence_after_the_total_are_a_conflict():
+    result = read(
+        "Die offene Forderung beläuft sich auf 430,00 EUR. Ferner verlangen wir "
+        "Auskunftskosten in Höhe von 9,50 EUR."
+    )
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_breakdown_after_the_total_is_no_conflict():
+    body = (
+        "Wir fordern insgesamt 430,00 EUR. Hauptforderung: 400,00 EUR. Zinsen: 20,00 EUR. "
+        "Kosten: 10,00 EUR."
+    )
+    assert amount_of(body) == Decimal("430.00")
+
+
+def test_a_name_followed_by_a_label_after_its_comma():
+    body = "Die Kundin Marta Kowalczyk, Vertragsnummer 88-1, schuldet 10,00 EUR."
+    assert read(body).client_name == "Marta Kowalczyk"
