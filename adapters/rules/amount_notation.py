@@ -201,11 +201,19 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# Lower-case abbreviations a sentence never ends with ("wird." or "ist." end one).
+_ABBREVIATIONS = frozenset(
+    "gem lt bzw ggf inkl zzgl vgl evtl ca nr az geb str usw etc sog bspw abs ziff kto kd ref "
+    "no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl mtl tgl "
+    "zt".split()
+)
+
+
 def _clause_start(body: str, position: int) -> int:
     cut = 0
     for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
         word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
-        if word and len(word.group(1)) <= 4 and word.group(1).islower():
+        if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
         cut = match.end()
     return cut

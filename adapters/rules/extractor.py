@@ -29,6 +29,8 @@ _SETTLED = re.compile(
     r"nothing\s+(further\s+)?(is\s+)?(owed|outstanding|due)|(balance|saldo)\s+(of\s+|von\s+)?"
     r"(eur\s*|€\s*)?0[,.]00|fully\s+(paid|settled)|zero\s+balance|forderung\s+(ist\s+|wurde\s+)?(vollständig\s+)?(ausgeglichen|beglichen|erledigt|bezahlt)|"
     r"keine\s+offenen?\s+forderung|keine\s+(weiteren\s+)?ansprüche|"
+    r"kein(en|e)?\s+offenen?\s+(betrag|saldo|rückstand|posten)|"
+    r"kein(en|e)?\s+(betrag|saldo|rückstand)\s+mehr\s+(offen|aus)|"
     r"(bereits|vollständig)\s+(vollständig\s+)?(bezahlt|beglichen|ausgeglichen)|"
     r"saldo\s+(von\s+|beträgt\s+)?0,00|konto\s+ist\s+ausgeglichen|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"

@@ -298,3 +298,26 @@ def test_a_breakdown_after_the_total_is_no_conflict():
 def test_a_name_followed_by_a_label_after_its_comma():
     body = "Die Kundin Marta Kowalczyk, Vertragsnummer 88-1, schuldet 10,00 EUR."
     assert read(body).client_name == "Marta Kowalczyk"
+
+
+def test_a_sentence_ending_in_a_short_verb_ends_the_offer_before_the_total():
+    body = (
+        "Wir bieten einen Vergleich über 300,00 € an, falls bis Monatsende gezahlt wird. "
+        "Die Gesamtforderung beträgt 820,00 €."
+    )
+    assert amount_of(body) == Decimal("820.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Nach Ihrer Überweisung vom 4. Mai weist das Konto keinen offenen Saldo mehr auf.",
+            "0.00",
+        ),
+        # "keinen Betrag nennen" is no settlement
+        ("Vor Eingang der Vollmacht können wir keinen Betrag nennen. Offen: 55,00 EUR", "55.00"),
+    ],
+)
+def test_settled_without_an_amount_word_list(body, expected):
+    assert amount_of(body) == Decimal(expected)
