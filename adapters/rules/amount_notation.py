@@ -203,9 +203,12 @@ _CLAUSE_BREAK = re.compile(
 
 # Lower-case abbreviations a sentence never ends with ("wird." or "ist." end one).
 _ABBREVIATIONS = frozenset(
-    "gem lt bzw ggf inkl zzgl vgl evtl ca nr az geb str usw etc sog bspw abs ziff kto kd ref "
-    "no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl mtl tgl "
-    "zt".split()
+    re.findall(
+        r"\w+",
+        "gem lt bzw ggf inkl zzgl vgl evtl ca nr az geb str usw etc sog bspw abs ziff kto kd "
+        "ref no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl "
+        "mtl tgl zt",
+    )
 )
 
 
