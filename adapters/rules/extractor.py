@@ -15,7 +15,7 @@ import re
 from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.birth_dates import birth_date
 from adapters.rules.non_reply import non_reply_reason
-from adapters.rules.parties import client_name, subject_parts
+from adapters.rules.parties import client_name, reference_tokens, subject_parts
 from application.pipeline_ports import Extractor
 from domain.extraction import Extraction, Span
 from domain.references import normalize_reference
@@ -57,7 +57,8 @@ _CREDITOR_REF = re.compile(
     rf"konto-?\s?(?:nummer|nr\.?))\s*[:.]?\s*{_REF_TOKEN}",
     re.I,
 )
-_BARE_AZ = re.compile(rf"(?:\baz\.?|aktenzeichen|\bref\.?)\s*[:.]?\s*{_REF_TOKEN}", re.I)
+_BARE_AZ = re.compile(rf"(?:\baz\b\.?|aktenzeichen|\bref\b\.?)\s*[:.]?\s*{_REF_TOKEN}", re.I)
+_LABELLED = (_CLIENT_REF, _CREDITOR_REF)
 
 _COMPANY = re.compile(
     r"^\s*(?P<company>[A-ZÄÖÜ0-9][\w&.,'\- äöüÄÖÜß]{1,80}?\s(?:GmbH(?:\s&\sCo\.\sKG)?|AG|KG|KGaA|SE|mbH|"
@@ -114,8 +115,16 @@ class RulesExtractor(Extractor):
             or _located(subject_name, evidence, "client_name", subject, "subject")
         )
         labelled = {normalize_reference(client_ref), normalize_reference(creditor_ref)}
+        # Every further reference the letter gives counts too: one that belongs to another
+        # client or creditor contradicts the candidate ("Kundennummer … sowie Ihre Mandantin …").
+        further = [m.group("ref").strip().rstrip(".,;:") for p in _LABELLED for m in p.finditer(body)]
+        further += reference_tokens(body)
         unlabelled = tuple(
-            ref for ref in subject_references if normalize_reference(ref) not in labelled
+            dict.fromkeys(
+                ref
+                for ref in [*subject_references, *further]
+                if normalize_reference(ref) not in labelled
+            )
         )
         born = _located(birth_date(body), evidence, "client_birth_date", body) or _located(
             birth_date(subject), evidence, "client_birth_date", subject, "subject"

@@ -95,6 +95,8 @@ _PHISHING = [
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
         r"sehr\s+geehrte/?r\s+empfänger|dear\s+customer|sehr\s+geehrter\s+kunde(?!,\s+sehr)",
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
+        r"(andernfalls|ansonsten|otherwise|failing\s+which)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
+        r"polizei|legal\s+action|court|police|suspend)",
     )
 ]
 _CLIENT = [
@@ -106,6 +108,7 @@ _CLIENT = [
         r"\b(leite|schicke|sende)\s+ihnen\b",
         r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b",
         r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b",
+        r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b",
     )
 ]

@@ -241,12 +241,19 @@ def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]
             if found is not None:
                 lead = start + segment.find(stripped)
                 name = (found[0], lead + found[1], lead + found[2])
+    return name, reference_tokens(subject)
+
+
+def reference_tokens(text: str) -> list[str]:
+    """Reference-like tokens (three digits or more, no date, no amount) without a label."""
     references = []
-    for match in _REFERENCE_TOKEN.finditer(subject):
+    for match in _REFERENCE_TOKEN.finditer(text):
         token = _LEADING_WORD.sub("", match.group(0).strip())
+        if text[match.end() : match.end() + 1] == "," and text[match.end() + 1 : match.end() + 2].isdigit():
+            continue  # "4.512,77": an amount
         if sum(ch.isdigit() for ch in token) >= 3 and not _DATE.match(token):
             references.append(token)
-    return name, references
+    return references
 
 
 def _name_of(match: re.Match) -> tuple[str, int, int] | None:

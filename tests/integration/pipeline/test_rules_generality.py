@@ -321,3 +321,40 @@ def test_a_sentence_ending_in_a_short_verb_ends_the_offer_before_the_total():
 )
 def test_settled_without_an_amount_word_list(body, expected):
     assert amount_of(body) == Decimal(expected)
+
+
+def test_every_reference_in_the_letter_is_reported():
+    body = (
+        "Unser Kunde Ole Brandt (Kundennummer KD-1001-77) sowie Ihre Mandantin Deniz Kaya "
+        "(KD-2002-88) haben offene Posten; für Frau Kaya sind 50,00 EUR offen."
+    )
+    result = read(body)
+    assert result.creditor_reference == "KD-1001-77"
+    assert "KD-2002-88" in result.unlabelled_references
+
+
+def test_an_amount_is_no_reference():
+    result = read("Für das Konto sind 4.512,77 EUR offen.")
+    assert result.unlabelled_references == ()
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "sender", "reason"),
+    [
+        (
+            "Frage",
+            "Hallo, die Stadtwerke haben angerufen und wollen 300 Euro. Muss ich das zahlen?",
+            "o.brandt@web.example",
+            "client_message",
+        ),
+        (
+            "Rechnung 77-1",
+            "Zahlen Sie 640,00 EUR innerhalb von 12 Stunden, andernfalls wird Ihr Zugang gesperrt.",
+            "billing@unknown.example",
+            "phishing",
+        ),
+    ],
+)
+def test_more_non_replies(subject, body, sender, reason):
+    result = read(body, subject, sender)
+    assert result.non_reply_reason == reason
