@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from adapters.rules.amounts import parse_amount, read_claim
-from adapters.rules.birth_dates import birth_date
+from adapters.rules.birth_dates import birth_date, date_beside_name
 from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, reference_tokens, subject_parts
 from application.pipeline_ports import Extractor
@@ -126,8 +126,12 @@ class RulesExtractor(Extractor):
                 if normalize_reference(ref) not in labelled
             )
         )
-        born = _located(birth_date(body), evidence, "client_birth_date", body) or _located(
-            birth_date(subject), evidence, "client_birth_date", subject, "subject"
+        named = evidence.get("client_name")
+        beside = named.end if named is not None and named.source == "body" else None
+        born = (
+            _located(birth_date(body), evidence, "client_birth_date", body)
+            or _located(birth_date(subject), evidence, "client_birth_date", subject, "subject")
+            or _located(date_beside_name(body, beside), evidence, "client_birth_date", body)
         )
         creditor_name = self._creditor_name(body, from_name, from_email, evidence)
 

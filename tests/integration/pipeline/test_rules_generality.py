@@ -358,3 +358,21 @@ def test_an_amount_is_no_reference():
 def test_more_non_replies(subject, body, sender, reason):
     result = read(body, subject, sender)
     assert result.non_reply_reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kundin Marta Kowalczyk (14.07.1969) schuldet", "1969-07-14"),
+        ("Mieter: Kaya, Deniz, 03.10.88, Gartenstr. 9", "1988-10-03"),
+        # a recent date beside a name is no birth date
+        ("Kundin Marta Kowalczyk (14.07.2026) schuldet", None),
+    ],
+)
+def test_an_unlabelled_date_beside_the_clients_name(text, expected):
+    body = f"Guten Tag,\n{text}\nDie Forderung beträgt 10,00 EUR."
+    result = read(body)
+    assert result.client_birth_date == expected
+    if expected:
+        span = result.evidence["client_birth_date"]
+        assert body[span.start : span.end] == span.text
