@@ -44,7 +44,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         PAID,
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|abzgl|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b)",
@@ -63,7 +63,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         TOTAL,
         re.compile(
-            r"(gesamt|insgesamt|summe|saldo|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
+            r"(gesamt|insgesamt|summe|saldo|kontostand|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
             r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",

@@ -89,11 +89,15 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
-        elif not by_kind.get(PAID) and any(m.value > chosen.value for m in by_kind.get(CLAIM, [])):
+        elif (
+            not by_kind.get(PAID) and any(m.value > chosen.value for m in by_kind.get(CLAIM, []))
+        ) or any(  # "Summe 820,00 … Aktueller Kontostand: 790,00"
+            m.value != chosen.value and _CURRENT.search(m.context) for m in by_kind.get(CLAIM, [])
+        ):
             # "415,60 offen … im Mahnverfahren 512,30 geltend gemacht": a larger claim figure
             # can be no part of the total, and no payment explains the difference.
-            larger = next(m for m in by_kind[CLAIM] if m.value > chosen.value)
-            reading.conflicts.append(f"a claim of {larger.value} stands beside {chosen.value}")
+            other = next(m for m in by_kind[CLAIM] if m.value != chosen.value)
+            reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
         elif (added := _added_after(body, mentions, chosen)) is not None:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
         else:

@@ -376,3 +376,15 @@ def test_an_unlabelled_date_beside_the_clients_name(text, expected):
     if expected:
         span = result.evidence["client_birth_date"]
         assert body[span.start : span.end] == span.text
+
+
+def test_a_current_balance_that_differs_from_the_sum_row_is_a_conflict():
+    result = read(
+        "Übersicht (EUR)\nKapital 800,00\nZinsen 20,00\nSumme 820,00\n\nKontostand heute: 790,00"
+    )
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_deducted_payment_row_explains_the_larger_invoice_figure():
+    body = "Aufstellung in EUR\n\nRechnungen   1.200,00\nZinsen          34,00\nabzgl. Zahlung -200,00\nOffen        1.034,00"
+    assert amount_of(body) == Decimal("1034.00")
