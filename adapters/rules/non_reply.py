@@ -12,13 +12,16 @@ import re
 
 _I = re.I
 
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-?delivery)[@.]", _I)
+_BOUNCE_SENDER = re.compile(
+    r"^(mailer-daemon|postmaster|mail-?delivery|microsoftexchange\w*)[@.]", _I
+)
 _BOUNCE = re.compile(
     r"(unzustellbar|undeliverable|delivery\s+status\s+notification|delivery\s+(has\s+)?failed|"
     r"mail\s+delivery\s+(failed|subsystem|system)|returned\s+mail|nicht\s+zugestellt|"
     r"konnte\s+(an\s+(folgende|den|die)\s+empfänger\s+)?nicht\s+(zugestellt|übermittelt)|"
     r"wasn'?t\s+delivered|could\s+not\s+be\s+delivered|address\s+not\s+found|mailbox\s+(full|unavailable)|"
-    r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d)",
+    r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d|zustellung\s+[^.\n]{0,60}fehlgeschlagen|"
+    r"(e-?mail-?adresse|empfänger(adresse)?)\s+[^.\n]{0,30}nicht\s+gefunden)",
     _I,
 )
 _AUTO_SUBJECT = re.compile(
@@ -32,11 +35,13 @@ _AUTO_BODY = re.compile(
     r"automated\s+(response|message|reply)|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
     r"maschinell\s+erstellt|do\s+not\s+reply|nicht\s+auf\s+diese\s+(e-?mail|nachricht)\s+antworten|"
     r"automatically\s+generated|this\s+mailbox\s+is\s+not\s+monitored|high\s+volumes|"
-    r"(büro|office)\s+(ist\s+)?(geschlossen|closed))",
+    r"(büro|office)\s+(ist\s+)?(geschlossen|closed)|away\s+from\s+(my|the)\s+(desk|office)|"
+    r"upon\s+my\s+return|(bei|nach)\s+meiner\s+rückkehr|i\s+am\s+(currently\s+)?(away|out)\b)",
     _I,
 )
 _ACK = re.compile(
-    r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(den|hiermit\s+den)\s+eingang|"
+    r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(\w+\s+){0,2}(den\s+)?eingang|"
+    r"(opened|created|logged)\s+(a\s+)?(new\s+)?(case|ticket)|"
     r"(ist|sind)\s+((?:[^.\n]|\.(?=\d)){0,70}\s)?eingegangen|"
     r"haben\s+(ihre|ihr)\s+\w+\s+([^.\n]{0,60}\s)?(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
@@ -51,7 +56,8 @@ _TICKET = re.compile(
 )
 # What an acknowledgement promises instead of an answer.
 _PROCESSING = re.compile(
-    r"(weitergeleitet|wir\s+melden\s+uns|schnellstmöglich|so\s+schnell\s+wie\s+möglich|"
+    r"(weitergeleitet|wir\s+melden\s+uns|melden\s+uns|schnellstmöglich|so\s+schnell\s+wie\s+möglich|"
+    r"will\s+respond|respond\s+within|in\s+kürze|baldmöglichst|bei\s+ihnen\s+melden|zeitnah|"
     r"(rückfragen|sachstandsanfragen|nachfragen)\s+[^.\n]{0,40}\bab\b|bearbeitet\s+wird|"
     r"in\s+bearbeitung|zeitnah\s+(bearbeiten|beantworten)|get\s+back\s+to\s+you|"
     r"will\s+be\s+(processed|forwarded|answered|handled)|as\s+soon\s+as\s+possible)",
@@ -185,7 +191,8 @@ _AMOUNT = re.compile(r"\d+,\d{2}\b|\d\s*(€|eur\b|euro\b)|(€|eur)\s*\d", _I)
 
 
 def _claim_words(text: str) -> bool:
-    return bool(_CLAIM_WORDS.search(text))
+    # "forderung@stadtwerke.example" is an address, no claim word
+    return bool(_CLAIM_WORDS.search(re.sub(r"\S+@\S+|https?://\S+", " ", text)))
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> int:

@@ -388,3 +388,47 @@ def test_a_current_balance_that_differs_from_the_sum_row_is_a_conflict():
 def test_a_deducted_payment_row_explains_the_larger_invoice_figure():
     body = "Aufstellung in EUR\n\nRechnungen   1.200,00\nZinsen          34,00\nabzgl. Zahlung -200,00\nOffen        1.034,00"
     assert amount_of(body) == Decimal("1034.00")
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "sender", "reason"),
+    [
+        (
+            "Re: Ihr Schreiben",
+            "Guten Tag, ich bin bis einschließlich 8. Dezember nicht erreichbar. In dringenden "
+            "Fällen wenden Sie sich an forderung@werk.example.",
+            "sb@werk.example",
+            "auto_reply",
+        ),
+        (
+            "Re: your letter",
+            "Thank you for your message. I am away from my desk until Monday and will respond "
+            "upon my return.",
+            "j.smith@bank.example",
+            "auto_reply",
+        ),
+        (
+            "Zustellung an folgende Empfänger fehlgeschlagen",
+            "Die Zustellung an folgende Empfänger ist fehlgeschlagen: a@werk.example. Die "
+            "E-Mail-Adresse wurde nicht gefunden.",
+            "MicrosoftExchange329e71ec@werk.example",
+            "bounce",
+        ),
+        (
+            "Your case 448812",
+            "Thank you for your email. We have opened case 448812 and a member of our team will "
+            "respond within 10 working days.",
+            "care@shop.example",
+            "acknowledgement",
+        ),
+        (
+            "Eingang Ihrer Nachricht",
+            "Hiermit bestätigen wir den Eingang Ihrer E-Mail vom 12.11.2026. Wir werden Ihr "
+            "Anliegen prüfen und uns zeitnah bei Ihnen melden.",
+            "service@werk.example",
+            "acknowledgement",
+        ),
+    ],
+)
+def test_auto_replies_bounces_and_acknowledgements_in_other_words(subject, body, sender, reason):
+    assert read(body, subject, sender).non_reply_reason == reason
