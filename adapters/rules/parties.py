@@ -19,7 +19,7 @@ _TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\
 # Case-sensitive even inside re.I patterns: a name is capitalised words.
 # Names never run over a line break ("Jana\nDie Forderung …").
 _FULL_NAME = (
-    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
+    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
 )
 _SURNAME_FIRST = (
     rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
@@ -29,7 +29,7 @@ _ROLE = (
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
     r"beitragszahler(?:in)?|vertragspartner(?:in)?|darlehensnehmer(?:in)?)|"
     r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
-    r"schuldner(?:in)?|antragsteller(?:in)?|versicherungsnehmer(?:in)?|mieter(?:in)?|"
+    r"schuldner(?:in|s)?|antragsteller(?:in)?|betroffene[rn]?(?:\s+person)?|name|versicherungsnehmer(?:in)?|mieter(?:in)?|"
     r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
     r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|betr\.|bzgl\.?|bezüglich|"
     r"i\.\s?s\.|für|vertreten(?:en|e)?|namens|"

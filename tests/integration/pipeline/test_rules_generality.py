@@ -432,3 +432,16 @@ def test_a_deducted_payment_row_explains_the_larger_invoice_figure():
 )
 def test_auto_replies_bounces_and_acknowledgements_in_other_words(subject, body, sender, reason):
     assert read(body, subject, sender).non_reply_reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Betroffene Person: Mueller-Luedenscheidt, Sabine", "Sabine Mueller-Luedenscheidt"),
+        ("Name des Schuldners: Brenner-Kowalski, Andreas", "Andreas Brenner-Kowalski"),
+        ("Kunde: Herr Jürgen von der Heide", "Jürgen von der Heide"),
+        ("Die von Ihnen vertretene Frau Ilse Brandt schuldet uns", "Ilse Brandt"),
+    ],
+)
+def test_more_roles_and_particles(text, expected):
+    assert read(f"{text}\nDie Forderung beträgt 10,00 EUR.").client_name == expected
