@@ -140,6 +140,15 @@ _INCLUDED_IN = re.compile(
 )
 # "davon Hauptforderung 8.120,00 €": a part of the figure before it.
 _PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$", re.I)
+# "der Betrag von 212,00 EUR wurde am 03.11. gezahlt": the verb after it makes it a payment
+# ("… wurde nicht bezahlt": what remains).
+_PAID_AFTER = re.compile(
+    r"^[^\d;]{0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
+    r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+)?(vollständig\s+|in\s+full\s+)?"
+    r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|"
+    r"paid|received|settled)\b",
+    re.I,
+)
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from adapters.rules.amount_kinds import (
     _APPROXIMATE,
     _CONTAINED,
+    _PAID_AFTER,
     _TOTAL_AFTER,
     APPROXIMATE,
     CLAIM,
@@ -18,6 +19,7 @@ from adapters.rules.amount_kinds import (
     OFFER,
     OLD,
     PAID,
+    REMAINING,
     TOTAL,
     _kind,
     _kind_excluding,
@@ -176,6 +178,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
+    paid_after = _PAID_AFTER.search(body[end:line_end]) if kind in (CLAIM, TOTAL) else None
+    if paid_after:
+        kind = REMAINING if paid_after.group("no") else PAID
     if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL
     if kind == NONE and _CURRENT_LEAD.search(lead):
@@ -184,8 +189,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
         kind = APPROXIMATE
-    aside = body.rfind("(", line_start, start) > body.rfind(")", line_start, start) and ")" in (
-        body[end:line_end]
+    aside = (
+        body.rfind("(", line_start, start) > body.rfind(")", line_start, start)
+        and ")" in (body[end:line_end])
     )
     return Mention(value, start, end, body[start:end], kind, context, currency, line_start, aside)
 

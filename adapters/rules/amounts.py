@@ -9,7 +9,6 @@ with no clear current one are reported as a conflict instead of guessed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,6 +29,7 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
+from adapters.rules.components import derive_principal, read_components, stated_none
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
 
@@ -50,13 +50,19 @@ class AmountReading:
 def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     mentions = find_mentions(body)
     reading = AmountReading()
-    _read_components(mentions, reading)
-    _stated_none(body, reading)
+    reading.components = read_components(mentions, reading.component_spans)
+    stated_none(body, reading.components, reading.component_spans)
     by_kind: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_kind.setdefault(mention.kind, []).append(mention)
 
     remaining = by_kind.get(REMAINING, [])
+    if settled is not None and any(
+        m.start < settled[0] and not _CLAUSE_BREAK.search(body, m.end, settled[0])
+        for m in remaining
+    ):  # "Die Restschuld von 96,00 EUR ist … erloschen": paid or still open?
+        reading.conflicts.append("a remaining amount and a settlement in one sentence")
+        return reading
     if settled is not None and not any(m.value > 0 for m in remaining):
         stated_after = [
             m
@@ -102,7 +108,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
         else:
             _choose(reading, chosen, 1.0)
-            _derive_principal(mentions, chosen, reading)
+            derive_principal(mentions, chosen, reading.components, reading.component_spans)
         return reading
     if _sum_components(mentions, by_kind, reading):
         return reading
@@ -124,7 +130,10 @@ def _current_claim(
     added = sum((m.value for m in extras if m.start < last.start), Decimal("0.00"))
     if earlier and added and sum(earlier, Decimal("0.00")) + added == last.value:
         return last  # "beträgt 740,00 € zzgl. Mahngebühren 5,00 €, insgesamt 745,00 €"
-    if len({m.value for m in candidates}) > 1 and len({m.value for m in candidates if not m.aside}) == 1:
+    if (
+        len({m.value for m in candidates}) > 1
+        and len({m.value for m in candidates if not m.aside}) == 1
+    ):
         candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     if len({m.value for m in candidates}) == 1:
         return candidates[0]
@@ -188,24 +197,6 @@ def _sum_components(mentions: list[Mention], by_kind, reading: AmountReading) ->
     return True
 
 
-# "Interest: none", "Zinsen: keine": a component stated as nothing is 0.00, not unknown.
-_NOTHING = re.compile(
-    r"\b(?P<name>zinsen|interest|kosten|costs|fees|gebühren)\s*[:=\-–]?\s*"
-    r"(none|keine|entfallen|entfällt|nil|n/a)\b",
-    re.I,
-)
-
-
-def _stated_none(body: str, reading: AmountReading) -> None:
-    if not reading.components:
-        return
-    for match in _NOTHING.finditer(body):
-        name = "interest" if _INTEREST.search(match.group("name")) else "costs"
-        if reading.components.get(name) is None:
-            reading.components[name] = Decimal("0.00")
-            reading.component_spans[name] = (match.start(), match.end())
-
-
 def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
     """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
     Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
@@ -230,30 +221,6 @@ def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention 
     return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
 
 
-def _derive_principal(mentions: list[Mention], total: Mention, reading: AmountReading) -> None:
-    """Interest or costs beside a stated total, the principal unlabelled ("Beiträge 690,00 €",
-    table rows): the other amounts are the principal when everything adds up to the total."""
-    components = reading.components
-    if not components or components.get("principal") is not None and len(
-        [m for m in mentions if m.kind == COMPONENT and _PRINCIPAL.search(m.context)]
-    ) < 2:
-        return
-    labelled = [v for n, v in components.items() if n != "principal" and v is not None]
-    spans = set(reading.component_spans.get(n) for n in ("interest", "costs"))
-    items = [
-        m
-        for m in mentions
-        if m.value != total.value
-        and m.kind in (NONE, CLAIM, COMPONENT, TOTAL, REMAINING)
-        and (m.start, m.end) not in spans
-        and not (_INTEREST.search(m.context) or _COSTS.search(m.context))
-    ]
-    principal = sum((m.value for m in items), Decimal("0.00"))
-    if items and principal + sum(labelled, Decimal("0.00")) == total.value:
-        components["principal"] = principal
-        reading.component_spans["principal"] = (items[0].start, items[-1].end)
-
-
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
     return any(other is not mention and other.line == mention.line for other in mentions)
 
@@ -273,24 +240,3 @@ def _one_current(candidates: list[Mention]) -> Mention | None:
 def _choose(reading: AmountReading, mention: Mention, quality: float) -> None:
     reading.amount, reading.quality = mention.value, quality
     reading.span, reading.currency = (mention.start, mention.end), mention.currency
-
-
-def _read_components(mentions: list[Mention], reading: AmountReading) -> None:
-    found: dict[str, Decimal] = {}
-    for mention in mentions:
-        if mention.kind != COMPONENT:
-            continue
-        for name, pattern in (
-            ("principal", _PRINCIPAL),
-            ("interest", _INTEREST),
-            ("costs", _COSTS),
-        ):
-            if pattern.search(mention.context):
-                if name == "costs" and name in found:
-                    found[name] += mention.value  # several cost lines add up
-                elif name not in found:
-                    found[name] = mention.value
-                reading.component_spans.setdefault(name, (mention.start, mention.end))
-                break
-    if found:
-        reading.components = {n: found.get(n) for n in ("principal", "interest", "costs")}

@@ -33,6 +33,8 @@ _SETTLED = re.compile(
     r"kein(en|e)?\s+(betrag|saldo|rückstand)\s+mehr\s+(offen|aus)|"
     r"(bereits|vollständig)\s+(vollständig\s+)?(bezahlt|beglichen|ausgeglichen)|"
     r"saldo\s+(von\s+|beträgt\s+)?0,00|konto\s+ist\s+ausgeglichen|"
+    r"(angelegenheit|sache|vorgang|akte|forderung)\s+(ist\s+)?(für\s+uns\s+)?(damit\s+)?(erledigt|"
+    r"abgeschlossen)|\berloschen\b|ausgleich\s+der\s+forderung|vollständig\s+gezahlt|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled)",
     re.I,
@@ -117,7 +119,9 @@ class RulesExtractor(Extractor):
         labelled = {normalize_reference(client_ref), normalize_reference(creditor_ref)}
         # Every further reference the letter gives counts too: one that belongs to another
         # client or creditor contradicts the candidate ("Kundennummer … sowie Ihre Mandantin …").
-        further = [m.group("ref").strip().rstrip(".,;:") for p in _LABELLED for m in p.finditer(body)]
+        further = [
+            m.group("ref").strip().rstrip(".,;:") for p in _LABELLED for m in p.finditer(body)
+        ]
         further += reference_tokens(body)
         unlabelled = tuple(
             dict.fromkeys(
@@ -183,13 +187,16 @@ _CONDITIONAL = re.compile(
 )
 
 
+# A sentence ends at ". " before a capital ("bis 20.12.2026 ein Betrag" goes on).
+_SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-ZÄÖÜ])")
 _NEGATED = re.compile(r"\b(nicht|nie|niemals|not|never)\b", re.I)
 
 
 def _settled(body: str) -> tuple[int, int] | None:
     """Span of an unconditional settlement statement, or None."""
     for match in _SETTLED.finditer(body):
-        sentence_start = max(body.rfind(".", 0, match.start()), body.rfind("\n", 0, match.start()))
+        breaks = [b.start() for b in _SENTENCE_END.finditer(body, 0, match.start())]
+        sentence_start = max([*breaks[-1:], body.rfind("\n", 0, match.start())])
         if _NEGATED.search(match.group(0)):
             continue  # "ist … nicht beglichen worden" is the opposite of settled
         if not _CONDITIONAL.search(body[sentence_start + 1 : match.start()]):

@@ -21,9 +21,7 @@ _TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\
 _FULL_NAME = (
     rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
 )
-_SURNAME_FIRST = (
-    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
-)
+_SURNAME_FIRST = rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
 _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
@@ -46,9 +44,7 @@ _NAME_AFTER_TITLE = re.compile(
 # "in Sachen Bank AG ./. Weber, Thomas": the party after "./." is the debtor.
 _VERSUS = re.compile(rf"\./\.\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})")
 # "(Wolf, Jennifer)", "(Lukas Richter, your ref. …)": a person in parentheses beside a reference.
-_IN_PARENTHESES = re.compile(
-    rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])"
-)
+_IN_PARENTHESES = re.compile(rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])")
 _SALUTATION = re.compile(
     r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
 )
@@ -249,9 +245,16 @@ def reference_tokens(text: str) -> list[str]:
     references = []
     for match in _REFERENCE_TOKEN.finditer(text):
         token = _LEADING_WORD.sub("", match.group(0).strip())
-        if text[match.end() : match.end() + 1] == "," and text[match.end() + 1 : match.end() + 2].isdigit():
+        if (
+            text[match.end() : match.end() + 1] == ","
+            and text[match.end() + 1 : match.end() + 2].isdigit()
+        ):
             continue  # "4.512,77": an amount
-        if sum(ch.isdigit() for ch in token) >= 3 and not _DATE.match(token):
+        if (
+            sum(ch.isdigit() for ch in token) >= 3
+            and not _DATE.match(token)
+            and not (re.search(r"\d{1,2}\.\d{1,2}\.\d{2,4}", token))
+        ):
             references.append(token)
     return references
 

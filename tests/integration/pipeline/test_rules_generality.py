@@ -445,3 +445,37 @@ def test_auto_replies_bounces_and_acknowledgements_in_other_words(subject, body,
 )
 def test_more_roles_and_particles(text, expected):
     assert read(f"{text}\nDie Forderung beträgt 10,00 EUR.").client_name == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the verb after the amount says it was paid; the matter is closed
+        (
+            "Der Vorgang ist für uns erledigt; der Betrag von 96,00 EUR wurde am 2.10. überwiesen.",
+            "0.00",
+        ),
+        ("Die Forderung von 96,00 EUR ist durch Ihre Überweisung erloschen.", "0.00"),
+        ("Wir bestätigen den Ausgleich der Forderung nach Zahlung über 96,00 EUR.", "0.00"),
+        # "… wurde nicht bezahlt": what remains
+        ("Der Rechnungsbetrag von 96,00 EUR wurde bis heute nicht bezahlt.", "96.00"),
+        # a settlement only on a condition, with a date inside the condition
+        (
+            "Offen sind derzeit 510,00 €. Angebot: Wenn bis 15.01.2027 ein Betrag von 400,00 € "
+            "eingeht, ist die Angelegenheit erledigt.",
+            "510.00",
+        ),
+    ],
+)
+def test_paid_settled_and_conditional(body, expected):
+    assert amount_of(body) == Decimal(expected)
+
+
+def test_a_paid_amount_alone_is_no_claim():
+    result = read("Ihr Mandant hat uns angeschrieben. Der Betrag von 96,00 EUR wurde gezahlt.")
+    assert result.claim_amount is None
+
+
+def test_a_remainder_said_to_be_extinguished_is_a_conflict():
+    result = read("Die Restschuld von 96,00 EUR ist durch Ihre Überweisung erloschen.")
+    assert result.claim_amount is None and result.amount_conflicts
