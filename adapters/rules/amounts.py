@@ -106,6 +106,10 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
             reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
         elif (added := _added_after(body, mentions, chosen)) is not None:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
+        elif _breakdown_differs(mentions, chosen, reading.components):
+            reading.conflicts.append(
+                f"principal, interest and costs do not add up to the total {chosen.value}"
+            )
         else:
             _choose(reading, chosen, 1.0)
             derive_principal(mentions, chosen, reading.components, reading.component_spans)
@@ -219,6 +223,15 @@ def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention 
     ):
         return None
     return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
+
+
+def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> bool:
+    """All three components labelled, nothing else listed, and their sum is not the total."""
+    if not components or any(components.get(n) is None for n in ("principal", "interest", "costs")):
+        return False
+    rest = [m for m in mentions if m is not total and m.value != total.value]
+    stated = sum((m.value for m in rest), Decimal("0.00"))
+    return bool(rest) and all(m.kind == COMPONENT for m in rest) and stated != total.value
 
 
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:

@@ -479,3 +479,13 @@ def test_a_paid_amount_alone_is_no_claim():
 def test_a_remainder_said_to_be_extinguished_is_a_conflict():
     result = read("Die Restschuld von 96,00 EUR ist durch Ihre Überweisung erloschen.")
     assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_labelled_breakdown_that_misses_the_total_is_a_conflict():
+    result = read("Kapital 1.000,00 EUR\nZinsen 80,00 EUR\nKosten 20,00 EUR\nGesamt 1.110,00 EUR")
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_several_principal_rows_add_up_to_the_total():
+    body = "Kfz-Steuer 2025   180,00 €\nKfz-Steuer 2026   180,00 €\nSäumniszuschläge   9,00 €\nVollstreckungskosten   11,00 €\nSumme   380,00 €"
+    assert amount_of(body) == Decimal("380.00")
