@@ -173,11 +173,21 @@ def _kind(text: str) -> str:
             return OLD
         if re.search(r"\b(auf|to)\s*$", text, re.I):
             return TOTAL
+    phrase = _OWN_NOUN_PHRASE.search(text)
+    if phrase and _kind_excluding(phrase.group(0), ()) in (TOTAL, REMAINING):
+        # "… settlement of the outstanding balance of EUR 1,200": the noun phrase right
+        # before the amount names it, whatever the sentence said earlier.
+        return _kind_excluding(phrase.group(0), ())
     for kind, pattern in _KINDS:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if pattern.search(window):
             return COMPONENT if kind in (TOTAL, CLAIM) and _PART_OF.search(text) else kind
     return COMPONENT if _PART_OF.search(text) else NONE
+
+
+_OWN_NOUN_PHRASE = re.compile(
+    r"(?:\b[\wäöüÄÖÜß-]+\s+){0,2}[\wäöüÄÖÜß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$", re.I
+)
 
 
 # An older figure, a payment or an offer qualifies the amount it stands next to; a word like

@@ -489,3 +489,19 @@ def test_a_labelled_breakdown_that_misses_the_total_is_a_conflict():
 def test_several_principal_rows_add_up_to_the_total():
     body = "Kfz-Steuer 2025   180,00 €\nKfz-Steuer 2026   180,00 €\nSäumniszuschläge   9,00 €\nVollstreckungskosten   11,00 €\nSumme   380,00 €"
     assert amount_of(body) == Decimal("380.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "We are prepared to accept EUR 500.00 as a compromise on the outstanding balance of "
+            "EUR 910.00.",
+            "910.00",
+        ),
+        # the noun phrase's own modifier still counts: an older figure
+        ("Die ursprüngliche Forderung von 534,20 EUR wurde auf 334,20 EUR reduziert.", "334.20"),
+    ],
+)
+def test_the_noun_phrase_right_before_the_amount_names_it(body, expected):
+    assert amount_of(body) == Decimal(expected)
