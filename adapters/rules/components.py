@@ -10,6 +10,7 @@ from adapters.rules.amount_kinds import (
     _COSTS,
     _INTEREST,
     _PRINCIPAL,
+    ADDITIONAL,
     CLAIM,
     COMPONENT,
     NONE,
@@ -24,7 +25,7 @@ Spans = dict[str, tuple[int, int]]
 def read_components(mentions: list[Mention], spans: Spans) -> dict[str, Decimal | None] | None:
     found: dict[str, Decimal] = {}
     for mention in mentions:
-        if mention.kind != COMPONENT:
+        if mention.kind not in (COMPONENT, ADDITIONAL):  # "zzgl. Zinsen 20,00" is one too
             continue
         for name, pattern in (
             ("principal", _PRINCIPAL),
