@@ -56,7 +56,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\braten?\b|ratenzahlung|"
             r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
-            r"monthly|lump[- ]sum|discount|accept)",
+            r"monthly|lump[- ]sum|discount|accept|akzeptier|\bquote\b|abgeltung)",
             re.I,
         ),
     ),
@@ -103,8 +103,16 @@ _CURRENT = re.compile(
 )
 
 
-# "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
-_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
+# "à 1.086,67 EUR", "je 55,08 €", "each €9.99", "3 x 650,00 €": a unit price, never the claim.
+_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@|\d\s*[x×*])\s*$", re.I)
+# "… = 1.950,00 €": the result of a calculation is the total.
+_RESULT = re.compile(r"=\s*$")
+# "aus 600,00 € Hauptforderung, 45,00 € Zinsen und 30,00 € Kosten": the label after the amount.
+_LABEL_AFTER = re.compile(
+    r"\s*(?P<label>(haupt|grund)forderung|kapital|\w*zinsen|\w*kosten|\w*gebühr(en)?|auslagen|"
+    r"säumniszuschl\w*|principal|interest|fees?|costs?|charges?)\b",
+    re.I,
+)
 
 
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
@@ -163,6 +171,10 @@ def _kind(text: str) -> str:
     text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
     if _UNIT_PRICE.search(text):
         return OFFER
+    if _RESULT.search(text) and not any(
+        pattern.search(text[-_MODIFIER_REACH:]) for kind, pattern in _KINDS if kind in _MODIFIERS
+    ):
+        return TOTAL
     if _ADDITIONAL.search(text) or _ADDED_ON_TOP.search(text[-_MODIFIER_REACH:]):
         return ADDITIONAL
     including = _INCLUDING.search(text)
@@ -186,7 +198,7 @@ def _kind(text: str) -> str:
 
 
 _OWN_NOUN_PHRASE = re.compile(
-    r"(?:\b[\wäöüÄÖÜß-]+\s+){0,2}[\wäöüÄÖÜß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$", re.I
+    r"(?:\b[\wäöüÄÖÜß-]+\s+)?[\wäöüÄÖÜß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$", re.I
 )
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from adapters.rules.amount_kinds import (
     _APPROXIMATE,
     _CONTAINED,
+    _LABEL_AFTER,
     _PAID_AFTER,
     _TOTAL_AFTER,
     APPROXIMATE,
@@ -156,6 +157,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
+    label_after = _LABEL_AFTER.match(body, end, line_end)
+    if label_after and kind in (CLAIM, TOTAL, NONE, COMPONENT):
+        kind, context = COMPONENT, label_after.group("label")
     if kind == NONE:
         # "300 € überwiesen": the words right after the amount, up to its clause's end.
         next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)

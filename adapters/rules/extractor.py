@@ -15,7 +15,8 @@ import re
 from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.birth_dates import birth_date, date_beside_name
 from adapters.rules.non_reply import non_reply_reason
-from adapters.rules.parties import client_name, reference_tokens, subject_parts
+from adapters.rules.parties import client_name, subject_parts
+from adapters.rules.references import reference_tokens
 from application.pipeline_ports import Extractor
 from domain.extraction import Extraction, Span
 from domain.references import normalize_reference

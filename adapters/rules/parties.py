@@ -4,24 +4,30 @@ A name is read after a role the letter gives the client (the practice's client, 
 customer, the contract or account holder, the debtor, the person represented, the subject of
 the matter) with or without a label or colon, with titles, double names, particles and "surname,
 first name"; failing a role, after a title (Frau/Herr/Mr/Ms) outside the salutation; names and
-bare references standing alone in the subject. Birth dates: adapters/rules/birth_dates.py.
+bare references standing alone in the subject (adapters/rules/references.py). Birth dates:
+adapters/rules/birth_dates.py.
 """
 
 from __future__ import annotations
 
 import re
 
+from adapters.rules.references import reference_tokens
+
 _UPPER = "A-ZÄÖÜ"
 _LOWER = "a-zäöüßéèáàçğışñøæ"
 _WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?(?![{_UPPER}{_LOWER}])"
+# A surname in capitals ("Jana HOFFMANN", "HOFFMANN, Jana"), read in title case.
+_CAPS = rf"[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{3,}})?(?![{_UPPER}{_LOWER}])"
 _PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
-_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
+_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.(?:\s*(?:med|jur|phil|rer\.\s*nat|h\.\s*c)\.)?|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
 # Case-sensitive even inside re.I patterns: a name is capitalised words.
 # Names never run over a line break ("Jana\nDie Forderung …").
 _FULL_NAME = (
-    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
+    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:Dr\.[ \t]+)?{_WORD}){{0,4}}"
+    rf"[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:{_WORD}|{_CAPS})))"
 )
-_SURNAME_FIRST = rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
+_SURNAME_FIRST = rf"(?-i:(?P<last>(?:{_WORD}|{_CAPS})(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
 _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
@@ -213,12 +219,6 @@ _SEGMENT_SPLIT = re.compile(r"\s+[–—-]\s+|\s*\|\s*|\s+/\s+|:\s+|\s*\./\.\s*"
 _SEGMENT_NAME = re.compile(
     rf"^{_TITLE}?(?-i:(?P<last>{_WORD}),\s*(?P<first>{_WORD})|(?P<name>{_WORD}(?:\s+{_WORD}){{1,2}}))$"
 )
-_REFERENCE_TOKEN = re.compile(
-    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
-    re.I,
-)
-_LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")
-_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})?$")
 
 
 def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]:
@@ -240,31 +240,12 @@ def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]
     return name, reference_tokens(subject)
 
 
-def reference_tokens(text: str) -> list[str]:
-    """Reference-like tokens (three digits or more, no date, no amount) without a label."""
-    references = []
-    for match in _REFERENCE_TOKEN.finditer(text):
-        token = _LEADING_WORD.sub("", match.group(0).strip())
-        if (
-            text[match.end() : match.end() + 1] == ","
-            and text[match.end() + 1 : match.end() + 2].isdigit()
-        ):
-            continue  # "4.512,77": an amount
-        if (
-            sum(ch.isdigit() for ch in token) >= 3
-            and not _DATE.match(token)
-            and not (re.search(r"\d{1,2}\.\d{1,2}\.\d{2,4}", token))
-        ):
-            references.append(token)
-    return references
-
-
 def _name_of(match: re.Match) -> tuple[str, int, int] | None:
     groups = match.groupdict()
     if groups.get("last") and groups.get("first"):
         words_first = groups["first"].split()
         if not set(words_first) & _STOPWORDS and not set(groups["last"].split()) & _STOPWORDS:
-            name = f"{groups['first']} {groups['last']}"
+            name = f"{groups['first']} {_title_case(groups['last'])}"
             if not _ORGANISATION.search(name):
                 return name, match.start("last"), match.end("first")
     group = "name" if groups.get("name") else "last"
@@ -282,6 +263,12 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
         words.pop()  # "Schreiben zu": a particle ends no name
     if sum(1 for w in words if w[0].isupper()) < 2 or _ORGANISATION.search(" ".join(words)):
         return None
-    name = " ".join(words)
+    if _ORGANISATION.search(" ".join(_title_case(w) for w in words)):
+        return None
+    name = " ".join(_title_case(w) for w in words)
     start = match.start(group) + groups[group].find(words[0])
     return name, start, start + len(name)
+
+
+def _title_case(word: str) -> str:
+    return word.title() if word.isupper() and len(word) > 1 else word

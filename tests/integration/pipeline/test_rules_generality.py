@@ -505,3 +505,38 @@ def test_several_principal_rows_add_up_to_the_total():
 )
 def test_the_noun_phrase_right_before_the_amount_names_it(body, expected):
     assert amount_of(body) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a quantity times a unit price, then the result
+        ("Offen sind die Beiträge Juli bis September: 3 × 42,50 € = 127,50 €.", "127.50"),
+        # the label after each amount
+        (
+            "Der Rückstand besteht aus 820,00 € Hauptforderung, 31,40 € Verzugszinsen und "
+            "12,00 € Mahngebühren.",
+            "863.40",
+        ),
+        # "= …" after an offer is still the offer
+        ("Offen sind 900,00 €; wir akzeptieren eine Quote von 50 % = 450,00 €.", "900.00"),
+    ],
+)
+def test_unit_prices_results_and_labels_after_the_amount(body, expected):
+    assert amount_of(body) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Schuldnerin: KOWALCZYK, Marta", "Marta Kowalczyk"),
+        ("für unseren Kunden Herrn Ole BRANDT-KAYA besteht", "Ole Brandt-Kaya"),
+        ("Kunde: Dr. med. Ole Brandt", "Ole Brandt"),
+    ],
+)
+def test_surnames_in_capitals_and_academic_titles(text, expected):
+    body = f"{text}\nDie Forderung beträgt 10,00 EUR."
+    result = read(body)
+    assert result.client_name == expected
+    span = result.evidence["client_name"]
+    assert body[span.start : span.end] == span.text
