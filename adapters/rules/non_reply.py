@@ -203,14 +203,21 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
     label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
     personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(from_name or "")
     hits = _hits(_CLIENT, text)
-    if _THIRD_PARTY.search(text) and not _CLIENT[2].search(text) and not _OWN_DEBT.search(text):
+    third = _THIRD_PARTY.search(text)
+    sender = f"{from_email} {from_name or ''}".lower()
+    if (
+        third
+        and not (third.group("surname") and third.group("surname").lower()[:5] in sender)
+        and not _CLIENT[2].search(text)
+        and not _OWN_DEBT.search(text)
+    ):
         return False  # "Ihr Schreiben wegen Frau Becker": a private creditor about the client
     return hits >= 2 or (personal and hits >= 1)
 
 
 _THIRD_PARTY = re.compile(
     r"\b(wegen|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
-    r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+[A-ZÄÖÜ]))",
+    r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+(?P<surname>[A-ZÄÖÜ][\wäöüß-]+)))",
     _I,
 )
 _OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)

@@ -540,3 +540,11 @@ def test_surnames_in_capitals_and_academic_titles(text, expected):
     assert result.client_name == expected
     span = result.evidence["client_name"]
     assert body[span.start : span.end] == span.text
+
+
+def test_the_client_forwarding_a_letter_about_herself_stays_client_mail():
+    body = (
+        "hallo, ich hab das heute bekommen, muss ich das zahlen?\n\n"
+        "Mahnung für Frau Kaya: offen sind 84,00 EUR."
+    )
+    assert read(body, "WG: Mahnung", "deniz.kaya@gmx.example").non_reply_reason == "client_message"
