@@ -35,6 +35,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
+            r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?EUR|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
             re.I,
         ),
@@ -43,9 +44,9 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         PAID,
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|abzgl|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b)",
             re.I,
         ),
@@ -55,14 +56,14 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\braten?\b|ratenzahlung|"
             r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
-            r"monthly|lump[- ]sum|discount|accept)",
+            r"monthly|lump[- ]sum|discount|accept|akzeptier|\bquote\b|abgeltung)",
             re.I,
         ),
     ),
     (
         TOTAL,
         re.compile(
-            r"(gesamt|insgesamt|summe|saldo|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
+            r"(gesamt|insgesamt|summe|saldo|kontostand|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
             r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
@@ -73,7 +74,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         COMPONENT,
         re.compile(
             r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
-            r"principal|interest|fees?\b|costs?\b|charges?\b)",
+            r"vergütung|\w*steuer\b|\w+steuer\s+\d{4}|principal|interest|fees?\b|costs?\b|charges?\b)",
             re.I,
         ),
     ),
@@ -86,10 +87,13 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
-_PRINCIPAL = re.compile(r"(hauptforderung|grundforderung|kapital|principal)", re.I)
-_INTEREST = re.compile(r"(zinsen|interest)", re.I)
+# A tax is the principal of a tax office's claim ("Einkommensteuer 2024", not "Steuernummer").
+_PRINCIPAL = re.compile(
+    r"(hauptforderung|grundforderung|kapital|principal|\w*steuer\b|\w+steuer\s+\d{4})", re.I
+)
+_INTEREST = re.compile(r"(zinsen|interest|säumniszuschl|verzugszuschl)", re.I)
 _COSTS = re.compile(
-    r"(kosten|gebühr|entgelt|auslagen|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
+    r"(kosten|gebühr|entgelt|auslagen|vergütung|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
 )
 _BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
 _CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
@@ -99,8 +103,16 @@ _CURRENT = re.compile(
 )
 
 
-# "à 1.086,67 EUR", "je 55,08 €", "each €9.99": a unit price, never the claim.
-_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@)\s*$", re.I)
+# "à 1.086,67 EUR", "je 55,08 €", "each €9.99", "3 x 650,00 €": a unit price, never the claim.
+_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@|\d\s*[x×*])\s*$", re.I)
+# "… = 1.950,00 €": the result of a calculation is the total.
+_RESULT = re.compile(r"=\s*$")
+# "aus 600,00 € Hauptforderung, 45,00 € Zinsen und 30,00 € Kosten": the label after the amount.
+_LABEL_AFTER = re.compile(
+    r"\s*(?P<label>(haupt|grund)forderung|kapital|\w*zinsen|\w*kosten|\w*gebühr(en)?|auslagen|"
+    r"säumniszuschl\w*|principal|interest|fees?|costs?|charges?)\b",
+    re.I,
+)
 
 
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
@@ -111,9 +123,10 @@ _APPROXIMATE = re.compile(
 )
 
 
-# "sowie 46,00 €", "plus a further EUR 80": an amount beside the claim whose role is unclear.
+# "sowie 46,00 €", "plus a further EUR 80", "Dazu kommen Zuschläge von 48,00 €": an amount
+# on top of another; it is part of a total stated after it, otherwise the claim is not final.
 _ADDITIONAL = re.compile(
-    r"(\bsowie|\bzuzüglich|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
+    r"(\bsowie|\bzuzüglich|\bzzgl\.?|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
     r"\bfurther|\banother|\band\s+also)\s*$",
     re.I,
 )
@@ -134,19 +147,56 @@ ACCOUNTED = re.compile(
     r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
     re.I,
 )
+_ADDED_ON_TOP = re.compile(
+    r"((dazu|hinzu|außerdem|zusätzlich|noch)\s+(komm|trete|fall)|(kommen|kommt|treten|tritt)\s+"
+    r"(noch\s+)?(hinzu|dazu)|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
+    re.I,
+)
+# "einschließlich der Mahngebühren … ein Betrag von 262,50 EUR": the amount includes them.
+_INCLUDING = re.compile(
+    r"\b(einschließlich|inklusive|inkl\.|including|incl\.|samt|nebst)\s+[^\d]{0,90}?"
+    r"(gebühr\w*|zinsen|kosten|zuschl\w*|auslagen|interest|fees|costs|charges)\b",
+    re.I,
+)
+_INCLUDED_IN = re.compile(
+    r"(betrag|forderung|schuld|rückstand|offen|beläuft|beträgt|gesamt|total|owed|owing|\bdue\b|"
+    r"balance|outstanding)",
+    re.I,
+)
+# "davon Hauptforderung 8.120,00 €": a part of the figure before it.
+_PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$", re.I)
+# "der Betrag von 212,00 EUR wurde am 03.11. gezahlt": the verb after it makes it a payment
+# ("… wurde nicht bezahlt": what remains).
+_PAID_AFTER = re.compile(
+    r"^[^\d;]{0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
+    r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+)?(vollständig\s+|in\s+full\s+)?"
+    r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|"
+    r"paid|received|settled)\b",
+    re.I,
+)
+# "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
+_TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(
-    r"(reduziert|verringert|vermindert|erhöht|ändert|geändert|sinkt|steigt|reduced|increased|"
-    r"decreased|changed|korrigiert|corrected)",
+    r"\b(reduziert|verringert|vermindert|erhöht|ändert|geändert|verändert|sinkt|steigt|reduced|"
+    r"increased|decreased|changed|korrigiert|corrected)",
     re.I,
 )
 
 
 def _kind(text: str) -> str:
+    text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
     if _UNIT_PRICE.search(text):
         return OFFER
-    if _ADDITIONAL.search(text):
+    if _RESULT.search(text) and not any(
+        pattern.search(text[-_MODIFIER_REACH:]) for kind, pattern in _KINDS if kind in _MODIFIERS
+    ):
+        return TOTAL
+    if _ADDITIONAL.search(text) or _ADDED_ON_TOP.search(text[-_MODIFIER_REACH:]):
         return ADDITIONAL
+    including = _INCLUDING.search(text)
+    if including and _INCLUDED_IN.search(text[including.end() :]):
+        return TOTAL
     if _STILL.search(text):
         return REMAINING
     if _CHANGE.search(text):
@@ -154,17 +204,30 @@ def _kind(text: str) -> str:
             return OLD
         if re.search(r"\b(auf|to)\s*$", text, re.I):
             return TOTAL
+    phrase = _OWN_NOUN_PHRASE.search(text)
+    if phrase and _kind_excluding(phrase.group(0), ()) in (TOTAL, REMAINING):
+        # "… settlement of the outstanding balance of EUR 1,200": the noun phrase right
+        # before the amount names it, whatever the sentence said earlier.
+        return _kind_excluding(phrase.group(0), ())
     for kind, pattern in _KINDS:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if pattern.search(window):
-            return kind
-    return NONE
+            return COMPONENT if kind in (TOTAL, CLAIM) and _PART_OF.search(text) else kind
+    return COMPONENT if _PART_OF.search(text) else NONE
+
+
+_OWN_NOUN_PHRASE = re.compile(
+    r"(?:\b[\wäöüÄÖÜß-]+\s+)?[\wäöüÄÖÜß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$", re.I
+)
 
 
 # An older figure, a payment or an offer qualifies the amount it stands next to; a word like
 # "previous" early in a long sentence says nothing about the amount at its end.
 _MODIFIERS = frozenset([OLD, PAID, OFFER])
 _MODIFIER_REACH = 50
+
+
+_ASIDE = re.compile(r"\([^()\n]{0,120}\)")
 
 
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:

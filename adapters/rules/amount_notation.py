@@ -11,6 +11,10 @@ from adapters.rules.amount_kinds import (
     _APPROXIMATE,
     _CHANGE,
     _CONTAINED,
+    _LABEL_AFTER,
+    _PAID_AFTER,
+    _PART_OF,
+    _TOTAL_AFTER,
     APPROXIMATE,
     CLAIM,
     COMPONENT,
@@ -18,6 +22,7 @@ from adapters.rules.amount_kinds import (
     OFFER,
     OLD,
     PAID,
+    REMAINING,
     TOTAL,
     _kind,
     _kind_excluding,
@@ -36,11 +41,26 @@ _WITH_CURRENCY = re.compile(
     rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}{{0,3}}(?P<c2>{_CURRENCY})(?![A-Za-z])"
 )
 # Under a currency header (statements of account) a money-shaped number is an amount too.
-_BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}")
+_BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}(?!{_SP}*%)")
 _CURRENCY_HEADER = re.compile(
     rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
-    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$)",
+    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$|"
+    rf"^[^\d\n]*(?<![\w]){_CURRENCY}(?![\w])[^\d\n]*$|\(\s*{_CURRENCY}\s*\))",
     re.I | re.M,
+)
+# A table's column header naming money columns ("Datum  Soll  Ist  Rest", "Date | Amount"),
+# no digits: the rows below carry bare amounts in the practice's currency.
+_COLUMN_HEADER = re.compile(
+    r"^(?=[^\d\n]*\b(soll|haben|saldo|betrag|beträge|rest|offen|forderung|amount|debit|credit|"
+    r"balance|zahlung)\b)(?=[^\d\n]*(\S\s{2,}\S|\||\t))[^\d\n]+$",
+    re.I | re.M,
+)
+# "Alle Beträge in Euro." / "All amounts in EUR." below a table: its bare amounts are money.
+_CURRENCY_NOTE = re.compile(
+    rf"\b(alle\s+)?(beträge|angaben|summen|werte|all\s+amounts|all\s+figures|amounts|figures)"
+    rf"\s+(sind\s+|verstehen\s+sich\s+|are\s+(stated\s+|shown\s+|given\s+)?)?in\s+"
+    rf"(?P<cur>{_CURRENCY})(?![\w])",
+    re.I,
 )
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -55,6 +75,7 @@ class Mention:
     context: str
     currency: str
     line: int = 0
+    aside: bool = False  # in parentheses: "(55,08 Euro)" beside the sentence's own figure
 
 
 def parse_amount(raw: str) -> Decimal | None:
@@ -85,7 +106,9 @@ def _currency_code(sign: str | None) -> str:
 def find_mentions(body: str) -> list[Mention]:
     mentions: list[tuple[int, int, Decimal, str]] = []
     offset = 0
-    header_currency: str | None = None
+    note = _CURRENCY_NOTE.search(body)
+    noted_currency = _currency_code(note.group("cur")) if note else None
+    header_currency: str | None = noted_currency
     blank_run = 0
     for line in body.split("\n"):
         taken: list[tuple[int, int]] = []
@@ -97,7 +120,12 @@ def find_mentions(body: str) -> list[Mention]:
                 code = _currency_code(m.group("c1") or m.group("c2"))
                 mentions.append((offset + m.start(), offset + m.end(), value, code))
                 taken.append((m.start(), m.end()))
-        if header_currency is not None:
+        inline = _CURRENCY_HEADER.search(line)
+        line_currency = header_currency
+        if line_currency is None and inline and not taken:
+            # "Offener Betrag (Euro)   2.150,00": the label carries the currency.
+            line_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
+        if line_currency is not None:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
                     continue
@@ -105,13 +133,14 @@ def find_mentions(body: str) -> list[Mention]:
                     continue
                 value = parse_amount(m.group("n3"))
                 if value is not None:
-                    mentions.append((offset + m.start(), offset + m.end(), value, header_currency))
-        header = _CURRENCY_HEADER.search(line)
-        if header and not taken:
-            header_currency = _currency_code(re.search(_CURRENCY, header.group(0)).group(0))
+                    mentions.append((offset + m.start(), offset + m.end(), value, line_currency))
+        if inline and not taken:
+            header_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
+        elif _COLUMN_HEADER.search(line):
+            header_currency = header_currency or "EUR"  # "Monat | Soll | Haben | Saldo"
         blank_run = blank_run + 1 if not line.strip() else 0
         if blank_run >= 2:
-            header_currency = None
+            header_currency = noted_currency
         offset += len(line) + 1
     mentions.sort()
     return [_classify(body, mentions, i) for i in range(len(mentions))]
@@ -124,8 +153,20 @@ def _classify(body: str, mentions, index: int) -> Mention:
     line_end = len(body) if line_end == -1 else line_end
     previous_end = mentions[index - 1][1] if index else 0
     lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
+    if previous_end > max(line_start, _clause_start(body, start)) and "," in lead:
+        # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
+        # belong to the amount before.
+        lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
+    label_after = _LABEL_AFTER.match(body, end, line_end)
+    if label_after and kind in (CLAIM, TOTAL, NONE, COMPONENT):
+        kind, context = COMPONENT, label_after.group("label")
+    if kind == COMPONENT and _PART_OF.search(lead):
+        # "davon 120,00 € bezahlt": the part of it that was paid.
+        phrase = re.split(r"[,;.]", body[end:line_end], maxsplit=1)[0]
+        if _kind(phrase[:40]) == PAID:
+            kind, context = PAID, phrase
     if kind == NONE:
         # "300 € überwiesen": the words right after the amount, up to its clause's end.
         next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)
@@ -161,11 +202,27 @@ def _classify(body: str, mentions, index: int) -> Mention:
         ]
         if _CHANGE.search(clause):
             kind, context = TOTAL, clause
+    paid_after = _PAID_AFTER.search(body[end:line_end]) if kind in (CLAIM, TOTAL) else None
+    if paid_after:
+        kind = REMAINING if paid_after.group("no") else PAID
+    if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
+        kind = TOTAL
+    if kind == NONE and _CURRENT_LEAD.search(lead):
+        kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
         kind = APPROXIMATE
-    return Mention(value, start, end, body[start:end], kind, context, currency, line_start)
+    aside = (
+        body.rfind("(", line_start, start) > body.rfind(")", line_start, start)
+        and ")" in (body[end:line_end])
+    )
+    return Mention(value, start, end, body[start:end], kind, context, currency, line_start, aside)
+
+
+_CURRENT_LEAD = re.compile(
+    r"\b(aktuell|derzeit|nunmehr|mittlerweile|inzwischen|jetzt|currently|now)\b[^\d]{0,25}$", re.I
+)
 
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
@@ -174,11 +231,22 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# Lower-case abbreviations a sentence never ends with ("wird." or "ist." end one).
+_ABBREVIATIONS = frozenset(
+    re.findall(
+        r"\w+",
+        "gem lt bzw ggf inkl zzgl vgl evtl ca nr az geb str usw etc sog bspw abs ziff kto kd "
+        "ref no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl "
+        "mtl tgl zt",
+    )
+)
+
+
 def _clause_start(body: str, position: int) -> int:
     cut = 0
     for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
         word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
-        if word and len(word.group(1)) <= 4 and word.group(1).islower():
+        if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
         cut = match.end()
     return cut

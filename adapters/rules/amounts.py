@@ -9,10 +9,10 @@ with no clear current one are reported as a conflict instead of guessed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from adapters.rules.amount_doubts import PAYMENT_CONFLICT, payment_unexplained, provisional
 from adapters.rules.amount_kinds import (
     _BALANCE,
     _CONTAINED,
@@ -20,7 +20,6 @@ from adapters.rules.amount_kinds import (
     _CURRENT,
     _INTEREST,
     _PRINCIPAL,
-    ACCOUNTED,
     ADDITIONAL,
     APPROXIMATE,
     CLAIM,
@@ -28,17 +27,13 @@ from adapters.rules.amount_kinds import (
     NONE,
     OLD,
     PAID,
-    PROVISIONAL,
     REMAINING,
     TOTAL,
 )
-from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
+from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
+from adapters.rules.components import derive_principal, read_components, stated_none
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
-
-_AMOUNT_NOUN = re.compile(
-    r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
-)
 
 
 @dataclass
@@ -57,12 +52,19 @@ class AmountReading:
 def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     mentions = find_mentions(body)
     reading = AmountReading()
-    _read_components(mentions, reading)
+    reading.components = read_components(mentions, reading.component_spans)
+    stated_none(body, reading.components, reading.component_spans)
     by_kind: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_kind.setdefault(mention.kind, []).append(mention)
 
     remaining = by_kind.get(REMAINING, [])
+    if settled is not None and any(
+        m.start < settled[0] and not _CLAUSE_BREAK.search(body, m.end, settled[0])
+        for m in remaining
+    ):  # "Die Restschuld von 96,00 EUR ist … erloschen": paid or still open?
+        reading.conflicts.append("a remaining amount and a settlement in one sentence")
+        return reading
     if settled is not None and not any(m.value > 0 for m in remaining):
         stated_after = [
             m
@@ -77,7 +79,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         reading.amount, reading.quality, reading.span = Decimal("0.00"), 1.0, settled
         reading.currency = "EUR"
         return reading
-    hedge = _provisional(body, mentions)
+    hedge = provisional(body, mentions)
     if hedge is not None:
         reading.conflicts.append(f"the amount is stated as provisional ({hedge})")
         return reading
@@ -85,34 +87,52 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         estimate = by_kind[APPROXIMATE][0]
         reading.conflicts.append(f"an approximate amount is stated ({estimate.text})")
         return reading
-    if by_kind.get(ADDITIONAL):
-        further = by_kind[ADDITIONAL][0]
-        reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
-        return reading
+    final = [m.start for m in mentions if m.kind in (TOTAL, REMAINING)]
+    for further in by_kind.get(ADDITIONAL, []):
+        if not final or further.start > max(final):
+            reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
+            return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
     if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
         return reading
     if remaining or totals:
-        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)))
+        extras = by_kind.get(ADDITIONAL, []) + by_kind.get(COMPONENT, [])
+        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
-        elif not remaining and _payment_unexplained(chosen, by_kind.get(PAID, []), body):
-            reading.conflicts.append(_PAYMENT_CONFLICT.format(chosen.value))
+        elif not remaining and payment_unexplained(chosen, by_kind.get(PAID, []), body):
+            reading.conflicts.append(PAYMENT_CONFLICT.format(chosen.value))
+        elif (
+            not by_kind.get(PAID) and any(m.value > chosen.value for m in by_kind.get(CLAIM, []))
+        ) or any(  # "Summe 820,00 … Aktueller Kontostand: 790,00"
+            m.value != chosen.value and _CURRENT.search(m.context) for m in by_kind.get(CLAIM, [])
+        ):
+            # "415,60 offen … im Mahnverfahren 512,30 geltend gemacht": a larger claim figure
+            # can be no part of the total, and no payment explains the difference.
+            other = next(m for m in by_kind[CLAIM] if m.value != chosen.value)
+            reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
+        elif (added := _added_after(body, mentions, chosen)) is not None:
+            reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
+        elif _breakdown_differs(mentions, chosen, reading.components):
+            reading.conflicts.append(
+                f"principal, interest and costs do not add up to the total {chosen.value}"
+            )
         else:
             _choose(reading, chosen, 1.0)
+            derive_principal(mentions, chosen, reading.components, reading.component_spans)
         return reading
     if _sum_components(mentions, by_kind, reading):
         return reading
     if by_kind.get(CLAIM):
         _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
         chosen = reading.amount
-        if chosen is not None and _payment_unexplained(
+        if chosen is not None and payment_unexplained(
             next(m for m in by_kind[CLAIM] if m.value == chosen), by_kind.get(PAID, []), body
         ):
             reading.amount = reading.span = reading.currency = None
             reading.quality = 0.0
-            reading.conflicts.append(_PAYMENT_CONFLICT.format(chosen))
+            reading.conflicts.append(PAYMENT_CONFLICT.format(chosen))
         return reading
     loose = by_kind.get(NONE, [])
     # A lone unlabelled figure beside a payment or an older figure: nobody can tell what it is.
@@ -122,43 +142,21 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     return reading
 
 
-# "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
-_OFFERED = re.compile(
-    r"(\bbei\b|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
-    r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
-    re.I,
-)
-_PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
-
-
-def _payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
-    """A payment beside one claim figure, no remainder: is the figure before or after it?
-    It is after it when it is a balance, marked current, stated after the payment, or the
-    letter says the payment is accounted for."""
-    payments = [p for p in payments if not _OFFERED.search(p.context)]
-    if not payments or chosen.start > max(p.start for p in payments):
-        return False
-    if _BALANCE.search(chosen.context) or _CURRENT.search(chosen.context):
-        return False
-    return not ACCOUNTED.search(body)
-
-
-def _provisional(body: str, mentions: list[Mention]) -> str | None:
-    """A hedge ("vorläufig", "kann sich noch ändern") in a sentence about an amount."""
-    for match in PROVISIONAL.finditer(body):
-        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n", 0, match.start()))
-        end = min(i for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body)) if i >= 0)
-        sentence = body[start + 1 : end]
-        if _AMOUNT_NOUN.search(sentence) or any(start < m.start < end for m in mentions):
-            return match.group(0)
-    return None
-
-
 def _current_claim(
-    remaining: list[Mention], totals: list[Mention], payment_stated: bool
+    remaining: list[Mention], totals: list[Mention], payment_stated: bool, extras: list[Mention]
 ) -> Mention | None:
     """One clear current figure, or None when the candidates disagree unexplained."""
     candidates = remaining + totals
+    last = max(candidates, key=lambda m: m.start)
+    earlier = {m.value for m in candidates if m.value != last.value}
+    added = sum((m.value for m in extras if m.start < last.start), Decimal("0.00"))
+    if earlier and added and sum(earlier, Decimal("0.00")) + added == last.value:
+        return last  # "beträgt 740,00 € zzgl. Mahngebühren 5,00 €, insgesamt 745,00 €"
+    if (
+        len({m.value for m in candidates}) > 1
+        and len({m.value for m in candidates if not m.aside}) == 1
+    ):
+        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     if len({m.value for m in candidates}) == 1:
         return candidates[0]
     current = [m for m in candidates if _CURRENT.search(m.context)]
@@ -221,11 +219,46 @@ def _sum_components(mentions: list[Mention], by_kind, reading: AmountReading) ->
     return True
 
 
+def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
+    """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
+    Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
+    figures after the total are its breakdown."""
+    after = [m for m in mentions if m.start > total.end and m.value != total.value]
+    before = {m.value for m in mentions if m.start < total.start}
+    later = [
+        m
+        for m in after
+        if m.kind == COMPONENT
+        and not m.aside
+        and m.value not in before  # a repeat is nothing new
+        and not _PRINCIPAL.search(m.context)
+        and (_INTEREST.search(m.context) or _COSTS.search(m.context))
+    ]
+    if not later or any(_CONTAINED.search(m.context) for m in after):
+        return None
+    if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
+        total.value
+    ):
+        return None
+    return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
+
+
+def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> bool:
+    """All three components labelled, nothing else listed, and their sum is not the total."""
+    if not components or any(components.get(n) is None for n in ("principal", "interest", "costs")):
+        return False
+    rest = [m for m in mentions if m is not total and m.value != total.value]
+    stated = sum((m.value for m in rest), Decimal("0.00"))
+    return bool(rest) and all(m.kind == COMPONENT for m in rest) and stated != total.value
+
+
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
     return any(other is not mention and other.line == mention.line for other in mentions)
 
 
 def _one_current(candidates: list[Mention]) -> Mention | None:
+    if len({m.value for m in candidates if not m.aside}) == 1:
+        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
     values = {m.value for m in candidates}
     if len(values) == 1:
         return candidates[0]
@@ -238,24 +271,3 @@ def _one_current(candidates: list[Mention]) -> Mention | None:
 def _choose(reading: AmountReading, mention: Mention, quality: float) -> None:
     reading.amount, reading.quality = mention.value, quality
     reading.span, reading.currency = (mention.start, mention.end), mention.currency
-
-
-def _read_components(mentions: list[Mention], reading: AmountReading) -> None:
-    found: dict[str, Decimal] = {}
-    for mention in mentions:
-        if mention.kind != COMPONENT:
-            continue
-        for name, pattern in (
-            ("principal", _PRINCIPAL),
-            ("interest", _INTEREST),
-            ("costs", _COSTS),
-        ):
-            if pattern.search(mention.context):
-                if name == "costs" and name in found:
-                    found[name] += mention.value  # several cost lines add up
-                elif name not in found:
-                    found[name] = mention.value
-                reading.component_spans.setdefault(name, (mention.start, mention.end))
-                break
-    if found:
-        reading.components = {n: found.get(n) for n in ("principal", "interest", "costs")}

@@ -84,3 +84,30 @@ def birth_date(text: str, today_year: int = 2026) -> tuple[str, int, int] | None
                 continue
             return value.isoformat(), match.start("d"), match.end("y")
     return None
+
+
+# "Jana Hoffmann (01.02.1980)", "Hoffmann, Jana, 01.02.80": a date right after the client's name.
+_BESIDE_NAME = re.compile(
+    r"\s*(?:,|\()\s*(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.])\s*(?:\)|,|;|$)",
+    re.M,
+)
+
+
+def date_beside_name(text: str, name_end: int | None, today_year: int = 2026):
+    """ISO date standing unlabelled right after the client's name, when old enough to be a
+    birth date (at least 16 years back), with its span; else None."""
+    if name_end is None:
+        return None
+    match = _BESIDE_NAME.match(text, name_end)
+    if not match:
+        return None
+    year = int(match.group("y"))
+    if year < 100:
+        year += 1900 if year > today_year % 100 else 2000
+    if not 1900 <= year <= today_year - 16:
+        return None
+    try:
+        value = date(year, int(match.group("m")), int(match.group("d")))
+    except ValueError:
+        return None
+    return value.isoformat(), match.start("d"), match.end("y")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from adapters.rules.amounts import parse_amount, read_claim
-from adapters.rules.birth_dates import birth_date
+from adapters.rules.birth_dates import birth_date, date_beside_name
 from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, subject_parts
+from adapters.rules.references import reference_tokens
 from application.pipeline_ports import Extractor
 from domain.extraction import Extraction, Span
 from domain.references import normalize_reference
@@ -29,8 +30,12 @@ _SETTLED = re.compile(
     r"nothing\s+(further\s+)?(is\s+)?(owed|outstanding|due)|(balance|saldo)\s+(of\s+|von\s+)?"
     r"(eur\s*|€\s*)?0[,.]00|fully\s+(paid|settled)|zero\s+balance|forderung\s+(ist\s+|wurde\s+)?(vollständig\s+)?(ausgeglichen|beglichen|erledigt|bezahlt)|"
     r"keine\s+offenen?\s+forderung|keine\s+(weiteren\s+)?ansprüche|"
+    r"kein(en|e)?\s+offenen?\s+(betrag|saldo|rückstand|posten)|"
+    r"kein(en|e)?\s+(betrag|saldo|rückstand)\s+mehr\s+(offen|aus)|"
     r"(bereits|vollständig)\s+(vollständig\s+)?(bezahlt|beglichen|ausgeglichen)|"
     r"saldo\s+(von\s+|beträgt\s+)?0,00|konto\s+ist\s+ausgeglichen|"
+    r"(angelegenheit|sache|vorgang|akte|forderung)\s+(ist\s+)?(für\s+uns\s+)?(damit\s+)?(erledigt|"
+    r"abgeschlossen)|\berloschen\b|ausgleich\s+der\s+forderung|vollständig\s+gezahlt|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled)",
     re.I,
@@ -55,7 +60,8 @@ _CREDITOR_REF = re.compile(
     rf"konto-?\s?(?:nummer|nr\.?))\s*[:.]?\s*{_REF_TOKEN}",
     re.I,
 )
-_BARE_AZ = re.compile(rf"(?:\baz\.?|aktenzeichen|\bref\.?)\s*[:.]?\s*{_REF_TOKEN}", re.I)
+_BARE_AZ = re.compile(rf"(?:\baz\b\.?|aktenzeichen|\bref\b\.?)\s*[:.]?\s*{_REF_TOKEN}", re.I)
+_LABELLED = (_CLIENT_REF, _CREDITOR_REF)
 
 _COMPANY = re.compile(
     r"^\s*(?P<company>[A-ZÄÖÜ0-9][\w&.,'\- äöüÄÖÜß]{1,80}?\s(?:GmbH(?:\s&\sCo\.\sKG)?|AG|KG|KGaA|SE|mbH|"
@@ -112,11 +118,25 @@ class RulesExtractor(Extractor):
             or _located(subject_name, evidence, "client_name", subject, "subject")
         )
         labelled = {normalize_reference(client_ref), normalize_reference(creditor_ref)}
+        # Every further reference the letter gives counts too: one that belongs to another
+        # client or creditor contradicts the candidate ("Kundennummer … sowie Ihre Mandantin …").
+        further = [
+            m.group("ref").strip().rstrip(".,;:") for p in _LABELLED for m in p.finditer(body)
+        ]
+        further += reference_tokens(body)
         unlabelled = tuple(
-            ref for ref in subject_references if normalize_reference(ref) not in labelled
+            dict.fromkeys(
+                ref
+                for ref in [*subject_references, *further]
+                if normalize_reference(ref) not in labelled
+            )
         )
-        born = _located(birth_date(body), evidence, "client_birth_date", body) or _located(
-            birth_date(subject), evidence, "client_birth_date", subject, "subject"
+        named = evidence.get("client_name")
+        beside = named.end if named is not None and named.source == "body" else None
+        born = (
+            _located(birth_date(body), evidence, "client_birth_date", body)
+            or _located(birth_date(subject), evidence, "client_birth_date", subject, "subject")
+            or _located(date_beside_name(body, beside), evidence, "client_birth_date", body)
         )
         creditor_name = self._creditor_name(body, from_name, from_email, evidence)
 
@@ -176,19 +196,23 @@ _DEMAND_BEFORE = re.compile(
     re.I | re.S,
 )
 _DEMAND_AFTER = re.compile(r"\s*(zu\s+)?werden\b", re.I)
-# A sentence ends at ". " before a capital or at a line end ("15.12. vollständig" goes on).
-_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ])|\n")
+# A sentence ends at ". " before a capital ("bis 20.12.2026 ein Betrag" goes on).
+_SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-ZÄÖÜ])")
+_NEGATED = re.compile(r"\b(nicht|nie|niemals|not|never)\b", re.I)
 
 
 def _settled(body: str) -> tuple[int, int] | None:
     """Span of an unconditional settlement statement (not a demand for payment), or None."""
     for match in _SETTLED.finditer(body):
-        ends = [end.end() for end in _SENTENCE_END.finditer(body, 0, match.start())]
-        before = body[ends[-1] if ends else 0 : match.start()]
+        breaks = [b.start() for b in _SENTENCE_END.finditer(body, 0, match.start())]
+        sentence_start = max([*breaks[-1:], body.rfind("\n", 0, match.start())])
+        if _NEGATED.search(match.group(0)):
+            continue  # "ist … nicht beglichen worden" is the opposite of settled
+        before = body[sentence_start + 1 : match.start()]
         if _CONDITIONAL.search(before) or _DEMAND_BEFORE.search(before):
             continue
         if _DEMAND_AFTER.match(body, match.end()):
-            continue
+            continue  # "… vollständig beglichen werden": a demand
         return match.start(), match.end()
     return None
 

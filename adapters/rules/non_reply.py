@@ -12,13 +12,16 @@ import re
 
 _I = re.I
 
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster|mail-?delivery)[@.]", _I)
+_BOUNCE_SENDER = re.compile(
+    r"^(mailer-daemon|postmaster|mail-?delivery|microsoftexchange\w*)[@.]", _I
+)
 _BOUNCE = re.compile(
     r"(unzustellbar|undeliverable|delivery\s+status\s+notification|delivery\s+(has\s+)?failed|"
     r"mail\s+delivery\s+(failed|subsystem|system)|returned\s+mail|nicht\s+zugestellt|"
     r"konnte\s+(an\s+(folgende|den|die)\s+empfänger\s+)?nicht\s+(zugestellt|übermittelt)|"
     r"wasn'?t\s+delivered|could\s+not\s+be\s+delivered|address\s+not\s+found|mailbox\s+(full|unavailable)|"
-    r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d)",
+    r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d|zustellung\s+[^.\n]{0,60}fehlgeschlagen|"
+    r"(e-?mail-?adresse|empfänger(adresse)?)\s+[^.\n]{0,30}nicht\s+gefunden)",
     _I,
 )
 _AUTO_SUBJECT = re.compile(
@@ -29,14 +32,18 @@ _AUTO_SUBJECT = re.compile(
 _AUTO_BODY = re.compile(
     r"(nicht\s+im\s+büro|abwesend|im\s+urlaub|nicht\s+erreichbar|wieder\s+(für\s+sie\s+)?erreichbar|"
     r"out\s+of\s+(the\s+)?office|on\s+(annual\s+)?leave|limited\s+access\s+to\s+e-?mail|"
-    r"automated\s+response|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
+    r"automated\s+(response|message|reply)|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
+    r"maschinell\s+erstellt|do\s+not\s+reply|nicht\s+auf\s+diese\s+(e-?mail|nachricht)\s+antworten|"
     r"automatically\s+generated|this\s+mailbox\s+is\s+not\s+monitored|high\s+volumes|"
-    r"(büro|office)\s+(ist\s+)?(geschlossen|closed))",
+    r"(büro|office)\s+(ist\s+)?(geschlossen|closed)|away\s+from\s+(my|the)\s+(desk|office)|"
+    r"upon\s+my\s+return|(bei|nach)\s+meiner\s+rückkehr|i\s+am\s+(currently\s+)?(away|out)\b)",
     _I,
 )
 _ACK = re.compile(
-    r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(den|hiermit\s+den)\s+eingang|"
-    r"(ist|sind)\s+([^.\n]{0,60}\s)?eingegangen|haben\s+(ihre|ihr)\s+\w+\s+(erhalten|aufgenommen)|"
+    r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(\w+\s+){0,2}(den\s+)?eingang|"
+    r"(opened|created|logged)\s+(a\s+)?(new\s+)?(case|ticket)|"
+    r"(ist|sind)\s+((?:[^.\n]|\.(?=\d)){0,70}\s)?eingegangen|"
+    r"haben\s+(ihre|ihr)\s+\w+\s+([^.\n]{0,60}\s)?(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
     r"(we('ve|\s+have)\s+received|confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
     r"request\s+received)",
@@ -47,7 +54,23 @@ _TICKET = re.compile(
     r"(is\s+)?[:#]?\s*[A-Z0-9-]{5,}|bearbeitungsnummer|anfragenummer)",
     _I,
 )
-_NEWSLETTER_SENDER = re.compile(r"^(newsletter|news|marketing|angebote|promo|info)@|@news\.", _I)
+# What an acknowledgement promises instead of an answer.
+_PROCESSING = re.compile(
+    r"(weitergeleitet|wir\s+melden\s+uns|melden\s+uns|schnellstmöglich|so\s+schnell\s+wie\s+möglich|"
+    r"will\s+respond|respond\s+within|in\s+kürze|baldmöglichst|bei\s+ihnen\s+melden|zeitnah|"
+    r"(rückfragen|sachstandsanfragen|nachfragen)\s+[^.\n]{0,40}\bab\b|bearbeitet\s+wird|"
+    r"in\s+bearbeitung|zeitnah\s+(bearbeiten|beantworten)|get\s+back\s+to\s+you|"
+    r"will\s+be\s+(processed|forwarded|answered|handled)|as\s+soon\s+as\s+possible)",
+    _I,
+)
+_AUTO_RESPONSE = re.compile(r"(automated|automatic)\s+(response|reply)|automatische\s+antwort", _I)
+# What a creditor asks for before answering: a reply, not a mere acknowledgement.
+_REQUEST = re.compile(r"(vollmacht|power\s+of\s+attorney|bitte\s+(senden|übersenden|reichen))", _I)
+_NEWSLETTER_SENDER = re.compile(
+    r"^([\w.-]*[.-])?(newsletter|news|marketing|angebote|promo|offers|deals|insights|updates|"
+    r"product-updates|info)([.-][\w.-]*)?@|@(news|mailing|mail\.news)\.",
+    _I,
+)
 _MARKETING = [
     re.compile(p, _I)
     for p in (
@@ -58,6 +81,12 @@ _MARKETING = [
         r"black\s+(week|friday)|sale\b|deal\b|aktion\b|prämie|gewinnspiel",
         r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung",
         r"ihre\s+vorteile|your\s+benefits|special\s+offer|limited\s+time",
+        # English promotions: what a creditor's letter about a debt never says
+        r"\bdeals\b|shop\s+(now|all)|\bupgrade\b|earn\s+up\s+to|\bfree\b|\bsave\s+\d|"
+        r"\bfor\s+just\b|what'?s\s+new|release\s+notes|read\s+more",
+        r"you('re|\s+are)\s+receiving\s+this|you\s+received\s+this\s+(e-?mail|message)|"
+        r"(are|were)\s+subscribed|manage\s+(your\s+)?preferences|in\s+this\s+issue|"
+        r"sie\s+erhalten\s+diese\s+(e-?mail|nachricht),?\s+weil",
     )
 ]
 _PHISHING = [
@@ -72,6 +101,8 @@ _PHISHING = [
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
         r"sehr\s+geehrte/?r\s+empfänger|dear\s+customer|sehr\s+geehrter\s+kunde(?!,\s+sehr)",
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
+        r"(andernfalls|ansonsten|otherwise|failing\s+which)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
+        r"polizei|legal\s+action|court|police|suspend)",
     )
 ]
 _CLIENT = [
@@ -83,6 +114,7 @@ _CLIENT = [
         r"\b(leite|schicke|sende)\s+ihnen\b",
         r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b",
         r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b",
+        r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b",
     )
 ]
@@ -131,8 +163,18 @@ def non_reply_reason(
     if _is_client(text, from_email, from_name):
         return _span("client_message", _CLIENT[0], head)
     # A receipt confirmation that opens a ticket/case; without one it is an auto-reply.
+    opening = head[:800]
     if _ACK.search(text) and _TICKET.search(text):
         return _span("acknowledgement", _ACK, head)
+    if (
+        _ACK.search(text)
+        and _PROCESSING.search(opening)
+        and not (_REQUEST.search(opening) or _claim_words(opening) or _AMOUNT.search(opening))
+    ):
+        # No ticket: "received … we will get back to you"; calling itself an automated
+        # response makes it an auto-reply.
+        reason = "auto_reply" if _AUTO_RESPONSE.search(opening) else "acknowledgement"
+        return _span(reason, _ACK, head)
     if _BOUNCE.search(head) and _AUTO_BODY.search(head):
         return _span("bounce", _BOUNCE, head)
     if _AUTO_BODY.search(text) and not _claim_words(head):
@@ -145,8 +187,12 @@ _CLAIM_WORDS = re.compile(
 )
 
 
+_AMOUNT = re.compile(r"\d+,\d{2}\b|\d\s*(€|eur\b|euro\b)|(€|eur)\s*\d", _I)
+
+
 def _claim_words(text: str) -> bool:
-    return bool(_CLAIM_WORDS.search(text))
+    # "forderung@stadtwerke.example" is an address, no claim word
+    return bool(_CLAIM_WORDS.search(re.sub(r"\S+@\S+|https?://\S+", " ", text)))
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> int:
@@ -157,7 +203,24 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
     label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
     personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(from_name or "")
     hits = _hits(_CLIENT, text)
+    third = _THIRD_PARTY.search(text)
+    sender = f"{from_email} {from_name or ''}".lower()
+    if (
+        third
+        and not (third.group("surname") and third.group("surname").lower()[:5] in sender)
+        and not _CLIENT[2].search(text)
+        and not _OWN_DEBT.search(text)
+    ):
+        return False  # "Ihr Schreiben wegen Frau Becker": a private creditor about the client
     return hits >= 2 or (personal and hits >= 1)
+
+
+_THIRD_PARTY = re.compile(
+    r"\b(wegen|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
+    r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+(?P<surname>[A-ZÄÖÜ][\wäöüß-]+)))",
+    _I,
+)
+_OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)
 
 
 def _span(reason: str, pattern: re.Pattern, body: str) -> tuple[str, int, int]:

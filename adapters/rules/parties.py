@@ -4,46 +4,53 @@ A name is read after a role the letter gives the client (the practice's client, 
 customer, the contract or account holder, the debtor, the person represented, the subject of
 the matter) with or without a label or colon, with titles, double names, particles and "surname,
 first name"; failing a role, after a title (Frau/Herr/Mr/Ms) outside the salutation; names and
-bare references standing alone in the subject. Birth dates: adapters/rules/birth_dates.py.
+bare references standing alone in the subject (adapters/rules/references.py). Birth dates:
+adapters/rules/birth_dates.py.
 """
 
 from __future__ import annotations
 
 import re
 
+from adapters.rules.references import reference_tokens
+
 _UPPER = "A-ZÄÖÜ"
 _LOWER = "a-zäöüßéèáàçğışñøæ"
-_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?(?![{_UPPER}{_LOWER}])"
+# A surname in capitals ("Jana HOFFMANN", "HOFFMANN, Jana"), read in title case.
+_CAPS = rf"[{_UPPER}]{{3,}}(?:-[{_UPPER}]{{3,}})?(?![{_UPPER}{_LOWER}])"
 _PARTICLE = r"(?:von|van|de|der|zu|del|da|di|le|la|ten|ter)"
-_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
+_TITLE = r"(?:(?:Herrn?|Frau|Fr\.|Hr\.|Dr\.(?:\s*(?:med|jur|phil|rer\.\s*nat|h\.\s*c)\.)?|Prof\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dipl\.-\w+\.?)\s+)"
 # Case-sensitive even inside re.I patterns: a name is capitalised words.
 # Names never run over a line break ("Jana\nDie Forderung …").
 _FULL_NAME = (
-    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?(?:Dr\.[ \t]+)?{_WORD}){{1,5}}))"
+    rf"(?-i:(?P<name>{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:Dr\.[ \t]+)?{_WORD}){{0,4}}"
+    rf"[ \t]+(?:{_PARTICLE}[ \t]+){{0,2}}(?:{_WORD}|{_CAPS})))"
 )
-_SURNAME_FIRST = (
-    rf"(?-i:(?P<last>{_WORD}(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?))"
-)
+_SURNAME_FIRST = rf"(?-i:(?P<last>(?:{_WORD}|{_CAPS})(?:[ \t]+{_WORD})?),[ \t]*(?P<first>{_WORD}(?:[ \t]+{_WORD})?)(?!\.?\s*\d))"
 _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
     r"beitragszahler(?:in)?|vertragspartner(?:in)?|darlehensnehmer(?:in)?)|"
     r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
-    r"schuldner(?:in)?|antragsteller(?:in)?|versicherungsnehmer(?:in)?|mieter(?:in)?|"
+    r"schuldner(?:in|s)?|antragsteller(?:in)?|betroffene[rn]?(?:\s+person)?|name|versicherungsnehmer(?:in)?|mieter(?:in)?|"
     r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
-    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|bzgl\.?|bezüglich|"
+    r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|betr\.|bzgl\.?|bezüglich|"
     r"i\.\s?s\.|für|vertreten(?:en|e)?|namens|"
     r"your\s+client|(?:our\s+)?customer|account\s+holder|debtor|on\s+behalf\s+of|"
     r"in\s+the\s+matter\s+of|regarding|re:?|for|client)"
 )
 _NAME_AFTER_ROLE = re.compile(
-    rf"\b{_ROLE}\b\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
+    rf"\b{_ROLE}(?:\b|(?<=\.))\s*[,:]?\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})",
     re.I,
 )
 _NAME_AFTER_TITLE = re.compile(
     rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?){_FULL_NAME}"
 )
-_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*{_FULL_NAME}")
+# "in Sachen Bank AG ./. Weber, Thomas": the party after "./." is the debtor.
+_VERSUS = re.compile(rf"\./\.\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})")
+# "(Wolf, Jennifer)", "(Lukas Richter, your ref. …)": a person in parentheses beside a reference.
+_IN_PARENTHESES = re.compile(rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])")
 _SALUTATION = re.compile(
     r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
 )
@@ -158,7 +165,7 @@ _NOUN = re.compile(
     r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
     r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
     r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
-    r"zinsen|saldo|account|balance|statement|offer|update|notice|reminder)$",
+    r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder)$",
     re.I,
 )
 _CONTACT = re.compile(
@@ -167,7 +174,7 @@ _CONTACT = re.compile(
     re.I,
 )
 _TITLE_SURNAME = re.compile(
-    rf"(?-i:\b(?:Herrn?|Frau|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
+    rf"(?-i:\b(?:Herrn?|Frau|Fr\.|Hr\.|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
 )
 
 
@@ -178,8 +185,12 @@ def client_name(text: str) -> tuple[str, int, int] | None:
 
 
 def _full_name(text: str) -> tuple[str, int, int] | None:
-    for pattern in (_NAME_AFTER_ROLE, _VERSUS, _NAME_AFTER_TITLE):
-        for match in pattern.finditer(text):
+    for pattern in (_VERSUS, _NAME_AFTER_ROLE, _IN_PARENTHESES, _NAME_AFTER_TITLE):
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            # Overlapping: "für Ihr Schreiben zu Ihrer Mandantin Claudia Becker" fails at
+            # "für" and is read again from "Ihrer Mandantin".
+            position = match.start() + 1
             before = text[max(0, match.start() - 40) : match.start()]
             if pattern is _NAME_AFTER_TITLE and (
                 _SALUTATION.search(before[-25:]) or _CONTACT.search(before)
@@ -208,12 +219,6 @@ _SEGMENT_SPLIT = re.compile(r"\s+[–—-]\s+|\s*\|\s*|\s+/\s+|:\s+|\s*\./\.\s*"
 _SEGMENT_NAME = re.compile(
     rf"^{_TITLE}?(?-i:(?P<last>{_WORD}),\s*(?P<first>{_WORD})|(?P<name>{_WORD}(?:\s+{_WORD}){{1,2}}))$"
 )
-_REFERENCE_TOKEN = re.compile(
-    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
-    re.I,
-)
-_LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")
-_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})?$")
 
 
 def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]:
@@ -232,12 +237,7 @@ def subject_parts(subject: str) -> tuple[tuple[str, int, int] | None, list[str]]
             if found is not None:
                 lead = start + segment.find(stripped)
                 name = (found[0], lead + found[1], lead + found[2])
-    references = []
-    for match in _REFERENCE_TOKEN.finditer(subject):
-        token = _LEADING_WORD.sub("", match.group(0).strip())
-        if sum(ch.isdigit() for ch in token) >= 3 and not _DATE.match(token):
-            references.append(token)
-    return name, references
+    return name, reference_tokens(subject)
 
 
 def _name_of(match: re.Match) -> tuple[str, int, int] | None:
@@ -245,20 +245,30 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
     if groups.get("last") and groups.get("first"):
         words_first = groups["first"].split()
         if not set(words_first) & _STOPWORDS and not set(groups["last"].split()) & _STOPWORDS:
-            name = f"{groups['first']} {groups['last']}"
+            name = f"{groups['first']} {_title_case(groups['last'])}"
             if not _ORGANISATION.search(name):
                 return name, match.start("last"), match.end("first")
-    if not groups.get("name"):
+    group = "name" if groups.get("name") else "last"
+    if not groups.get(group):
         return None
-    words = groups["name"].split()
+    # "Kunde Thomas Hoffmann, Kundennummer …": no first name after the comma, the name before it
+    words = groups[group].split()
     while words and words[0] in _STOPWORDS:
         words.pop(0)
     for index, word in enumerate(words):
         if word in _STOPWORDS or _NOUN.search(word):
             words = words[:index]
             break
-    if len(words) < 2 or _ORGANISATION.search(" ".join(words)):
+    while words and not words[-1][0].isupper():
+        words.pop()  # "Schreiben zu": a particle ends no name
+    if sum(1 for w in words if w[0].isupper()) < 2 or _ORGANISATION.search(" ".join(words)):
         return None
-    name = " ".join(words)
-    start = match.start("name") + groups["name"].find(words[0])
+    if _ORGANISATION.search(" ".join(_title_case(w) for w in words)):
+        return None
+    name = " ".join(_title_case(w) for w in words)
+    start = match.start(group) + groups[group].find(words[0])
     return name, start, start + len(name)
+
+
+def _title_case(word: str) -> str:
+    return word.title() if word.isupper() and len(word) > 1 else word

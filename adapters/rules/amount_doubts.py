@@ -1,0 +1,43 @@
+"""Doubts about the one amount the rules would book: a figure stated as provisional, and a
+payment beside one claim figure that leaves open whether the figure is before or after it."""
+
+from __future__ import annotations
+
+import re
+
+from adapters.rules.amount_kinds import _BALANCE, _CURRENT, ACCOUNTED, PROVISIONAL
+from adapters.rules.amount_notation import Mention
+
+_AMOUNT_NOUN = re.compile(
+    r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
+)
+# "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
+_OFFERED = re.compile(
+    r"(\bbei\b|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
+    r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
+    re.I,
+)
+PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
+
+
+def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
+    """A payment beside one claim figure, no remainder: is the figure before or after it?
+    It is after it when it is a balance, marked current, stated after the payment, or the
+    letter says the payment is accounted for."""
+    payments = [p for p in payments if not _OFFERED.search(p.context)]
+    if not payments or chosen.start > max(p.start for p in payments):
+        return False
+    if _BALANCE.search(chosen.context) or _CURRENT.search(chosen.context):
+        return False
+    return not ACCOUNTED.search(body)
+
+
+def provisional(body: str, mentions: list[Mention]) -> str | None:
+    """A hedge ("vorläufig", "kann sich noch ändern") in a sentence about an amount."""
+    for match in PROVISIONAL.finditer(body):
+        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n", 0, match.start()))
+        end = min(i for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body)) if i >= 0)
+        sentence = body[start + 1 : end]
+        if _AMOUNT_NOUN.search(sentence) or any(start < m.start < end for m in mentions):
+            return match.group(0)
+    return None
