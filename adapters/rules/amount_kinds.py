@@ -175,6 +175,14 @@ _PAID_AFTER = re.compile(
     re.I,
 )
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
+# "… 1.412,06 € aus Ihrem Schreiben ist nicht mehr aktuell", "quoted in your letter no longer
+# applies": the words after the amount call it superseded.
+_OLD_AFTER = re.compile(
+    r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
+    r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
+    r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more)",
+    re.I,
+)
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(

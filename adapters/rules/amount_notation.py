@@ -12,6 +12,7 @@ from adapters.rules.amount_kinds import (
     _CHANGE,
     _CONTAINED,
     _LABEL_AFTER,
+    _OLD_AFTER,
     _PAID_AFTER,
     _PART_OF,
     _TOTAL_AFTER,
@@ -209,6 +210,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = TOTAL
     if kind == NONE and _CURRENT_LEAD.search(lead):
         kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure
+    if kind in (TOTAL, CLAIM, REMAINING, NONE) and _OLD_AFTER.search(_clause_after(body, end)):
+        kind = OLD
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
@@ -240,6 +243,12 @@ _ABBREVIATIONS = frozenset(
         "mtl tgl zt",
     )
 )
+
+
+def _clause_after(body: str, end: int) -> str:
+    """The words after an amount up to its sentence's end."""
+    clause_end = _CLAUSE_BREAK.search(body, end)
+    return body[end : clause_end.start() if clause_end else len(body)]
 
 
 def _clause_start(body: str, position: int) -> int:

@@ -167,9 +167,12 @@ def _current_claim(
             return current[0]
     # A statement's running balance: the last balance row is the current one, provided every
     # other kind of total agrees with it (a "Summe" that disagrees is still a conflict).
+    # A figure marked current ("is now …") that is not that last row makes it no running balance.
     balances = [m for m in candidates if _BALANCE.search(m.context)]
-    if len(balances) >= 2 and all(
-        m.value == balances[-1].value for m in candidates if m not in balances
+    if (
+        len(balances) >= 2
+        and all(m.value == balances[-1].value for m in candidates if m not in balances)
+        and all(m.value == balances[-1].value for m in current)
     ):
         return balances[-1]
     # A payment beside what remains: the remainder is the claim, the total the old one.

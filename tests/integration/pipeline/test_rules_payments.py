@@ -95,3 +95,30 @@ def test_what_remains_after_a_payment_is_the_claim(body, expected):
 def test_a_lone_unlabelled_figure_beside_a_payment_is_not_taken():
     body = "Eingegangen sind 150,00 EUR am 02.11.\nBitte überweisen Sie 210,00 EUR."
     assert _read(body).claim_amount != Decimal("150.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # g-039's class: a figure the words after it call superseded is the old one
+        (
+            "Der aktuelle Saldo beträgt 780,00 EUR. Der in Ihrem Schreiben genannte Saldo von "
+            "1.020,00 EUR ist nicht mehr aktuell.",
+            "780.00",
+        ),
+        (
+            "Your client's balance is now EUR 950.00. The balance of EUR 1,150.00 in your letter "
+            "no longer applies.",
+            "950.00",
+        ),
+        # a statement's running balance still ends at its last row
+        ("Saldo per 01.10.2026: 1.200,00 EUR\nSaldo per 01.11.2026: 900,00 EUR", "900.00"),
+    ],
+)
+def test_a_superseded_figure_is_not_the_claim(body, expected):
+    assert _read(body).claim_amount == Decimal(expected)
+
+
+def test_a_later_balance_beside_one_marked_current_is_no_running_balance():
+    body = "Der Saldo beträgt derzeit 500,00 €.\nIm Mahnverfahren wurde ein Saldo von 700,00 € geltend gemacht."
+    assert _read(body).claim_amount != Decimal("700.00")
