@@ -36,7 +36,9 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?EUR|\bstood\s+at|"
-            r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s)",
+            r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
+            r"(in|aus|laut)\s+ihrem\s+schreiben|von\s+ihnen\s+(genannt|angegeben)|"
+            r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,
         ),
     ),
@@ -180,7 +182,9 @@ _PAID_AFTER = re.compile(
 _OLD_AFTER = re.compile(
     r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
     r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
-    r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more)",
+    r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
+    r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
+    r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the))",
     re.I,
 )
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)

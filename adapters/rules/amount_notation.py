@@ -184,8 +184,11 @@ def _classify(body: str, mentions, index: int) -> Mention:
             kind, context = _kind(phrase), phrase
     if kind == NONE and index == 0 or kind == NONE and mentions[index - 1][1] < line_start:
         # "Gesamtforderung:" on the line above its amount (letters, tables).
-        above_start = body.rfind("\n", 0, max(line_start - 1, 0)) + 1
-        above = body[above_start : max(line_start - 1, 0)]
+        above_end = max(line_start - 1, 0)
+        if not body[body.rfind("\n", 0, above_end) + 1 : above_end].strip():
+            above_end = max(body.rfind("\n", 0, above_end), 0)  # one blank line between
+        above_start = body.rfind("\n", 0, above_end) + 1
+        above = body[above_start:above_end]
         below_end = body.find("\n", line_end + 1)
         below = body[line_end + 1 : len(body) if below_end == -1 else below_end]
         # "Offen sind:" over a column of bare amounts labels none of them alone.
@@ -194,6 +197,12 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
+        elif not listed and _OPEN_LABEL.search(above):
+            # "…; der aktuelle Saldo per 18.11.2026 beträgt" ending a line that also holds an
+            # earlier amount: the sentence goes on with this amount on the next line.
+            last = [m.end() for m in _WITH_CURRENCY.finditer(above)][-1:] or [0]
+            segment = re.split(r";|\.\s+(?=[A-ZÄÖÜ])", above[last[0] :])[-1]
+            kind, context = _kind(segment), segment
     if kind == NONE and re.search(r"\b(auf|to)\s*$", lead):
         # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR", "hat sich auf 334,20 EUR
         # reduziert": the figure it changed to.
@@ -242,6 +251,14 @@ _ABBREVIATIONS = frozenset(
         "ref no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl "
         "mtl tgl zt",
     )
+)
+
+
+# A line that ends in the middle of a sentence, waiting for its amount on the next line.
+_OPEN_LABEL = re.compile(
+    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
+    r"\bamounts\s+to|\bstands\s+at)\s*$",
+    re.I,
 )
 
 

@@ -122,3 +122,29 @@ def test_a_superseded_figure_is_not_the_claim(body, expected):
 def test_a_later_balance_beside_one_marked_current_is_no_running_balance():
     body = "Der Saldo beträgt derzeit 500,00 €.\nIm Mahnverfahren wurde ein Saldo von 700,00 € geltend gemacht."
     assert _read(body).claim_amount != Decimal("700.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # h-043's class: the amount from the practice's own letter is the old one
+        (
+            "Der von Ihnen genannte Betrag von 1.310,00 EUR ist der Stand vom Frühjahr. Heute "
+            "beläuft sich die Forderung auf 1.388,25 EUR.",
+            "1388.25",
+        ),
+        (
+            "The figure of EUR 640.00 in your letter reflects the balance as of our last "
+            "reminder; your client now owes EUR 655.90.",
+            "655.90",
+        ),
+        # a sentence that ends its line waiting for the amount, one blank line between
+        (
+            "Unsere Mahnung vom 02.09. lautete auf 980,00 EUR; inzwischen beträgt die "
+            "Gesamtforderung:\n\nEUR 1.090,00",
+            "1090.00",
+        ),
+    ],
+)
+def test_the_practices_figure_is_old_and_a_label_may_wait_a_line(body, expected):
+    assert _read(body).claim_amount == Decimal(expected)
