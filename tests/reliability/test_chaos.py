@@ -91,12 +91,26 @@ def test_500_emails_survive_a_consumer_killed_at_random(
     kills = []
     rng = random.Random(20261125)
 
+    chaos_queries = container.job_queries()
+
+    def completed() -> int:
+        return chaos_queries.list_jobs(None, 1, 0).status_counts["completed"]
+
     def chaos():
+        done_at_last_kill = 0
         while not stop.wait(rng.uniform(1.0, 2.5)):
             index = rng.randrange(len(consumers))
             still_starting = start_up_s - (time.monotonic() - spawned[index])
             if still_starting > 0 and stop.wait(still_starting):
                 break
+            # On a loaded machine a consumer's start-up can take longer than the import alone:
+            # kill only once jobs were completed since the last kill, so the kills never starve
+            # the drain (and each one still lands while jobs are in flight).
+            while completed() <= done_at_last_kill and not stop.wait(0.2):
+                pass
+            if stop.is_set():
+                break
+            done_at_last_kill = completed()
             consumers[index].kill()  # SIGKILL mid-whatever
             consumers[index].wait()
             kills.append(time.monotonic())
