@@ -13,6 +13,7 @@ ordinary versioned UPDATE.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -21,18 +22,51 @@ from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from domain.model import EmailJob
 
-_HISTORY_COLUMNS = ("attempt", "at", "from_status", "to_status", "result", "error")
+_HISTORY_KEYS = ("job_id", "attempt", "at", "from_status", "to_status", "result", "error")
+
+
+@dataclass(frozen=True)
+class _DriverInsert:
+    """One INSERT compiled once per dialect: the driver's SQL and each value's bind processor
+    (the column types' own conversions), so a request pays for neither compiling nor
+    SQLAlchemy's per-statement bookkeeping."""
+
+    sql: str
+    keys: tuple[str, ...]
+    processors: tuple
+    positional: bool
+
+    @classmethod
+    def of(cls, statement, table, dialect) -> _DriverInsert:
+        compiled = statement.compile(dialect=dialect)
+        keys = tuple(compiled.positiontup or compiled.params)
+        types = {column.key: column.type for column in table.c}
+        processors = tuple(types[key].dialect_impl(dialect).bind_processor(dialect) for key in keys)
+        return cls(str(compiled), keys, processors, bool(compiled.positiontup))
+
+    def execute(self, connection, values: dict):
+        row = [
+            value if process is None else process(value)
+            for value, process in zip(map(values.get, self.keys), self.processors, strict=True)
+        ]
+        params = tuple(row) if self.positional else dict(zip(self.keys, row, strict=True))
+        return connection.exec_driver_sql(self.sql, params)
 
 
 @functools.cache
-def _statements():
+def _statements(dialect) -> tuple[tuple[str, ...], int, _DriverInsert, _DriverInsert]:
     mapper = inspect(EmailJob)
     keys = tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
+    history = insert(job_history).values({key: None for key in _HISTORY_KEYS})
+    if dialect.name == "postgresql":
+        history = history.returning(job_history.c.id)
     return (
         keys,
         mapper.version_id_generator(None),
-        insert(email_jobs),
-        insert(job_history),
+        _DriverInsert.of(
+            insert(email_jobs).values({key: None for key in keys}), email_jobs, dialect
+        ),
+        _DriverInsert.of(history, job_history, dialect),
     )
 
 
@@ -43,16 +77,17 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
         # Not the intake's case (a job born with review decisions is neither): the ORM path.
         session.add(job)
         return
-    keys, first_version, job_insert, history_insert = _statements()
     connection = session.connection()
+    keys, first_version, job_insert, history_insert = _statements(connection.dialect)
     values = job.__dict__
     row = {key: values.get(key) for key in keys}
     row["version"] = first_version
-    connection.execute(job_insert, row)
+    job_insert.execute(connection, row)
     for entry in job.history:
-        params = {name: getattr(entry, name) for name in _HISTORY_COLUMNS}
+        params = {key: getattr(entry, key) for key in _HISTORY_KEYS[1:]}
         params["job_id"] = job.id
-        entry.id = connection.execute(history_insert, params).inserted_primary_key[0]
+        result = history_insert.execute(connection, params)
+        entry.id = result.lastrowid if connection.dialect.name == "sqlite" else result.scalar_one()
         entry.job_id = job.id
         make_transient_to_detached(entry)
     job.version = first_version
