@@ -44,13 +44,13 @@ class _DriverInsert:
         processors = tuple(types[key].dialect_impl(dialect).bind_processor(dialect) for key in keys)
         return cls(str(compiled), keys, processors, bool(compiled.positiontup))
 
-    def execute(self, connection, values: dict):
+    def parameters(self, values: dict):
+        """The driver's parameters for `values` (column key → domain value)."""
         row = [
             value if process is None else process(value)
             for value, process in zip(map(values.get, self.keys), self.processors, strict=True)
         ]
-        params = tuple(row) if self.positional else dict(zip(self.keys, row, strict=True))
-        return connection.exec_driver_sql(self.sql, params)
+        return tuple(row) if self.positional else dict(zip(self.keys, row, strict=True))
 
 
 @functools.cache
@@ -77,23 +77,32 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
         # Not the intake's case (a job born with review decisions is neither): the ORM path.
         session.add(job)
         return
-    connection = session.connection()
-    keys, first_version, job_insert, history_insert = _statements(connection.dialect)
+    dialect = session.get_bind().dialect
+    keys, first_version, job_insert, history_insert = _statements(dialect)
+    # Everything is converted before the transaction begins: on SQLite, BEGIN IMMEDIATE takes
+    # the database's one write lock, which the other web workers wait for.
     values = job.__dict__
-    row = {key: values.get(key) for key in keys}
-    row["version"] = first_version
-    job_insert.execute(connection, row)
-    for entry in job.history:
-        params = {key: getattr(entry, key) for key in _HISTORY_KEYS[1:]}
-        params["job_id"] = job.id
-        result = history_insert.execute(connection, params)
-        entry.id = result.lastrowid if connection.dialect.name == "sqlite" else result.scalar_one()
-        entry.job_id = job.id
-        make_transient_to_detached(entry)
-    job.version = first_version
-    make_transient_to_detached(job)
+    job_row = job_insert.parameters(
+        {**{key: values.get(key) for key in keys}, "version": first_version}
+    )
+    history_rows = [
+        history_insert.parameters(
+            {"job_id": job.id, **{k: getattr(entry, k) for k in _HISTORY_KEYS[1:]}}
+        )
+        for entry in job.history
+    ]
     deltas = counters.Deltas.empty()
     counters.job_added(job, deltas)
+
+    connection = session.connection()
+    connection.exec_driver_sql(job_insert.sql, job_row)
+    for entry, params in zip(job.history, history_rows, strict=True):
+        result = connection.exec_driver_sql(history_insert.sql, params)
+        entry.id = result.lastrowid if dialect.name == "sqlite" else result.scalar_one()
+        entry.job_id = job.id
+        make_transient_to_detached(entry)
     counters.apply_deltas(connection, deltas.nonzero())
+    job.version = first_version
+    make_transient_to_detached(job)
     # Persistent and clean: the commit has nothing left to flush for it.
     session.add(job)
