@@ -57,8 +57,8 @@ class ReceiveEmail:
         with self._uow_factory() as uow:
             job = EmailJob(self._id_factory(), email, received_at=email.received_at)
             job.enqueue(now)
-            uow.jobs.add(job)
             try:
+                uow.jobs.add(job)
                 uow.commit()
             except DuplicateJob:
                 # Seen before (a redelivery, or a concurrent one that won): the unique

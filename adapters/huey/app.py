@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
+from huey.storage import SqliteStorage
 from redis import ConnectionPool
 
 # Huey's blocking read waits up to 1 s: a socket timeout shorter than that silently drops
@@ -12,6 +13,22 @@ from redis import ConnectionPool
 REDIS_READ_TIMEOUT_S = 1
 REDIS_SOCKET_TIMEOUT_S = 5
 REDIS_CONNECT_TIMEOUT_S = 2
+
+
+class _SqliteStorage(SqliteStorage):
+    """synchronous=NORMAL under WAL, like the job database (engine.py), instead of Huey's
+    default FULL: a commit no longer waits for an fsync, which was most of the webhook's
+    wall time on SQLite. A hand-over survives a crash of any process; one lost to a power
+    cut is found by the recovery sweep, as every lost hand-over is (SPEC §5)."""
+
+    def _create_connection(self):
+        connection = super()._create_connection()
+        connection.execute("pragma synchronous=NORMAL")
+        return connection
+
+
+class _SqliteHuey(SqliteHuey):
+    storage_class = _SqliteStorage
 
 
 def make_huey(name: str, redis_url: str | None, sqlite_path: str):
@@ -32,4 +49,4 @@ def make_huey(name: str, redis_url: str | None, sqlite_path: str):
             read_timeout=REDIS_READ_TIMEOUT_S,
         )
     Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=sqlite_path, results=False, utc=True, timeout=5)
+    return _SqliteHuey(name, filename=sqlite_path, results=False, utc=True, timeout=5)

@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from adapters.sqlalchemy.new_jobs import insert_new_job
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from application.ports import ClaimLedger, JobRepository
 from domain.model import EmailJob
@@ -24,7 +25,8 @@ class SqlJobRepository(JobRepository):
         self._session = session
 
     def add(self, job: EmailJob) -> None:
-        self._session.add(job)
+        # Written at once with Core INSERTs (new_jobs.py); a duplicate raises here.
+        insert_new_job(self._session, job)
 
     def get(self, job_id: str) -> EmailJob | None:
         return self._session.get(EmailJob, job_id, options=[with_history()])

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from adapters.sqlalchemy import counters
+from adapters.sqlalchemy.orm import job_history
 from domain.errors import ErrorInfo
 from domain.extraction import Extraction, Match, MatchCandidate
 from domain.model import EmailJob
@@ -51,3 +55,35 @@ def test_job_round_trip_with_history_and_values(uow_factory):
     assert loaded.history[-1].error.type == "RateLimitError"
     assert loaded.events == []
     assert loaded.version == 1
+
+
+def test_a_new_job_is_written_once_and_stays_usable_afterwards(uow_factory, engine, queue):
+    """add() writes a new job with Core INSERTs (new_jobs.py): the rows, the counts and the
+    event are those the ORM flush gave, and the same object can go on (a versioned UPDATE,
+    its history appended, nothing written twice)."""
+    clock = FakeClock()
+    job = EmailJob("22222222-2222-2222-2222-222222222222", make_email(), received_at=clock.now())
+    job.enqueue(clock.now())
+    with uow_factory() as uow:
+        uow.jobs.add(job)
+        uow.commit()
+    assert queue.tasks and job.events == [] and job.version == 1
+
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.start(clock.now(), timedelta(seconds=60))
+        uow.commit()
+    assert job.version == 2
+
+    with engine.connect() as conn:
+        history = conn.execute(
+            select(job_history.c.from_status, job_history.c.to_status)
+            .where(job_history.c.job_id == job.id)
+            .order_by(job_history.c.id)
+        ).all()
+        counts = counters.status_counts(conn)
+    assert [tuple(row) for row in history] == [("received", "queued"), ("queued", "processing")]
+    assert counts["queued"] == 0 and counts["processing"] == 1
+    with uow_factory() as uow:
+        loaded = uow.jobs.get(job.id)
+    assert loaded.version == 2 and loaded.status is JobStatus.PROCESSING

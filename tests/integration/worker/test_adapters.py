@@ -192,6 +192,18 @@ def test_real_huey_schedules_the_retry_at_the_eta(tmp_path):
     assert abs((message.eta.replace(tzinfo=UTC) - eta).total_seconds()) < 1
 
 
+def test_sqlite_queue_commits_without_waiting_for_fsync_like_the_job_database(tmp_path):
+    """Huey's SQLite storage: WAL with synchronous=NORMAL (1), as engine.py sets up the jobs'
+    database, so a hand-over costs no fsync; a lost one is the sweep's to find."""
+    from adapters.huey.app import make_huey
+
+    huey = make_huey("sync-test", None, str(tmp_path / "h.db"))
+    HueyTaskQueue(declared_tasks(huey)).enqueue_processing("job-1")
+    assert huey.storage.conn.execute("pragma synchronous").fetchone()[0] == 1
+    assert huey.storage.conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert [message.args for message in huey.pending()] == [("job-1",)]
+
+
 def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
     stops = []
     rss = {"value": 100 * 1024 * 1024}
