@@ -218,7 +218,7 @@ def _read_attachments(settings: Settings, api, reader):
 
 
 def _dispatcher(settings: Settings, task_queue):
-    dispatcher = queue_dispatcher(task_queue)
+    dispatcher = queue_dispatcher(task_queue, match_notices=bool(settings.match_recipient))
     if settings.zendesk_write_back and settings.zendesk_api_url:
         register_write_back(dispatcher, task_queue)
     return dispatcher
