@@ -94,10 +94,14 @@ def _huey(settings: Settings):
     return make_huey(settings.huey_name, settings.redis_url, settings.huey_sqlite_path)
 
 
+# After these jobs the worker freezes what is alive (adapters/huey/memory.py: warm-up).
+WARM_UP_JOBS = (1, 20)
+
+
 def _memory_guard(max_rss_mb: int):
     from adapters.huey.memory import MemoryGuard
 
-    return MemoryGuard(max_rss_mb)
+    return MemoryGuard(max_rss_mb, freeze_after_jobs=WARM_UP_JOBS)
 
 
 def _huey_tasks(settings: Settings, huey, use_cases, memory_guard, retry_policy):

@@ -204,6 +204,18 @@ def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
     assert guard.stop_requested
 
 
+def test_memory_guard_collects_after_every_job_and_freezes_after_the_warm_up_jobs(monkeypatch):
+    from adapters.huey import memory
+
+    calls = []
+    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(memory.gc, "freeze", lambda: calls.append("freeze"))
+    guard = MemoryGuard(10**6, stop=lambda: None, rss=lambda: 0, freeze_after_jobs=(1, 3))
+    for _ in range(4):
+        guard.after_job()
+    assert calls == ["collect", "freeze", "collect", "collect", "freeze", "collect"]
+
+
 def test_queued_job_ids_lists_pending_and_scheduled_processing_messages(tmp_path):
     from huey import SqliteHuey
 
