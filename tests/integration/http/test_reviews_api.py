@@ -46,7 +46,9 @@ MATCH = {
 
 
 @pytest.fixture
-def review_client(client):
+def review_client(make_client):
+    # A recipient: without one no match notice is handed over (application/dispatcher.py).
+    client = make_client(match_notification_email="desk@practice.example")
     load_directory(client.app.extensions["container"])
     return client
 
