@@ -295,3 +295,42 @@ def test_mirror_retries_follow_the_shared_backoff_policy():
         delays.append(round((task.eta - before).total_seconds()))
     assert calls == ["key-1"] * 4  # one attempt and max_retries = 3 retries
     assert delays == [15, 30, 40]  # 15 · 2^(n-1), capped at RETRY_MAX_BACKOFF_SECONDS
+
+
+def test_huey_run_lines_of_process_email_are_dropped_and_others_kept(tmp_path):
+    import logging
+
+    from huey import SqliteHuey
+
+    from adapters.huey.app import TaskRunLinesFilter
+
+    huey = SqliteHuey("lines-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
+
+    @huey.task(name="process_email")
+    def process_email(job_id):
+        return None
+
+    @huey.task(name="notify_match")
+    def notify_match(job_id):
+        return None
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("huey")
+    old_level = logger.level
+    line_filter = TaskRunLinesFilter(frozenset({"process_email"}))
+    logger.addFilter(line_filter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        for enqueue in (process_email, notify_match):
+            enqueue("job-1")
+            huey.execute(huey.dequeue())
+    finally:
+        logger.removeFilter(line_filter)
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    lines = [r.getMessage() for r in records]
+    assert not [line for line in lines if "process_email" in line], lines
+    assert len([line for line in lines if "notify_match" in line]) == 2, lines
