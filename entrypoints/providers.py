@@ -190,7 +190,10 @@ def _similarity():
 
 # -- the Zendesk API (adapters/zendesk; SPEC §10) -------------------------------------------
 def _zendesk_api(settings: Settings):
-    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off."""
+    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off (and the
+    worker does not import the HTTP client)."""
+    if settings.zendesk_api_url is None:
+        return None
     from adapters.zendesk.api import zendesk_api_from_settings
 
     return zendesk_api_from_settings(settings)

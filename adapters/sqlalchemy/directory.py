@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.directory_file import load_directory
 from adapters.sqlalchemy.directory_book import alias_norm
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
@@ -38,24 +37,32 @@ class SqlClientDirectory(ClientDirectory):
     aliases, until its stamp changes: each job then costs one indexed-count query instead of
     three reads and a rebuild of every pair. The stamp moves with any import (every import
     rewrites its clients' `updated_at`, here or in another process), any added client or
-    creditor and any learned alias; this instance's own import drops the copy at once, and
-    the copy is read again at least every CACHE_SECONDS whatever the stamp says."""
+    creditor and any learned alias; the stamp is compared at most every STAMP_CHECK_SECONDS
+    (a change reaches matching within a second; a backlog reads it about once a second, not
+    once a job). This instance's own import drops the copy at once, and the copy is read
+    again at least every CACHE_SECONDS whatever the stamp says."""
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
         self._read_session_factory = read_only(session_factory)
         self._cached: _CachedDirectory | None = None
+        self._checked_at = 0.0
 
     def candidates(self, extraction: Extraction, from_email: str) -> Sequence[DirectoryEntry]:
-        cached = self._cached
+        cached, now = self._cached, time.monotonic()
+        recently_checked = now - self._checked_at < STAMP_CHECK_SECONDS
+        if cached is not None and cached.fresh(now) and recently_checked:
+            return cached.entries_for(extraction, from_email)
         with translated(), self._read_session_factory() as session:
-            if cached is not None and cached.fresh():
+            if cached is not None and cached.fresh(now):
                 stamp = session.execute(_STAMP).one()
                 if stamp == cached.stamp:
+                    self._checked_at = now
                     return cached.entries_for(extraction, from_email)
             total = session.scalar(select(func.count()).select_from(creditors)) or 0
             if total <= SMALL_DIRECTORY_PAIRS:
                 cached = self._cached = _CachedDirectory.read(session)
+                self._checked_at = now
                 return cached.entries_for(extraction, from_email)
             self._cached = None
             return self._narrowed(session, extraction, from_email)
@@ -95,6 +102,9 @@ class SqlClientDirectory(ClientDirectory):
     def import_directory(self, data: Any) -> ImportReport:
         """Upsert clients and their creditors by id, all or nothing. ValueError on bad input."""
         self._cached = None
+        # Imported here: the worker never imports (and never loads marshmallow for it).
+        from adapters.directory_file import load_directory
+
         parsed = load_directory(data)
         now = datetime.now(UTC)
         creditor_count = 0
@@ -165,6 +175,7 @@ _STAMP = select(
     select(func.max(creditor_aliases.c.id)).scalar_subquery(),
 )
 CACHE_SECONDS = 60.0
+STAMP_CHECK_SECONDS = 1.0
 
 
 def _entry(row, learned: dict[str, str]) -> DirectoryEntry:
@@ -205,8 +216,8 @@ class _CachedDirectory:
             aliases.setdefault((kind, norm), []).append((creditor_id, value))
         return cls(stamp, rows, aliases, time.monotonic())
 
-    def fresh(self) -> bool:
-        return time.monotonic() - self.read_at < CACHE_SECONDS
+    def fresh(self, now: float) -> bool:
+        return now - self.read_at < CACHE_SECONDS
 
     def entries_for(self, extraction: Extraction, from_email: str) -> list[DirectoryEntry]:
         learned: dict[str, dict[str, str]] = {}

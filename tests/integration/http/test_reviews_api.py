@@ -194,7 +194,7 @@ def test_reopen_and_correct_a_wrong_auto_match(review_client, uow_factory, engin
 
 
 def test_remember_teaches_the_directory_so_the_next_reply_matches(
-    review_client, uow_factory, engine, session_factory
+    review_client, uow_factory, engine, session_factory, monkeypatch
 ):
     sender = "Forderungen@Inkasso-Nord.example"
     reply = Extraction(
@@ -207,6 +207,8 @@ def test_remember_teaches_the_directory_so_the_next_reply_matches(
         currency="EUR",
     )
     directory = SqlClientDirectory(session_factory)
+    # The worker compares the directory's stamp at most once a second; here at every look-up.
+    monkeypatch.setattr("adapters.sqlalchemy.directory.STAMP_CHECK_SECONDS", 0.0)
 
     def match():
         entries = directory.candidates(reply, sender)

@@ -155,8 +155,13 @@ def test_directory_import_is_an_idempotent_upsert(session_factory, engine):
     assert next(e for e in entries if e.creditor_id == "C-1").creditor_reference == "KD-4471-2290"
 
 
-def test_directory_is_read_once_and_read_again_when_any_process_changes_it(session_factory, engine):
+def test_directory_is_read_once_and_read_again_when_any_process_changes_it(
+    session_factory, engine, monkeypatch
+):
+    from adapters.sqlalchemy import directory
+
     SqlClientDirectory(session_factory).import_directory(DIRECTORY)
+    monkeypatch.setattr(directory, "STAMP_CHECK_SECONDS", 3600.0)
     worker = SqlClientDirectory(session_factory)
     reply = Extraction(True, client_reference="2024-1187")
     statements: list[str] = []
@@ -172,6 +177,9 @@ def test_directory_is_read_once_and_read_again_when_any_process_changes_it(sessi
     try:
         assert names() == {"C-1": "Telekom Deutschland GmbH", "C-2": "Vodafone GmbH"}
         statements.clear()
+        assert names()["C-2"] == "Vodafone GmbH"
+        assert statements == [], "shortly after a check: no query at all"
+        monkeypatch.setattr(directory, "STAMP_CHECK_SECONDS", 0.0)
         assert names()["C-2"] == "Vodafone GmbH"
         assert len(statements) == 1, "a look-up with nothing changed reads only the stamp"
         # Another process (here: another instance) renames a creditor, then adds a client.
