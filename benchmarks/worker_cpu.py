@@ -97,7 +97,9 @@ class Breakdown:
         self._stack: list[list[float]] = []
 
     def wrap(self, owner, name: str, label: str) -> None:
-        inner = getattr(owner, name)
+        inner = getattr(owner, name, None)
+        if inner is None:  # an older revision without this part
+            return
 
         def timed(*args, **kwargs):
             frame = [time.process_time(), 0.0]
@@ -116,8 +118,12 @@ class Breakdown:
     def install(self, container) -> None:
         import logging
 
+        from sqlalchemy.engine import Connection
+        from sqlalchemy.orm import Session
+
         import application.process_email as pe
         from adapters.huey import memory
+        from adapters.sqlalchemy import unit_of_work
         from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
         from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
         from application.dispatcher import EventDispatcher
@@ -131,7 +137,7 @@ class Breakdown:
             (pe.ProcessEmail, "__call__", "ProcessEmail (rest)"),
             (SqlAlchemyUnitOfWork, "__enter__", "unit of work: open"),
             (SqlAlchemyUnitOfWork, "__exit__", "unit of work: close"),
-            (SqlAlchemyUnitOfWork, "_commit", "ORM: flush + commit"),
+            (SqlAlchemyUnitOfWork, "_commit", "session commit (rest)"),
             (pe.ProcessEmail, "_claim", "ORM: claim (select + rest)"),
             (type(container.parser()), "clean", "cleaning (parser)"),
             (type(container.extractor()), "extract", "rules extraction"),
@@ -145,6 +151,9 @@ class Breakdown:
             (SqlJobRepository, "resume", "ORM: re-attach job"),
             (EventDispatcher, "dispatch", "event dispatch (rest)"),
             (logging.Logger, "_log", "logging: record (rest)"),
+            (unit_of_work, "write_checkpoint", "checkpoint UPDATE (Core)"),
+            (Session, "_flush", "ORM: flush (transitions)"),
+            (Connection, "begin", "connection: BEGIN (+ writer lock)"),
         ]
         for owner, name, label in wraps:
             self.wrap(owner, name, label)
