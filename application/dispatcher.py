@@ -58,8 +58,13 @@ class EventDispatcher(EventPublisher):
         return undelivered
 
 
-def register_queue_handlers(dispatcher: EventDispatcher, queue: TaskQueue) -> EventDispatcher:
-    """The follow-up work every event needs, handed to the worker processes."""
+def register_queue_handlers(
+    dispatcher: EventDispatcher, queue: TaskQueue, match_notices: bool = True
+) -> EventDispatcher:
+    """The follow-up work every event needs, handed to the worker processes.
+
+    `match_notices` False (no recipient configured): a matched job hands over no notice task,
+    which would only load the job again to find there is no one to tell."""
 
     def process(event: JobQueued) -> None:
         queue.enqueue_processing(event.job_id, eta=event.eta)
@@ -82,17 +87,18 @@ def register_queue_handlers(dispatcher: EventDispatcher, queue: TaskQueue) -> Ev
         if event.action == "match":
             queue.enqueue_match_notice(event.job_id)
 
-    for event_type, handler in (
+    handlers: list[tuple[type[Event], Callable]] = [
         (JobQueued, process),
         (JobRetryScheduled, process_later),
         (JobFailedPermanently, alert),
-        (JobCompleted, match_notice),
         (ClaimWritten, mirror),
-        (ReviewDecided, review_notice),
-    ):
-        dispatcher.register(event_type, handler)  # type: ignore[arg-type]
+    ]
+    if match_notices:
+        handlers += [(JobCompleted, match_notice), (ReviewDecided, review_notice)]
+    for event_type, handler in handlers:
+        dispatcher.register(event_type, handler)
     return dispatcher
 
 
-def queue_dispatcher(queue: TaskQueue) -> EventDispatcher:
-    return register_queue_handlers(EventDispatcher(), queue)
+def queue_dispatcher(queue: TaskQueue, match_notices: bool = True) -> EventDispatcher:
+    return register_queue_handlers(EventDispatcher(), queue, match_notices)

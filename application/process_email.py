@@ -193,15 +193,15 @@ class ProcessEmail:
         with self._uow_factory() as uow:
             uow.jobs.resume(job)
             try:
-                if outcome is Outcome.MATCHED:
-                    claim = job.write_claim(now)
-                    # The ledger flushes the job first: a stale version surfaces here already.
-                    if not uow.ledger.record(claim):
-                        log.info(
-                            "claim_already_written",
-                            extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
-                        )
+                claim = job.write_claim(now) if outcome is Outcome.MATCHED else None
                 job.complete(now, outcome)
+                # The ledger flushes the completed job first (one flush for the job, not two):
+                # a stale version surfaces there, before the claim row is written.
+                if claim is not None and not uow.ledger.record(claim):
+                    log.info(
+                        "claim_already_written",
+                        extra={"job_id": job_id, "idempotency_key": claim.idempotency_key},
+                    )
                 uow.commit()
             except ConcurrencyConflict as exc:
                 raise LeaseLost(job_id) from exc

@@ -17,6 +17,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import psutil
 import sqlalchemy as sa
 
 from benchmarks.harness import BIN, ROOT, environment, percentiles
@@ -78,6 +79,12 @@ def polling(env: dict, hz: float):
         thread.join()
 
 
+def cpu_seconds(process) -> float:
+    """CPU time (user + system) the consumer process has used so far."""
+    times = psutil.Process(process.pid).cpu_times()
+    return times.user + times.system
+
+
 def container_for(env: dict):
     keys = {f.upper() for f in Settings.__dataclass_fields__}
     return build_container(Settings.from_env({k: v for k, v in env.items() if k in keys}))
@@ -123,12 +130,12 @@ def run_ours(env: dict, jobs: int, poll_hz: float = 0) -> dict:
     )
     receive, queries, clock = container.receive_email(), container.job_queries(), container.clock()
     ids = [receive(email(n, clock)).job_id for n in range(jobs)]  # a backlog, then the worker
-    with consumer(env):
+    with consumer(env) as process:
         wait_started(lambda: queries.list_jobs(None, 1, 0).status_counts["queued"] < jobs)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds(process)
         with polling(env, poll_hz):
             wait_completed(queries, jobs)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(process) - cpu
         # Idle end to end: one email at a time, from accepted (queued) to completed.
         idle = []
         for n in range(jobs, jobs + 50):
@@ -137,7 +144,7 @@ def run_ours(env: dict, jobs: int, poll_hz: float = 0) -> dict:
                 time.sleep(0.005)
             idle.append((job.completed_at - job.queued_at).total_seconds())
     assert len(ids) == jobs
-    return {"jobs_per_s": jobs / elapsed, "idle": percentiles(idle)}
+    return {"jobs_per_s": jobs / elapsed, "idle": percentiles(idle), "cpu_ms": cpu / jobs * 1000}
 
 
 def run_bare(env: dict, jobs: int, poll_hz: float = 0) -> dict:
@@ -166,19 +173,20 @@ def run_bare(env: dict, jobs: int, poll_hz: float = 0) -> dict:
     bare_worker = importlib.reload(bare_worker)  # module-level Huey/engine from *this* env
     for i in range(jobs):
         bare_worker.bare(i)
+
     def progress() -> int:
         with engine.connect() as conn:
             return conn.scalar(sa.text("SELECT COALESCE(SUM(n), 0) FROM bare_rows"))
 
-    with consumer(env, "benchmarks.bare_worker.huey"), polling(env, poll_hz):
+    with consumer(env, "benchmarks.bare_worker.huey") as process, polling(env, poll_hz):
         wait_started(progress)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds(process)
         expected = jobs * bare_worker.COMMITS_PER_JOB
         while progress() < expected:
             time.sleep(0.05)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(process) - cpu
     engine.dispose()
-    return {"jobs_per_s": jobs / elapsed}
+    return {"jobs_per_s": jobs / elapsed, "cpu_ms": cpu / jobs * 1000}
 
 
 def main() -> None:
@@ -188,9 +196,10 @@ def main() -> None:
     parser.add_argument("--poll-hz", type=float, default=0, help="jobs list reads per second")
     args = parser.parse_args()
     print(
-        "| storage | list polled | ours jobs/s | bare floor jobs/s | ratio | idle e2e p50 ms | idle e2e p95 ms |"
+        "| storage | list polled | ours jobs/s | bare floor jobs/s | ratio | idle e2e p50 ms "
+        "| idle e2e p95 ms | consumer CPU ms/job ours / floor |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for backend in args.backend:
         with environment(backend) as env:
             ours = run_ours(env, args.jobs, args.poll_hz)
@@ -199,7 +208,8 @@ def main() -> None:
         polled = f"{args.poll_hz:g}/s" if args.poll_hz else "no"
         print(
             f"| {label} | {polled} | {ours['jobs_per_s']:.1f} | {bare['jobs_per_s']:.1f} | "
-            f"{ours['jobs_per_s'] / bare['jobs_per_s']:.2f} | {ours['idle']['p50_ms']} | {ours['idle']['p95_ms']} |",
+            f"{ours['jobs_per_s'] / bare['jobs_per_s']:.2f} | {ours['idle']['p50_ms']} | "
+            f"{ours['idle']['p95_ms']} | {ours['cpu_ms']:.1f} / {bare['cpu_ms']:.1f} |",
             flush=True,
         )
 

@@ -94,10 +94,14 @@ def _huey(settings: Settings):
     return make_huey(settings.huey_name, settings.redis_url, settings.huey_sqlite_path)
 
 
+# After these jobs the worker freezes what is alive (adapters/huey/memory.py: warm-up).
+WARM_UP_JOBS = (1, 20)
+
+
 def _memory_guard(max_rss_mb: int):
     from adapters.huey.memory import MemoryGuard
 
-    return MemoryGuard(max_rss_mb)
+    return MemoryGuard(max_rss_mb, freeze_after_jobs=WARM_UP_JOBS)
 
 
 def _huey_tasks(settings: Settings, huey, use_cases, memory_guard, retry_policy):
@@ -186,7 +190,10 @@ def _similarity():
 
 # -- the Zendesk API (adapters/zendesk; SPEC §10) -------------------------------------------
 def _zendesk_api(settings: Settings):
-    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off."""
+    """None without ZENDESK_EMAIL/ZENDESK_API_TOKEN: the API features stay off (and the
+    worker does not import the HTTP client)."""
+    if settings.zendesk_api_url is None:
+        return None
     from adapters.zendesk.api import zendesk_api_from_settings
 
     return zendesk_api_from_settings(settings)
@@ -218,7 +225,7 @@ def _read_attachments(settings: Settings, api, reader):
 
 
 def _dispatcher(settings: Settings, task_queue):
-    dispatcher = queue_dispatcher(task_queue)
+    dispatcher = queue_dispatcher(task_queue, match_notices=bool(settings.match_recipient))
     if settings.zendesk_write_back and settings.zendesk_api_url:
         register_write_back(dispatcher, task_queue)
     return dispatcher

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from adapters.huey.app import TaskRunLinesFilter
 from adapters.huey.memory import freeze_startup_heap
 from entrypoints.container import build_container
 from entrypoints.logging_config import configure_logging
@@ -20,6 +21,7 @@ if _settings.worker_metrics_port:
 
     serve_worker_metrics(_settings.worker_metrics_port)
 huey = container.huey_tasks().huey
+logging.getLogger("huey").addFilter(TaskRunLinesFilter(frozenset({"process_email"})))
 # Build the processing pipeline once (imports the extractor, parser, similarity), then keep
 # that start-up heap out of the per-job gc.collect(): see freeze_startup_heap.
 container.process_email()

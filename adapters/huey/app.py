@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from huey import RedisHuey, SqliteHuey
@@ -50,3 +51,23 @@ def make_huey(name: str, redis_url: str | None, sqlite_path: str):
         )
     Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
     return _SqliteHuey(name, filename=sqlite_path, results=False, utc=True, timeout=5)
+
+
+# Huey's INFO lines around every task run ('Executing %s', '%s executed in %0.3fs').
+_TASK_RUN_LINES = frozenset({"Executing %s", "%s executed in %0.3fs"})
+
+
+class TaskRunLinesFilter(logging.Filter):
+    """Drops Huey's two INFO lines around each run of the named tasks: for process_email they
+    repeat job_claimed and job_completed (which carry the job id and the timing), so a job
+    logs one line per step. Other tasks and every warning or error stay."""
+
+    def __init__(self, task_names: frozenset[str]) -> None:
+        super().__init__()
+        self._names = task_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in _TASK_RUN_LINES or not record.args:
+            return True
+        task = record.args[0] if isinstance(record.args, tuple) else None
+        return getattr(task, "name", None) not in self._names

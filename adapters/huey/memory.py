@@ -39,8 +39,11 @@ class MemoryGuard:
         max_rss_mb: int,
         stop: Callable[[], None] = _graceful_stop,
         rss: Callable[[], int] | None = None,
+        freeze_after_jobs: tuple[int, ...] = (),
     ) -> None:
         self.max_rss_mb = max_rss_mb
+        self._freeze_after = frozenset(freeze_after_jobs)
+        self.jobs = 0
         self._stop = stop
         process = psutil.Process()
         self._rss = rss or (lambda: process.memory_info().rss)
@@ -54,6 +57,14 @@ class MemoryGuard:
         """gc, then one RSS read per job (a /proc read; the value before the job is the
         previous job's `after`)."""
         gc.collect()
+        with self._lock:
+            self.jobs += 1
+            warm_up_done = self.jobs in self._freeze_after
+        if warm_up_done:
+            # What the first jobs left alive (lazy imports, compiled SQL, caches) is start-up
+            # heap too: frozen, it is no longer walked by every later collection (measured
+            # ~7 700 such objects, 2-5 ms per collection on a loaded machine, 0.1 ms after).
+            gc.freeze()
         rss_after = self.rss_mb()
         log.info("worker_memory", rss_mb=rss_after, max_rss_mb=self.max_rss_mb)
         if rss_after > self.max_rss_mb:

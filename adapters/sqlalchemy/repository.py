@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from adapters.sqlalchemy.new_jobs import insert_new_job
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
@@ -45,8 +46,11 @@ class SqlJobRepository(JobRepository):
         return self._session.scalars(stmt).first()
 
     def get_for_claim(self, job_id: str) -> EmailJob | None:
-        # No history read: claiming (and the sweep) only append to it.
-        stmt = select(EmailJob).where(email_jobs.c.id == job_id)
+        # No history read: claiming (and the sweep) only append to it. No review decisions
+        # read either (a second SELECT per claim): loaded only if touched while attached.
+        stmt = (
+            select(EmailJob).where(email_jobs.c.id == job_id).options(lazyload(EmailJob.decisions))
+        )
         if self._session.get_bind().dialect.name == "postgresql":
             # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).
             stmt = stmt.with_for_update(skip_locked=True, of=email_jobs)
@@ -110,7 +114,6 @@ class SqlClaimLedger(ClaimLedger):
 
     def record(self, claim: ClaimUpdate) -> bool:
         dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # The job row is flushed first: the ledger row references it.
         self._session.flush()
         # A review claim replaces the job's newest row, if any (append-only: it points at it).
@@ -122,23 +125,19 @@ class SqlClaimLedger(ClaimLedger):
                 .order_by(claim_updates.c.id.desc())
                 .limit(1)
             ).first()
-        stmt = (
-            insert(claim_updates)
-            .values(
-                job_id=claim.job_id,
-                client_id=claim.client_id,
-                creditor_id=claim.creditor_id,
-                amount=claim.amount,
-                currency=claim.currency,
-                idempotency_key=claim.idempotency_key,
-                created_at=claim.created_at,
-                source=claim.source,
-                decided_by=claim.decided_by,
-                supersedes=previous.id if previous else None,
-            )
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        )
-        written = self._session.execute(stmt).rowcount == 1
+        row = {
+            "job_id": claim.job_id,
+            "client_id": claim.client_id,
+            "creditor_id": claim.creditor_id,
+            "amount": claim.amount,
+            "currency": claim.currency,
+            "idempotency_key": claim.idempotency_key,
+            "created_at": claim.created_at,
+            "source": claim.source,
+            "decided_by": claim.decided_by,
+            "supersedes": previous.id if previous else None,
+        }
+        written = self._session.execute(_ledger_insert(dialect), row).rowcount == 1
         if written:
             self._set_directory_claim(
                 claim.client_id, claim.creditor_id, claim.amount, claim.currency, claim.created_at
@@ -152,18 +151,15 @@ class SqlClaimLedger(ClaimLedger):
 
     def _set_directory_claim(self, client_id, creditor_id, amount, currency, at) -> None:
         self._session.execute(
-            update(creditors)
-            .where(
-                creditors.c.id == creditor_id,
-                creditors.c.client_id == client_id,
-                or_(creditors.c.claim_updated_at.is_(None), creditors.c.claim_updated_at <= at),
-            )
-            .values(
-                claim_amount=amount,
-                currency=currency,
-                claim_updated_at=at,
-                updated_at=datetime.now(UTC),
-            )
+            _SET_DIRECTORY_CLAIM,
+            {
+                "b_creditor_id": creditor_id,
+                "b_client_id": client_id,
+                "b_at": at,
+                "b_amount": amount,
+                "b_currency": currency,
+                "b_now": datetime.now(UTC),
+            },
         )
 
     def _restore_directory_claim(self, client_id: str, creditor_id: str) -> None:
@@ -189,6 +185,33 @@ class SqlClaimLedger(ClaimLedger):
                 updated_at=datetime.now(UTC),
             )
         )
+
+
+# Built once: they run in every matched job's completion (building them per call showed up
+# in the worker's profile).
+@functools.cache
+def _ledger_insert(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(claim_updates).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
+
+_SET_DIRECTORY_CLAIM = (
+    update(creditors)
+    .where(
+        creditors.c.id == bindparam("b_creditor_id"),
+        creditors.c.client_id == bindparam("b_client_id"),
+        or_(
+            creditors.c.claim_updated_at.is_(None),
+            creditors.c.claim_updated_at <= bindparam("b_at"),
+        ),
+    )
+    .values(
+        claim_amount=bindparam("b_amount"),
+        currency=bindparam("b_currency"),
+        claim_updated_at=bindparam("b_at"),
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 def not_superseded():

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy.checkpoints import checkpoint_changes, write_checkpoint
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import start_mappers
@@ -70,10 +71,20 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
+                self._write_checkpoints()
                 self.session.commit()
         except Exception:
             self._rollback_keeping_objects()
             raise
+
+    def _write_checkpoints(self) -> None:
+        """Jobs whose only changes are checkpoint columns: one prebuilt UPDATE each under the
+        version compare-and-set (checkpoints.py) instead of an ORM flush."""
+        assert self.session is not None
+        for job in self._seen_jobs():
+            changes = checkpoint_changes(job)
+            if changes is not None:
+                write_checkpoint(self.session, job, changes)
 
     def rollback(self) -> None:
         if self.session is not None:

@@ -109,3 +109,30 @@ def test_each_event_is_published_once_across_commits(world):
         uow.commit()
         uow.commit()
     assert [t.arg for t in world.queue.tasks] == [job.id]
+
+
+def test_no_match_notice_is_handed_over_without_a_recipient(world):
+    from domain.events import ReviewDecided
+
+    dispatcher = queue_dispatcher(world.queue, match_notices=False)
+    dispatcher.dispatch(
+        [
+            JobCompleted("d", Outcome.MATCHED),
+            ReviewDecided("d", 1, "match", "anna"),
+            ClaimWritten("d", "key-d"),
+        ]
+    )
+    assert [(t.name, t.arg) for t in world.queue.tasks] == [("mirror", "key-d")]
+
+
+@pytest.mark.parametrize(
+    ("env", "notices"),
+    [({}, []), ({"ADMIN_EMAIL": "ops@example.org"}, [("match_notice", "d")])],
+)
+def test_the_wiring_hands_over_match_notices_only_with_a_recipient(env, notices):
+    from entrypoints.providers import _dispatcher
+    from entrypoints.settings import Settings
+
+    queue = FakeQueue()
+    _dispatcher(Settings.from_env(env), queue).dispatch([JobCompleted("d", Outcome.MATCHED)])
+    assert [(t.name, t.arg) for t in queue.tasks] == notices

@@ -46,7 +46,9 @@ MATCH = {
 
 
 @pytest.fixture
-def review_client(client):
+def review_client(make_client):
+    # A recipient: without one no match notice is handed over (application/dispatcher.py).
+    client = make_client(match_notification_email="desk@practice.example")
     load_directory(client.app.extensions["container"])
     return client
 
@@ -192,7 +194,7 @@ def test_reopen_and_correct_a_wrong_auto_match(review_client, uow_factory, engin
 
 
 def test_remember_teaches_the_directory_so_the_next_reply_matches(
-    review_client, uow_factory, engine, session_factory
+    review_client, uow_factory, engine, session_factory, monkeypatch
 ):
     sender = "Forderungen@Inkasso-Nord.example"
     reply = Extraction(
@@ -205,6 +207,8 @@ def test_remember_teaches_the_directory_so_the_next_reply_matches(
         currency="EUR",
     )
     directory = SqlClientDirectory(session_factory)
+    # The worker compares the directory's stamp at most once a second; here at every look-up.
+    monkeypatch.setattr("adapters.sqlalchemy.directory.STAMP_CHECK_SECONDS", 0.0)
 
     def match():
         entries = directory.candidates(reply, sender)

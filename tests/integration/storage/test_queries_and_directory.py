@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from adapters.sqlalchemy.directory import SqlClientDirectory
 from adapters.sqlalchemy.orm import clients, creditors
@@ -153,6 +153,57 @@ def test_directory_import_is_an_idempotent_upsert(session_factory, engine):
     )
     assert {(e.client_id, e.creditor_id) for e in entries} == {("M-1", "C-1"), ("M-1", "C-2")}
     assert next(e for e in entries if e.creditor_id == "C-1").creditor_reference == "KD-4471-2290"
+
+
+def test_directory_is_read_once_and_read_again_when_any_process_changes_it(
+    session_factory, engine, monkeypatch
+):
+    from adapters.sqlalchemy import directory
+
+    SqlClientDirectory(session_factory).import_directory(DIRECTORY)
+    monkeypatch.setattr(directory, "STAMP_CHECK_SECONDS", 3600.0)
+    worker = SqlClientDirectory(session_factory)
+    reply = Extraction(True, client_reference="2024-1187")
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    def names() -> dict[str, str]:
+        return {e.creditor_id: e.creditor_name for e in worker.candidates(reply, "x@y.example")}
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert names() == {"C-1": "Telekom Deutschland GmbH", "C-2": "Vodafone GmbH"}
+        statements.clear()
+        assert names()["C-2"] == "Vodafone GmbH"
+        assert statements == [], "shortly after a check: no query at all"
+        monkeypatch.setattr(directory, "STAMP_CHECK_SECONDS", 0.0)
+        assert names()["C-2"] == "Vodafone GmbH"
+        assert len(statements) == 1, "a look-up with nothing changed reads only the stamp"
+        # Another process (here: another instance) renames a creditor, then adds a client.
+        renamed = {
+            "clients": [
+                {
+                    **DIRECTORY["clients"][0],
+                    "creditors": [
+                        {"id": "C-2", "name": "Vodafone West GmbH", "reference": "VF 99"}
+                    ],
+                }
+            ]
+        }
+        SqlClientDirectory(session_factory).import_directory(renamed)
+        assert names()["C-2"] == "Vodafone West GmbH"
+        added = {
+            "clients": [
+                {"id": "M-3", "name": "Ida Neu", "creditors": [{"id": "C-9", "name": "Stadtwerke"}]}
+            ]
+        }
+        SqlClientDirectory(session_factory).import_directory(added)
+        assert names()["C-9"] == "Stadtwerke"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize(

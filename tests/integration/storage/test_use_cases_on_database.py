@@ -129,6 +129,7 @@ def test_an_attempt_reads_its_job_once_and_never_its_history(session_factory, en
         event.remove(engine, "before_cursor_execute", record)
     assert len([r for r in reads if "FROM email_jobs" in r]) == 1, reads
     assert not [r for r in reads if "FROM job_history" in r]
+    assert not [r for r in reads if "FROM review_decisions" in r], "decisions: not for a claim"
     job = pipeline.queries.get_job(job_id)
     assert [h.result for h in job.history] == ["queued", "started", "completed: matched"]
 

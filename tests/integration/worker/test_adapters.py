@@ -216,6 +216,18 @@ def test_memory_guard_logs_collects_and_stops_once_over_the_limit():
     assert guard.stop_requested
 
 
+def test_memory_guard_collects_after_every_job_and_freezes_after_the_warm_up_jobs(monkeypatch):
+    from adapters.huey import memory
+
+    calls = []
+    monkeypatch.setattr(memory.gc, "collect", lambda: calls.append("collect"))
+    monkeypatch.setattr(memory.gc, "freeze", lambda: calls.append("freeze"))
+    guard = MemoryGuard(10**6, stop=lambda: None, rss=lambda: 0, freeze_after_jobs=(1, 3))
+    for _ in range(4):
+        guard.after_job()
+    assert calls == ["collect", "freeze", "collect", "collect", "freeze", "collect"]
+
+
 def test_queued_job_ids_lists_pending_and_scheduled_processing_messages(tmp_path):
     from huey import SqliteHuey
 
@@ -295,3 +307,42 @@ def test_mirror_retries_follow_the_shared_backoff_policy():
         delays.append(round((task.eta - before).total_seconds()))
     assert calls == ["key-1"] * 4  # one attempt and max_retries = 3 retries
     assert delays == [15, 30, 40]  # 15 · 2^(n-1), capped at RETRY_MAX_BACKOFF_SECONDS
+
+
+def test_huey_run_lines_of_process_email_are_dropped_and_others_kept(tmp_path):
+    import logging
+
+    from huey import SqliteHuey
+
+    from adapters.huey.app import TaskRunLinesFilter
+
+    huey = SqliteHuey("lines-test", filename=str(tmp_path / "h.db"), results=False, utc=True)
+
+    @huey.task(name="process_email")
+    def process_email(job_id):
+        return None
+
+    @huey.task(name="notify_match")
+    def notify_match(job_id):
+        return None
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("huey")
+    old_level = logger.level
+    line_filter = TaskRunLinesFilter(frozenset({"process_email"}))
+    logger.addFilter(line_filter)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        for enqueue in (process_email, notify_match):
+            enqueue("job-1")
+            huey.execute(huey.dequeue())
+    finally:
+        logger.removeFilter(line_filter)
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    lines = [r.getMessage() for r in records]
+    assert not [line for line in lines if "process_email" in line], lines
+    assert len([line for line in lines if "notify_match" in line]) == 2, lines
