@@ -63,6 +63,7 @@ def main() -> None:
                 JobFilter(status="failed"), deep_failed
             ),
             "jobs ?q=4711 (text search, first page)": lambda: list_rows(JobFilter(q="4711")),
+            "jobs ?q=creditor (matches every row)": lambda: list_rows(JobFilter(q="creditor")),
             "bulk retry dry-run count ?status=failed": lambda: queries.count_failed(
                 JobFilter(status="failed")
             ),
