@@ -18,7 +18,7 @@ from application.console.job_list import ListJobRows
 from application.console.views import Cursor, JobFilter
 from benchmarks.explain import explain_case
 from benchmarks.harness import environment
-from benchmarks.scale import populated_engine, timed
+from benchmarks.scale import HEADER, populated_engine, row, timed
 
 
 def _deep_cursor(engine, status: str | None, depth: int) -> Cursor:
@@ -70,12 +70,10 @@ def main() -> None:
             "dashboard counts": lambda: queries.dashboard_counts(now),
             "dashboard 48 h activity": lambda: queries.activity_since(now.replace(minute=0)),
         }
-        print("| query | p50 ms | p95 ms | p99 ms |")
-        print("|---|---|---|---|")
+        print(HEADER)
         for name, fn in cases.items():
             fn()
-            result = timed(fn, args.repeat)
-            print(f"| {name} | {result['p50_ms']} | {result['p95_ms']} | {result['p99_ms']} |")
+            print(row(name, timed(fn, args.repeat)), flush=True)
         if args.explain:
             for name, fn in cases.items():
                 print(f"\nEXPLAIN ANALYZE {name}:")

@@ -28,7 +28,7 @@ def recorded_statements(engine: sa.Engine, fn: Callable[[], object]) -> list[tup
     return statements
 
 
-def explain_case(engine: sa.Engine, fn: Callable[[], object], lines: int = 12) -> list[str]:
+def explain_case(engine: sa.Engine, fn: Callable[[], object], lines: int = 40) -> list[str]:
     out: list[str] = []
     for statement, parameters in recorded_statements(engine, fn):
         with engine.connect() as conn:
