@@ -16,8 +16,9 @@ from adapters.sqlalchemy.console_queries import SqlConsoleQueries
 from adapters.sqlalchemy.engine import make_session_factory
 from application.console.job_list import ListJobRows
 from application.console.views import Cursor, JobFilter
+from benchmarks.explain import explain_case
 from benchmarks.harness import environment
-from benchmarks.scale import populated_engine, timed
+from benchmarks.scale import HEADER, populated_engine, row, timed
 
 
 def _deep_cursor(engine, status: str | None, depth: int) -> Cursor:
@@ -35,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each statement")
     args = parser.parse_args()
     with environment("postgres") as env:
         engine = populated_engine(env["DATABASE_URL"], args.rows)
@@ -61,28 +63,21 @@ def main() -> None:
                 JobFilter(status="failed"), deep_failed
             ),
             "jobs ?q=4711 (text search, first page)": lambda: list_rows(JobFilter(q="4711")),
+            "jobs ?q=creditor (matches every row)": lambda: list_rows(JobFilter(q="creditor")),
             "bulk retry dry-run count ?status=failed": lambda: queries.count_failed(
                 JobFilter(status="failed")
             ),
             "dashboard counts": lambda: queries.dashboard_counts(now),
             "dashboard 48 h activity": lambda: queries.activity_since(now.replace(minute=0)),
         }
-        print("| query | p50 ms | p95 ms | p99 ms |")
-        print("|---|---|---|---|")
+        print(HEADER)
         for name, fn in cases.items():
             fn()
-            result = timed(fn, args.repeat)
-            print(f"| {name} | {result['p50_ms']} | {result['p95_ms']} | {result['p99_ms']} |")
-        c = deep_cursor
-        with engine.connect() as conn:
-            plan = conn.execute(
-                sa.text(
-                    "EXPLAIN SELECT id FROM email_jobs WHERE (received_at, id) < (:r, :i) "
-                    "ORDER BY received_at DESC, id DESC LIMIT 51"
-                ),
-                {"r": c.received_at, "i": c.job_id},
-            ).scalars()
-            print("\nEXPLAIN deep keyset page:\n  " + "\n  ".join(list(plan)[:6]))
+            print(row(name, timed(fn, args.repeat)), flush=True)
+        if args.explain:
+            for name, fn in cases.items():
+                print(f"\nEXPLAIN ANALYZE {name}:")
+                print("\n".join(explain_case(engine, fn)))
         engine.dispose()
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, Text, bindparam, cast, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.sqlalchemy import counters, outcome_gauge
 from adapters.sqlalchemy.console_detail import load_job_detail
 from adapters.sqlalchemy.console_tables import maintenance_runs
 from adapters.sqlalchemy.errors import translated
@@ -96,17 +97,23 @@ class SqlConsoleQueries(ConsoleQueries):
     def dashboard_counts(self, now: datetime) -> DashboardCounts:
         c = email_jobs.c
         with translated(), self._session_factory() as session:
+            # O(1): the gauges kept with every transition (counters.py, outcome_gauge.py).
+            gauges = counters.read_counters(
+                session.connection(),
+                [counters.JOBS, counters.REVIEWS_OPEN, outcome_gauge.COMPLETED_OUTCOMES],
+            )
             status_counts = {s.value: 0 for s in JobStatus}
             outcome_counts: dict[str, int] = {}
-            # One pass over the table for both: GROUP BY (status, outcome).
-            grouped = select(c.status, c.outcome, func.count()).group_by(c.status, c.outcome)
-            for status, outcome, count in session.execute(grouped):
-                status_counts[str(status)] += count
-                if outcome and status == JobStatus.COMPLETED:
-                    outcome_counts[str(outcome)] = count
-            open_reviews, oldest = session.execute(
-                select(func.count(), func.min(c.received_at)).where(c.review_status == "open")
-            ).one()
+            for (name, label), (count, _total) in gauges.items():
+                if name == counters.JOBS and label in status_counts:
+                    status_counts[label] = count
+                elif name == outcome_gauge.COMPLETED_OUTCOMES and count:
+                    outcome_counts[label] = count
+            open_reviews = gauges.get((counters.REVIEWS_OPEN, ""), (0, 0.0))[0]
+            oldest = session.scalar(
+                select(func.min(c.received_at)).where(counters.open_review_condition())
+            )
+            # Partial index on failed jobs' updated_at (migration 0010): O(failures that day).
             failed_recently = session.scalar(
                 select(func.count()).where(
                     c.status == JobStatus.FAILED, c.updated_at >= now - timedelta(hours=24)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from adapters.sqlalchemy import outcome_gauge
 from adapters.sqlalchemy.orm import email_jobs, metadata
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
@@ -67,7 +68,7 @@ RECOVERED = "recovered_jobs_total"
 ALERTS_SENT = "failure_alerts_sent_total"
 QUEUE_WAIT = "job_queue_wait_seconds"
 PROCESSING = "job_processing_seconds"
-GAUGES = (JOBS, REVIEWS_OPEN)
+GAUGES = (JOBS, REVIEWS_OPEN, outcome_gauge.COMPLETED_OUTCOMES)
 
 Key = tuple[str, str]
 
@@ -142,12 +143,14 @@ def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
 
 def job_added(job: EmailJob, deltas: Deltas) -> None:
     deltas.add(JOBS, job.status.value)
+    outcome_gauge.follow(deltas, None, (job.status, job.outcome))
     if _in_review(job, old=False):
         deltas.add(REVIEWS_OPEN)
 
 
 def job_deleted(job: EmailJob, deltas: Deltas) -> None:
     deltas.add(JOBS, _old(job, "status").value, -1)
+    outcome_gauge.follow(deltas, (_old(job, "status"), _old(job, "outcome")), None)
     if _in_review(job, old=True):
         deltas.add(REVIEWS_OPEN, "", -1)
 
@@ -158,6 +161,7 @@ def job_changed(job: EmailJob, deltas: Deltas) -> None:
     new_review = _in_review(job, old=False)
     if old_review != new_review:
         deltas.add(REVIEWS_OPEN, "", 1 if new_review else -1)
+    outcome_gauge.follow(deltas, (old_status, _old(job, "outcome")), (new_status, job.outcome))
     if old_status is not new_status:
         deltas.add(JOBS, old_status.value, -1)
         deltas.add(JOBS, new_status.value)

@@ -19,8 +19,9 @@ from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import claim_updates, email_jobs
+from adapters.sqlalchemy.outcome_gauge import COMPLETED_OUTCOMES
 from application.ports import OperationalCounters
-from domain.values import JobStatus
+from domain.values import JobStatus, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,13 @@ class CountMismatch:
 
 def _actual_gauges(session: Session) -> dict[tuple[str, str], int]:
     actual = {(counters.JOBS, status.value): 0 for status in JobStatus}
-    grouped = select(email_jobs.c.status, func.count()).group_by(email_jobs.c.status)
-    for status, count in session.execute(grouped):
-        actual[(counters.JOBS, JobStatus(status).value)] = count
+    jobs = email_jobs.c
+    # One pass for the status and the outcome gauge (outcome_gauge.py: completed jobs only).
+    grouped = select(jobs.status, jobs.outcome, func.count()).group_by(jobs.status, jobs.outcome)
+    for status, outcome, count in session.execute(grouped):
+        actual[(counters.JOBS, JobStatus(status).value)] += count
+        if JobStatus(status) is JobStatus.COMPLETED and outcome is not None:
+            actual[(COMPLETED_OUTCOMES, Outcome(outcome).value)] = count
     in_review = select(func.count()).where(counters.open_review_condition())
     actual[(counters.REVIEWS_OPEN, "")] = session.scalar(in_review) or 0
     return actual
@@ -121,31 +126,32 @@ class SqlMetricsSource:
 
     def snapshot(self, now: datetime) -> MetricsSnapshot:
         jobs = email_jobs.c
+
+        def oldest(column, *conditions):
+            return select(func.min(column)).where(*conditions).scalar_subquery()
+
+        # One round trip; each min() is the first entry of a small (partial) index, whatever
+        # the number of jobs (migration 0010). Queued: waiting since queued_at, or since a
+        # retry became due (not yet due: not waiting). An open review waits since the email
+        # came in (the review queue's order).
+        ages = [
+            oldest(jobs.queued_at, jobs.status == JobStatus.QUEUED, jobs.next_attempt_at.is_(None)),
+            oldest(
+                jobs.next_attempt_at,
+                jobs.status == JobStatus.QUEUED,
+                jobs.next_attempt_at <= now,
+            ),
+            oldest(jobs.started_at, jobs.status == JobStatus.PROCESSING),
+            oldest(jobs.received_at, counters.open_review_condition()),
+        ]
+        if self._mirror_configured:
+            unmirrored_count = select(func.count()).where(claim_updates.c.mirrored_at.is_(None))
+            ages.append(unmirrored_count.scalar_subquery())
         with translated(), self._session_factory() as session:
             values = counters.read_counters(session.connection())
-            # Queued: waiting since queued_at, or since a retry became due (not yet due: not waiting).
-            fresh = session.scalar(
-                select(func.min(jobs.queued_at)).where(
-                    jobs.status == JobStatus.QUEUED, jobs.next_attempt_at.is_(None)
-                )
-            )
-            due = session.scalar(
-                select(func.min(jobs.next_attempt_at)).where(
-                    jobs.status == JobStatus.QUEUED, jobs.next_attempt_at <= now
-                )
-            )
-            started = session.scalar(
-                select(func.min(jobs.started_at)).where(jobs.status == JobStatus.PROCESSING)
-            )
-            # An open review waits since the email came in (the review queue's order).
-            review = session.scalar(
-                select(func.min(jobs.received_at)).where(counters.open_review_condition())
-            )
-            unmirrored = None
-            if self._mirror_configured:
-                unmirrored = session.scalar(
-                    select(func.count()).where(claim_updates.c.mirrored_at.is_(None))
-                )
+            row = session.execute(select(*ages)).one()
+        fresh, due, started, review = row[:4]
+        unmirrored = row[4] if self._mirror_configured else None
         waiting = [t for t in (fresh, due) if t is not None]
         return MetricsSnapshot(
             counters=values,

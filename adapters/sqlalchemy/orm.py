@@ -214,7 +214,7 @@ intake_quarantine = Table(
 )
 
 # Users, tokens, review decisions and learned aliases live in their own module, same metadata.
-from adapters.sqlalchemy import console_tables, review_tables  # noqa: E402,F401
+from adapters.sqlalchemy import console_tables, read_indexes, review_tables  # noqa: E402,F401
 
 # Where the backstop poller stopped reading Zendesk's incremental ticket export (one row per
 # stream); written after each page so a restart resumes mid-stream.

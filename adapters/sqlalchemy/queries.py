@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, raiseload, sessionmaker
 
 from adapters.sqlalchemy.counters import status_counts
 from adapters.sqlalchemy.engine import read_only
@@ -15,17 +15,31 @@ from domain.model import EmailJob
 from domain.values import JobStatus
 
 
+def _list_view() -> tuple:
+    """What the list leaves out (SPEC §4: no history, extraction, match; bodies never): not
+    read at all, and a loud error rather than a wrong value should a caller still reach for it.
+    (Bodies are the bulk of a row: 50 of them per page were read only to be dropped.)"""
+    unread = ("body_html", "body_text", "cleaned_body", "attachment_texts", "extraction", "match")
+    return (
+        *(defer(getattr(EmailJob, name), raiseload=True) for name in unread),
+        raiseload(EmailJob.decisions),
+    )
+
+
 class SqlJobQueries(JobQueries):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         start_mappers()
         self._session_factory = read_only(session_factory)
+        self._list_view = _list_view()
 
     def list_jobs(self, status: JobStatus | None, limit: int, offset: int) -> JobPage:
         with translated(), self._session_factory() as session:
             # O(1): the counters kept in the same transaction as every transition.
             counts = status_counts(session.connection())
-            stmt = select(EmailJob).order_by(
-                email_jobs.c.received_at.desc(), email_jobs.c.id.desc()
+            stmt = (
+                select(EmailJob)
+                .options(*self._list_view)
+                .order_by(email_jobs.c.received_at.desc(), email_jobs.c.id.desc())
             )
             if status is not None:
                 stmt = stmt.where(email_jobs.c.status == status)

@@ -25,9 +25,10 @@ def test_verify_counts_reports_and_repairs_drift(client, engine):
     assert result.exit_code == 1
     assert "jobs{queued}: stored 2, actual 0" in result.output
     assert "reviews_open: stored 0, actual 2" in result.output
+    assert "completed_jobs{needs_review}: stored 0, actual 2" in result.output
 
     result = runner.invoke(args=["jobs", "verify-counts"])
-    assert result.exit_code == 0 and "repaired 3 counter(s)" in result.output
+    assert result.exit_code == 0 and "repaired 4 counter(s)" in result.output
     counts = client.get("/api/v1/jobs").get_json()["status_counts"]
     assert counts["completed"] == 2 and counts["queued"] == 0
     assert runner.invoke(args=["jobs", "verify-counts", "--dry-run"]).exit_code == 0

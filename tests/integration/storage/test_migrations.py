@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 
 from adapters.sqlalchemy.counters import job_counters  # noqa: F401 - in the metadata
 from adapters.sqlalchemy.orm import metadata
+from adapters.sqlalchemy.read_indexes import TEXT_SEARCH_INDEX
 from tests.integration.conftest import alembic_config
 
 TABLES = {
@@ -58,4 +59,21 @@ def test_models_and_migrations_do_not_drift(fresh_database_url, backend):
         engine.dispose()
     # Tables added by later migrations that live outside this metadata are not drift.
     diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name not in TABLES)]
+    # The search's trigram index is PostgreSQL-only (pg_trgm), so the metadata leaves it out.
+    diff = [d for d in diff if not (d[0] == "remove_index" and d[1].name == TEXT_SEARCH_INDEX)]
     assert diff == []
+
+
+def test_search_index_exists_on_postgresql_only(fresh_database_url, backend):
+    config = alembic_config(fresh_database_url)
+    command.upgrade(config, "head")
+    engine = sa.create_engine(fresh_database_url)
+    try:
+        names = {index["name"] for index in sa.inspect(engine).get_indexes("email_jobs")}
+        assert (TEXT_SEARCH_INDEX in names) == (backend == "postgresql")
+        assert "ix_email_jobs_queued_fresh" in names
+        command.downgrade(config, "0007_status_counts")
+        names = {index["name"] for index in sa.inspect(engine).get_indexes("email_jobs")}
+        assert TEXT_SEARCH_INDEX not in names and "ix_email_jobs_queued_fresh" not in names
+    finally:
+        engine.dispose()
