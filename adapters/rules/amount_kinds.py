@@ -67,7 +67,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gesamt|insgesamt|summe|saldo|kontostand|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
-            r"zusammen|in\s+summe|alles\s+in\s+allem|macht\s+(also\s+)?|"
+            r"(?<!sich\s)(?<!folgt\s)zusammen(?!\s*(aus|:))|belaufen\s+sich|in\s+summe|"
+            r"alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
             re.I,
         ),
@@ -115,6 +116,14 @@ _LABEL_AFTER = re.compile(
     r"säumniszuschl\w*|principal|interest|fees?|costs?|charges?)\b",
     re.I,
 )
+
+
+# "eine Ratenzahlung von 50 €", "instalments of EUR 20": an offered rate, not a payment made.
+_INSTALMENT = re.compile(
+    r"(raten(zahlung)?|monatsrate|teilbetr(a|ä)ge?|instal?ments?)\s+(von|in\s+höhe\s+von|über|of)\s*$",
+    re.I,
+)
+_PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital)\s*:?\s*$", re.I)
 
 
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
@@ -171,7 +180,7 @@ _PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$"
 # ("… wurde nicht bezahlt": what remains).
 _PAID_AFTER = re.compile(
     r"^[^\d;]{0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
-    r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+)?(vollständig\s+|in\s+full\s+)?"
+    r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+|(noch\s+)?nichts\s+|nothing\s+)?(vollständig\s+|in\s+full\s+)?"
     r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|"
     r"paid|received|settled)\b",
     re.I,
@@ -198,8 +207,10 @@ _CHANGE = re.compile(
 
 def _kind(text: str) -> str:
     text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
-    if _UNIT_PRICE.search(text):
+    if _UNIT_PRICE.search(text) or _INSTALMENT.search(text):
         return OFFER
+    if _PRINCIPAL_LABEL.search(text):
+        return COMPONENT  # "Outstanding principal:", "offene Hauptforderung" is the principal
     if _RESULT.search(text) and not any(
         pattern.search(text[-_MODIFIER_REACH:]) for kind, pattern in _KINDS if kind in _MODIFIERS
     ):

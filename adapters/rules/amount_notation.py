@@ -192,8 +192,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
         below_end = body.find("\n", line_end + 1)
         below = body[line_end + 1 : len(body) if below_end == -1 else below_end]
         # "Offen sind:" over a column of bare amounts labels none of them alone.
-        below_is_bare_amount = bool(_WITH_CURRENCY.search(below) or _BARE.search(below))
-        listed = below_is_bare_amount and _kind(below[:12]) == NONE
+        below_amount = _WITH_CURRENCY.search(below) or _BARE.search(below)
+        # ("Vollstreckungskosten:  42,00 €" below is a labelled line of its own: no column)
+        own_label = below_amount and re.fullmatch(r"\s*[^\W\d][^:|]{2,60}:\s*", below[: below_amount.start()])
+        listed = bool(below_amount) and not own_label and _kind(below[:12]) == NONE
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
@@ -212,6 +214,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         ]
         if _CHANGE.search(clause):
             kind, context = TOTAL, clause
+    if kind in (CLAIM, TOTAL) and _PARTICIPLE_AFTER.match(body, end):
+        kind = PAID  # "… insgesamt 450,00 € getilgt": the verb right after makes it a payment
     paid_after = _PAID_AFTER.search(body[end:line_end]) if kind in (CLAIM, TOTAL) else None
     if paid_after:
         kind = REMAINING if paid_after.group("no") else PAID
@@ -254,6 +258,11 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_PARTICIPLE_AFTER = re.compile(
+    r"\s*(getilgt|gezahlt|bezahlt|überwiesen|eingegangen|gutgeschrieben|verrechnet|"
+    r"was\s+paid|were\s+paid|paid|received)\b",
+    re.I,
+)
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"

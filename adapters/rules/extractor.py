@@ -36,6 +36,8 @@ _SETTLED = re.compile(
     r"saldo\s+(von\s+|beträgt\s+)?0,00|konto\s+ist\s+ausgeglichen|"
     r"(angelegenheit|sache|vorgang|akte|forderung)\s+(ist\s+)?(für\s+uns\s+)?(damit\s+)?(erledigt|"
     r"abgeschlossen)|\berloschen\b|ausgleich\s+der\s+forderung|vollständig\s+gezahlt|"
+    r"(komplett|ganz|restlos)\s+(bezahlt|beglichen|ausgeglichen|gezahlt)|"
+    r"(ist|sind)\s+(da\s+|hier\s+)?nichts\s+mehr\s+(offen|zu\s+zahlen)|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled)",
     re.I,

@@ -103,6 +103,10 @@ _PHISHING = [
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
         r"(andernfalls|ansonsten|otherwise|failing\s+which)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
         r"polizei|legal\s+action|court|police|suspend)",
+        # a pay-now link, login details asked for, a threat to cut the line or the account
+        r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|checkout)|"
+        r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
+        r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal",
     )
 ]
 _CLIENT = [
@@ -177,13 +181,14 @@ def non_reply_reason(
         return _span(reason, _ACK, head)
     if _BOUNCE.search(head) and _AUTO_BODY.search(head):
         return _span("bounce", _BOUNCE, head)
-    if _AUTO_BODY.search(text) and not _claim_words(head):
+    if _AUTO_BODY.search(text) and not _claim_words(head) and not _AMOUNT.search(head):
+        # "maschinell erstellt" under a list of amounts is an authority's letter, not an auto-reply
         return _span("auto_reply", _AUTO_BODY, head)
     return None
 
 
 _CLAIM_WORDS = re.compile(
-    r"(forderung|rückstand|saldo|offen|outstanding|balance|claim|hauptforderung)", _I
+    r"(forderung|rückstand|rückständ|saldo|offen|outstanding|balance|claim|hauptforderung)", _I
 )
 
 
