@@ -46,8 +46,8 @@ _MONTHS = {
     "dec": 12,
 }
 _BIRTH_LABEL = (
-    r"(?:geb(?:oren)?\.?(?:\s+am)?|geburtsdatum|geburtstag|\*|born(?:\s+on)?|date\s+of\s+birth|"
-    r"dob|d\.o\.b\.?)\s*[:.]?\s*"
+    r"(?:\bgeb(?:oren)?\.?(?:\s+am)?|\bgeburtsdatum|\bgeburtstag|\*|\bborn(?:\s+on)?|"
+    r"\bdate\s+of\s+birth|\bdob|\bd\.o\.b\.?)\s*[:.]?\s*"
 )
 _BIRTH_NUMERIC = re.compile(
     rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\s*[./-]\s*(?P<m>\d{{1,2}})\s*[./-]\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)",
@@ -78,6 +78,8 @@ def birth_date(text: str, today_year: int = 2026) -> tuple[str, int, int] | None
             year = int(groups["y"])
             if year < 100:
                 year += 1900 if year > today_year % 100 else 2000
+            if not 1900 <= year <= today_year - 14:
+                continue  # "Mahngeb. 01.11.2026" in a statement is no birth date
             try:
                 value = date(year, month, int(groups["d"]))
             except ValueError:

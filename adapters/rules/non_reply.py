@@ -99,12 +99,14 @@ _PHISHING = [
         r"gegen\s+sie\s+wurde|pfändung\s+ihres|ihres\s+gehalts|your\s+organisation\s+has|"
         r"ohne\s+weitere\s+ankündigung|final\s+notice|letzte\s+warnung|"
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
-        r"sehr\s+geehrte/?r\s+empfänger|dear\s+customer|sehr\s+geehrter\s+kunde(?!,\s+sehr)",
+        r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/r\b|dear\s+customer|"
+        r"sehr\s+geehrter\s+kunde(?!,\s+sehr)",
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
         r"(andernfalls|ansonsten|otherwise|failing\s+which)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
         r"polizei|legal\s+action|court|police|suspend)",
         # a pay-now link, login details asked for, a threat to cut the line or the account
-        r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|checkout)|"
+        r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahlung|checkout)|"
+        r"zur\s+vermeidung\s+(der|einer|von)\s+(vollstreckung|pfändung|sperr)|sofortüberweisung|"
         r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
         r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal",
     )

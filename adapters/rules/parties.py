@@ -32,7 +32,7 @@ _ROLE = (
     r"(?:ihr(?:e|er|es|em|en)?\s+(?:mandant(?:in|en|schaft)?|kund(?:e|in))|"
     r"unser(?:e|er|es|em|en)?\s+(?:kund(?:e|in|en)|mitglied|versicherte[rn]?|mieter(?:in)?|"
     r"beitragszahler(?:in)?|vertragspartner(?:in)?|darlehensnehmer(?:in)?)|"
-    r"mandant(?:in)?|kund(?:e|in)|(?:vertrags|konto|anschluss|karten|account)-?inhaber(?:in)?|"
+    r"mandant(?:in)?|kund(?:e|in)|(?:(?:vertrags|konto|anschluss|karten|account)-?)?inhaber(?:in)?|"
     r"schuldner(?:in|s)?|antragsteller(?:in)?|betroffene[rn]?(?:\s+person)?|name|versicherungsnehmer(?:in)?|mieter(?:in)?|"
     r"darlehensnehmer(?:in)?|zahlungspflichtige[rn]?|beitragsschuldner(?:in)?|"
     r"in\s+(?:der\s+)?(?:angelegenheit|sache|sachen)|betreffend|betrifft|betr\.|bzgl\.?|bezüglich|"
@@ -73,6 +73,8 @@ _STOPWORDS = {
     "Vertragsinhaber",
     "Vertragsinhaberin",
     "Kontoinhaberin",
+    "Inhaber",
+    "Inhaberin",
     "Mr",
     "Mrs",
     "Ms",

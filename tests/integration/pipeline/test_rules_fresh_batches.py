@@ -73,3 +73,28 @@ def test_an_authoritys_machine_made_letter_with_amounts_is_a_reply():
 def test_a_pay_now_demand_with_a_deadline_in_hours_is_phishing(body):
     result = _read(body, subject="Zahlung überfällig")
     assert result.non_reply_reason == "phishing"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Mahngeb.     01.11.2026    10,00 EUR", None),  # a fee line, no "geb." label
+        ("Frau Lea Brandt, geb. 03.05.2016", None),  # too young to be a client
+        ("Frau Lea Brandt, geb. 03.05.1986", "1986-05-03"),
+    ],
+)
+def test_a_birth_date_needs_its_label_as_a_word_and_a_plausible_year(body, expected):
+    assert _read(body).client_birth_date == expected
+
+
+def test_the_holder_of_an_account_is_the_client():
+    body = "hier die offenen Posten zum Kundenkonto 5512093, Inhaber Max Mustermann:\nSaldo 40,00 EUR"
+    assert _read(body).client_name == "Max Mustermann"
+
+
+def test_a_gendered_generic_salutation_with_an_enforcement_threat_is_phishing():
+    body = (
+        "Sehr geehrte/r Beitragspflichtige/r,\nes ist ein Betrag von 75,00 EUR offen. Zur Vermeidung "
+        "der Vollstreckung zahlen Sie bitte umgehend per Sofortüberweisung."
+    )
+    assert _read(body, subject="Zahlungsaufforderung").non_reply_reason == "phishing"
