@@ -259,3 +259,16 @@ def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
         if kind not in excluded and pattern.search(window):
             return kind
     return NONE
+
+
+_PARTICIPLE_AFTER = re.compile(
+    r"\s*(getilgt|gezahlt|bezahlt|überwiesen|eingegangen|gutgeschrieben|verrechnet|"
+    r"was\s+paid|were\s+paid|paid|received)\b",
+    re.I,
+)
+# A line that ends in the middle of a sentence, waiting for its amount on the next line.
+_OPEN_LABEL = re.compile(
+    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
+    r"\bamounts\s+to|\bstands\s+at)\s*$",
+    re.I,
+)

@@ -13,8 +13,10 @@ from adapters.rules.amount_kinds import (
     _CONTAINED,
     _LABEL_AFTER,
     _OLD_AFTER,
+    _OPEN_LABEL,
     _PAID_AFTER,
     _PART_OF,
+    _PARTICIPLE_AFTER,
     _TOTAL_AFTER,
     APPROXIMATE,
     CLAIM,
@@ -110,6 +112,7 @@ def find_mentions(body: str) -> list[Mention]:
     note = _CURRENCY_NOTE.search(body)
     noted_currency = _currency_code(note.group("cur")) if note else None
     header_currency: str | None = noted_currency
+    table_currency = _table_currency(body)
     blank_run = 0
     for line in body.split("\n"):
         taken: list[tuple[int, int]] = []
@@ -126,6 +129,8 @@ def find_mentions(body: str) -> list[Mention]:
         if line_currency is None and inline and not taken:
             # "Offener Betrag (Euro)   2.150,00": the label carries the currency.
             line_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
+        if line_currency is None and table_currency and _TABLE_ROW.match(line):
+            line_currency = table_currency  # an aligned row of bare figures in a letter in euros
         if line_currency is not None:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
@@ -145,6 +150,20 @@ def find_mentions(body: str) -> list[Mention]:
         offset += len(line) + 1
     mentions.sort()
     return [_classify(body, mentions, i) for i in range(len(mentions))]
+
+
+# "Kapital                11.902,00", "Summe | 1.104,62": a row of a table whose last cell is a
+# bare figure with decimal cents, set apart by a run of spaces or a cell border.
+_TABLE_ROW = re.compile(r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$")
+
+
+def _table_currency(body: str) -> str | None:
+    """The currency of bare table rows: the one currency the letter names elsewhere, when it has
+    at least two such rows (a statement pasted under a sentence in euros)."""
+    if sum(1 for line in body.split("\n") if _TABLE_ROW.match(line)) < 2:
+        return None
+    codes = {_currency_code(m.group("c1") or m.group("c2")) for m in _WITH_CURRENCY.finditer(body)}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _classify(body: str, mentions, index: int) -> Mention:
@@ -255,19 +274,6 @@ _ABBREVIATIONS = frozenset(
         "ref no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl "
         "mtl tgl zt",
     )
-)
-
-
-_PARTICIPLE_AFTER = re.compile(
-    r"\s*(getilgt|gezahlt|bezahlt|überwiesen|eingegangen|gutgeschrieben|verrechnet|"
-    r"was\s+paid|were\s+paid|paid|received)\b",
-    re.I,
-)
-# A line that ends in the middle of a sentence, waiting for its amount on the next line.
-_OPEN_LABEL = re.compile(
-    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
-    r"\bamounts\s+to|\bstands\s+at)\s*$",
-    re.I,
 )
 
 

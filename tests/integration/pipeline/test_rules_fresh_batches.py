@@ -98,3 +98,24 @@ def test_a_gendered_generic_salutation_with_an_enforcement_threat_is_phishing():
         "der Vollstreckung zahlen Sie bitte umgehend per Sofortüberweisung."
     )
     assert _read(body, subject="Zahlungsaufforderung").non_reply_reason == "phishing"
+
+
+def test_a_bare_statement_table_under_a_sentence_in_euros_is_read_and_can_disagree():
+    # f-050 / j-031's class: the table's sum row differs from the sentence's figure → review
+    body = (
+        "Die Forderung gegen Ihre Mandantin beträgt 980,00 EUR.\n\nAufstellung:\n"
+        "Hauptforderung         900,00\nZinsen                  60,00\nKosten                  45,00\n"
+        "Summe                 1.005,00"
+    )
+    result = _read(body)
+    assert result.claim_amount is None
+    assert result.amount_conflicts
+
+
+def test_a_bare_statement_table_that_agrees_with_the_sentence_books_it():
+    body = (
+        "Die Forderung gegen Ihre Mandantin beträgt 1.005,00 EUR.\n\nAufstellung:\n"
+        "Hauptforderung         900,00\nZinsen                  60,00\nKosten                  45,00\n"
+        "Summe                 1.005,00"
+    )
+    assert _read(body).claim_amount == Decimal("1005.00")
