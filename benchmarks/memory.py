@@ -61,7 +61,11 @@ def main() -> None:
 
 
 def _plot(samples, path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:  # the `bench` extra: .venv/bin/pip install -e '.[bench]'
+        print("matplotlib is not installed: no plot (pip install -e '.[bench]')")
+        return
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
