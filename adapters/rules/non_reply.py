@@ -92,7 +92,7 @@ _MARKETING = [
 _PHISHING = [
     re.compile(p, _I)
     for p in (
-        r"innerhalb\s+(von\s+)?\d{1,2}\s+stunden|within\s+\d{1,2}\s+hours|\d{1,2}\s+hours",
+        r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+stunden|within\s+\d{1,2}\s+hours|\d{1,2}\s+hours",
         r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|paysafe|western\s+union|crypto",
         r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
         r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b",
@@ -101,8 +101,8 @@ _PHISHING = [
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
         r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/r\b|dear\s+customer|"
         r"sehr\s+geehrter\s+kunde(?!,\s+sehr)",
-        r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)",
-        r"(andernfalls|ansonsten|otherwise|failing\s+which)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
+        r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag",
+        r"(andernfalls|ansonsten|otherwise|failing\s+which|bei\s+nichtzahlung)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
         r"polizei|legal\s+action|court|police|suspend)",
         # a pay-now link, login details asked for, a threat to cut the line or the account
         r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahlung|checkout)|"

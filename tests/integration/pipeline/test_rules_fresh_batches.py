@@ -119,3 +119,11 @@ def test_a_bare_statement_table_that_agrees_with_the_sentence_books_it():
         "Summe                 1.005,00"
     )
     assert _read(body).claim_amount == Decimal("1005.00")
+
+
+def test_a_demand_binnen_hours_with_a_schufa_threat_is_phishing():
+    body = (
+        "Die Forderung von 210,00 EUR ist weiterhin offen. Überweisen Sie binnen 24 Stunden, "
+        "sonst erfolgt ein SCHUFA-Eintrag."
+    )
+    assert _read(body, subject="LETZTE MAHNUNG").non_reply_reason == "phishing"
