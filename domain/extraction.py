@@ -123,6 +123,10 @@ class Extraction:
         )
 
 
+# The evidence key of a payment the email reports as made (beside the claim it states).
+PAYMENT = "payment"
+
+
 @dataclass(frozen=True)
 class DirectoryEntry:
     """One (client, creditor) pair of the directory, as a matching candidate."""
@@ -135,6 +139,8 @@ class DirectoryEntry:
     creditor_reference: str | None = None
     creditor_email: str | None = None
     client_birth_date: str | None = None
+    # The claim the practice has on file for this pair (the import's or the last booked one).
+    claim_amount: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from domain.extraction import DirectoryEntry, Extraction
+from domain.extraction import PAYMENT, DirectoryEntry, Extraction
 from domain.references import normalize_reference, same_sender
 
 Similarity = Callable[[str, str], float]
@@ -112,6 +112,20 @@ def assess(
                 f"birth date {extraction.client_birth_date} in the email differs from the "
                 f"client's {entry.client_birth_date}"
             )
+
+    payment = extraction.evidence.get(PAYMENT)
+    if (
+        payment is not None
+        and extraction.claim_amount
+        and entry.claim_amount is not None
+        and extraction.claim_amount == entry.claim_amount
+    ):
+        # "300 € eingegangen … offen 735,50 €" when 735,50 is the figure already on file:
+        # nobody can tell whether the payment is in it.
+        conflicts.append(
+            f"a payment is reported ({payment.text}), yet the amount equals the claim on file "
+            f"({entry.claim_amount})"
+        )
 
     other_creditors = [e for e in others if not _same_creditor(similarity, e, entry)]
     if same_sender(sender, entry.creditor_email):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 import structlog
 
@@ -53,6 +54,7 @@ def _entries(document: dict) -> list[DirectoryEntry]:
             creditor_name=creditor.get("name") or "",
             creditor_reference=creditor.get("reference"),
             creditor_email=creditor.get("email"),
+            claim_amount=_decimal(creditor.get("claim_amount")),
         )
         for creditor in document.get("creditors") or []
         if creditor.get("id")
@@ -83,3 +85,13 @@ def _narrowing(extraction: Extraction, from_email: str) -> dict:
 
 def mongo_directory_from_settings(settings) -> MongoClientDirectory:
     return MongoClientDirectory(clients_collection(settings))
+
+
+def _decimal(value) -> Decimal | None:
+    """A claim amount as stored (Decimal128, str, int or float), or None when unreadable."""
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value.to_decimal() if hasattr(value, "to_decimal") else value))
+    except (InvalidOperation, ValueError):
+        return None

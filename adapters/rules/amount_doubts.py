@@ -20,11 +20,16 @@ _OFFERED = re.compile(
 PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 
+def made_payments(payments: list[Mention]) -> list[Mention]:
+    """The payments a letter reports as made (not offered ones)."""
+    return [p for p in payments if not _OFFERED.search(p.context)]
+
+
 def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
     """A payment beside one claim figure, no remainder: is the figure before or after it?
     It is after it when it is a balance, marked current, stated after the payment, or the
     letter says the payment is accounted for."""
-    payments = [p for p in payments if not _OFFERED.search(p.context)]
+    payments = made_payments(payments)
     if not payments or chosen.start > max(p.start for p in payments):
         return False
     if _BALANCE.search(chosen.context) or _CURRENT.search(chosen.context):

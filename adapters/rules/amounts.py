@@ -12,7 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from adapters.rules.amount_doubts import PAYMENT_CONFLICT, payment_unexplained, provisional
+from adapters.rules.amount_doubts import (
+    PAYMENT_CONFLICT,
+    made_payments,
+    payment_unexplained,
+    provisional,
+)
 from adapters.rules.amount_kinds import (
     _BALANCE,
     _CONTAINED,
@@ -47,10 +52,26 @@ class AmountReading:
     components: dict[str, Decimal | None] | None = None
     component_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
+    payment_span: tuple[int, int] | None = None  # a payment made, stated beside the claim
 
 
 def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     mentions = find_mentions(body)
+    reading = _read_claim(body, settled, mentions)
+    chosen = [m for m in mentions if reading.span and m.start == reading.span[0]]
+    if (
+        chosen
+        and reading.payment_span
+        and _BALANCE.search(chosen[0].context)
+        and chosen[0].start > reading.payment_span[0]
+    ):
+        reading.payment_span = None  # a statement's balance row below its payment rows
+    return reading
+
+
+def _read_claim(
+    body: str, settled: tuple[int, int] | None, mentions: list[Mention]
+) -> AmountReading:
     reading = AmountReading()
     reading.components = read_components(mentions, reading.component_spans)
     stated_none(body, reading.components, reading.component_spans)
@@ -58,6 +79,9 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     for mention in mentions:
         by_kind.setdefault(mention.kind, []).append(mention)
 
+    made = made_payments(by_kind.get(PAID, []))
+    if made:
+        reading.payment_span = (made[0].start, made[0].end)
     remaining = by_kind.get(REMAINING, [])
     if settled is not None and any(
         m.start < settled[0] and not _CLAUSE_BREAK.search(body, m.end, settled[0])

@@ -18,7 +18,7 @@ from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, subject_parts
 from adapters.rules.references import reference_tokens
 from application.pipeline_ports import Extractor
-from domain.extraction import Extraction, Span
+from domain.extraction import PAYMENT, Extraction, Span
 from domain.references import normalize_reference
 
 __all__ = ["RulesExtractor", "parse_amount"]
@@ -100,6 +100,9 @@ class RulesExtractor(Extractor):
             evidence["claim_amount"] = Span(start, end, body[start:end])
         for name, (start, end) in reading.component_spans.items():
             evidence[f"components.{name}"] = Span(start, end, body[start:end])
+        if reading.payment_span is not None and reading.amount:
+            start, end = reading.payment_span  # the safety rule weighs it against the file
+            evidence[PAYMENT] = Span(start, end, body[start:end])
 
         client_ref = (
             _found(_CLIENT_REF, body, evidence, "client_reference")

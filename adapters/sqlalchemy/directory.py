@@ -161,12 +161,14 @@ _PAIRS = (
         creditors.c.name,
         creditors.c.reference,
         creditors.c.email,
+        creditors.c.claim_amount,
     )
     .select_from(creditors.join(clients, creditors.c.client_id == clients.c.id))
     .order_by(clients.c.id, creditors.c.id)
 )
-# What changes when the directory does: imports rewrite their clients' updated_at (claim
-# bookings touch creditors only, and candidates carry no claim), aliases are insert-only.
+# What changes when the directory does: imports rewrite their clients' updated_at, aliases are
+# insert-only. Claim bookings touch creditors only: a cached claim_amount may be up to
+# CACHE_SECONDS old (the safety rule then compares with the figure before that booking).
 _STAMP = select(
     select(func.count()).select_from(creditors).scalar_subquery(),
     select(func.count()).select_from(clients).scalar_subquery(),
@@ -190,6 +192,7 @@ def _entry(row, learned: dict[str, str]) -> DirectoryEntry:
         creditor_name=row[5],
         creditor_reference=learned.get("reference") or row[6],
         creditor_email=learned.get("sender") or row[7],
+        claim_amount=row[8],
     )
 
 

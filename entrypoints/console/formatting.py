@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "claim_amount": "Forderung",
     "currency": "Währung",
     "client_birth_date": "Geburtsdatum",
+    "payment": "Zahlung",
 }
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
+
 import pytest
 
-from domain.extraction import DirectoryEntry, Extraction
+from domain.extraction import PAYMENT, DirectoryEntry, Extraction, Span
 from domain.matching import match_candidates
 from domain.safety import assess
 from tests.unit.test_matching import similarity
@@ -152,3 +155,22 @@ def test_amount_conflict_without_any_candidate_is_still_named():
         reply(amount_conflicts=("512.60 vs 480.00",)), [], similarity, THRESHOLD
     )
     assert match.conflicts == ("amount: 512.60 vs 480.00",)
+
+
+# j-045 / l-046's class: a payment reported beside a figure equal to the claim on file.
+JANA_ON_FILE = dataclasses.replace(JANA, claim_amount=Decimal("735.50"))
+
+
+@pytest.mark.parametrize(
+    ("amount", "payment", "conflict"),
+    [
+        ("735.50", True, True),  # the figure on file: is the payment in it?
+        ("435.50", True, False),  # another figure: what the payment left
+        ("735.50", False, False),  # no payment reported: the figure is confirmed
+    ],
+)
+def test_a_payment_beside_the_figure_on_file_is_a_conflict(amount, payment, conflict):
+    evidence = {PAYMENT: Span(10, 18, "300,00 €")} if payment else {}
+    extraction = reply(claim_amount=Decimal(amount), evidence=evidence)
+    result = assess(extraction, JANA_ON_FILE, [JANA_ON_FILE, THOMAS, OLGA], similarity, SENDER)
+    assert any("payment" in text for text in result.conflicts) is conflict

@@ -127,3 +127,23 @@ def test_a_demand_binnen_hours_with_a_schufa_threat_is_phishing():
         "sonst erfolgt ein SCHUFA-Eintrag."
     )
     assert _read(body, subject="LETZTE MAHNUNG").non_reply_reason == "phishing"
+
+
+@pytest.mark.parametrize(
+    ("body", "payment"),
+    [
+        # a payment beside the figure: the safety rule weighs it against the claim on file
+        (
+            "Es sind Zahlungen von insgesamt 300,00 € eingegangen. Das Konto weist offene "
+            "Forderungen in Höhe von 735,50 € aus.",
+            "300,00 €",
+        ),
+        # a statement's balance row below its payment rows already counts the payment
+        ("Rechnung 05/2026     400,00 EUR\nZahlung 06/2026     -100,00 EUR\nSaldo     300,00 EUR", None),
+        # an offered payment is no payment made
+        ("Die Forderung beträgt 900,00 €. Bei Zahlung von 500,00 € wären wir einverstanden.", None),
+    ],
+)
+def test_a_payment_made_beside_the_claim_is_reported_as_evidence(body, payment):
+    span = _read(body).evidence.get("payment")
+    assert (span.text if span else None) == payment
