@@ -16,9 +16,8 @@ from adapters.sqlalchemy.console_queries import SqlConsoleQueries
 from adapters.sqlalchemy.engine import make_session_factory
 from application.console.job_list import ListJobRows
 from application.console.views import Cursor, JobFilter
-from benchmarks.explain import explain_case
 from benchmarks.harness import environment
-from benchmarks.scale import HEADER, populated_engine, row, timed
+from benchmarks.scale import populated_engine, run_cases
 
 
 def _deep_cursor(engine, status: str | None, depth: int) -> Cursor:
@@ -70,14 +69,7 @@ def main() -> None:
             "dashboard counts": lambda: queries.dashboard_counts(now),
             "dashboard 48 h activity": lambda: queries.activity_since(now.replace(minute=0)),
         }
-        print(HEADER)
-        for name, fn in cases.items():
-            fn()
-            print(row(name, timed(fn, args.repeat)), flush=True)
-        if args.explain:
-            for name, fn in cases.items():
-                print(f"\nEXPLAIN ANALYZE {name}:")
-                print("\n".join(explain_case(engine, fn)))
+        run_cases(engine, cases, args.repeat, args.explain)
         engine.dispose()
 
 

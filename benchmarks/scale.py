@@ -144,16 +144,21 @@ def main() -> None:
         cases["sweep: unalerted failures"] = sweep(
             "unalerted_failure_ids", now - timedelta(minutes=1), 500
         )
-        print(HEADER)
-        for name, fn in cases.items():
-            fn()
-            print(row(name, timed(fn, args.repeat)), flush=True)
-        if args.explain:
-            for name, fn in cases.items():
-                print(f"\nEXPLAIN ANALYZE {name}:")
-                print("\n".join(explain_case(engine, fn)))
+        run_cases(engine, cases, args.repeat, args.explain)
         engine.dispose()
 
+
+
+def run_cases(engine: sa.Engine, cases: dict, repeat: int, explain: bool) -> None:
+    """Time every case (after one warm-up call) and, with --explain, print each case's plans."""
+    print(HEADER)
+    for name, fn in cases.items():
+        fn()
+        print(row(name, timed(fn, repeat)), flush=True)
+    if explain:
+        for name, fn in cases.items():
+            print(f"\nEXPLAIN ANALYZE {name}:")
+            print("\n".join(explain_case(engine, fn)))
 
 if __name__ == "__main__":
     main()

@@ -227,10 +227,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
     if kind == NONE and re.search(r"\b(auf|to)\s*$", lead):
         # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR", "hat sich auf 334,20 EUR
         # reduziert": the figure it changed to.
-        clause_end = _CLAUSE_BREAK.search(body, end)
-        clause = body[
-            max(line_start, _clause_start(body, start)) : clause_end.start() if clause_end else line_end
-        ]
+        clause = body[max(line_start, _clause_start(body, start)) : end] + _clause_after(body, end)
         if _CHANGE.search(clause):
             kind, context = TOTAL, clause
     if kind in (CLAIM, TOTAL) and _PARTICIPLE_AFTER.match(body, end):
