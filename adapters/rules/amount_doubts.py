@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from adapters.rules.amount_kinds import _BALANCE, _CURRENT, ACCOUNTED, PROVISIONAL
+from adapters.rules.amount_kinds import _BALANCE, _CURRENT
 from adapters.rules.amount_notation import Mention
+from adapters.rules.amount_phrases import ACCOUNTED, PROVISIONAL
 
 _AMOUNT_NOUN = re.compile(
     r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
@@ -41,7 +42,11 @@ def provisional(body: str, mentions: list[Mention]) -> str | None:
     """A hedge ("vorläufig", "kann sich noch ändern") in a sentence about an amount."""
     for match in PROVISIONAL.finditer(body):
         start = max(body.rfind(". ", 0, match.start()), body.rfind("\n", 0, match.start()))
-        end = min(i for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body)) if i >= 0)
+        end = min(
+            i
+            for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body))
+            if i >= 0
+        )
         sentence = body[start + 1 : end]
         if _AMOUNT_NOUN.search(sentence) or any(start < m.start < end for m in mentions):
             return match.group(0)

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 import re
 
+from adapters.rules.amount_phrases import (
+    _OFFERED_PAYMENT,
+    _RATE_BEFORE,
+    PARTS_MARKER,
+    RATE_AFTER,
+    STILL_OPEN,
+)
+
 APPROXIMATE = "approximate"
 ADDITIONAL = "additional"
 TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
@@ -49,7 +57,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|abzgl|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
-            r"credit\b)",
+            r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",
             re.I,
         ),
     ),
@@ -143,21 +151,6 @@ _ADDITIONAL = re.compile(
 )
 # "es sind jetzt noch 434,20 € offen", "still EUR 80 to pay": what is left.
 _STILL = re.compile(r"\b(noch|still)\s*$", re.I)
-# "Der Betrag ist vorläufig", "subject to change": a figure nobody can book yet.
-PROVISIONAL = re.compile(
-    r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
-    r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
-    r"nicht\s+(endgültig|abschließend)|subject\s+to\s+change|provisional|preliminary|"
-    r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review)",
-    re.I,
-)
-# "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
-ACCOUNTED = re.compile(
-    r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
-    r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|after\s+(deduct|your\s+payment|"
-    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
-    re.I,
-)
 _ADDED_ON_TOP = re.compile(
     r"((dazu|hinzu|außerdem|zusätzlich|noch)\s+(komm|trete|fall)|(kommen|kommt|treten|tritt)\s+"
     r"(noch\s+)?(hinzu|dazu)|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
@@ -207,7 +200,9 @@ _CHANGE = re.compile(
 
 def _kind(text: str) -> str:
     text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
-    if _UNIT_PRICE.search(text) or _INSTALMENT.search(text):
+    if _UNIT_PRICE.search(text) or _INSTALMENT.search(text) or _RATE_BEFORE.search(text):
+        return OFFER
+    if _OFFERED_PAYMENT.search(text):
         return OFFER
     if _PRINCIPAL_LABEL.search(text):
         return COMPONENT  # "Outstanding principal:", "offene Hauptforderung" is the principal
@@ -272,3 +267,19 @@ _OPEN_LABEL = re.compile(
     r"\bamounts\s+to|\bstands\s+at)\s*$",
     re.I,
 )
+
+
+def as_rate_or_part(body: str, start: int, end: int, kind: str, sentence_start: int) -> str:
+    """A rate ("0,55 € pro Tag") is an offer-like figure, never the claim; a figure after "das
+    sind" that follows an earlier amount in its sentence is a part of that amount."""
+    if RATE_AFTER.match(body, end):
+        return OFFER
+    if kind in (CLAIM, NONE, REMAINING):
+        sentence = body[sentence_start:start]
+        marker = PARTS_MARKER.search(sentence)
+        earlier = marker and re.search(
+            r"\d[.,]?\d*\s*(€|eur|euro)|(€|eur)\s*\d", sentence[: marker.start()], re.I
+        )
+        if earlier and not STILL_OPEN.search(sentence[marker.end() :]):
+            return COMPONENT
+    return kind

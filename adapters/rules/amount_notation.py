@@ -29,6 +29,7 @@ from adapters.rules.amount_kinds import (
     TOTAL,
     _kind,
     _kind_excluding,
+    as_rate_or_part,
 )
 
 _SP = "[ \u00a0\u2009\u202f]"
@@ -66,6 +67,7 @@ _CURRENCY_NOTE = re.compile(
     re.I,
 )
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
+_DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def find_mentions(body: str) -> list[Mention]:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
                     continue
-                if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]):
+                if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]) or _DAY_MONTH.match(
+                    line, m.start()
+                ):
                     continue
                 value = parse_amount(m.group("n3"))
                 if value is not None:
@@ -154,7 +158,9 @@ def find_mentions(body: str) -> list[Mention]:
 
 # "Kapital                11.902,00", "Summe | 1.104,62": a row of a table whose last cell is a
 # bare figure with decimal cents, set apart by a run of spaces or a cell border.
-_TABLE_ROW = re.compile(r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$")
+_TABLE_ROW = re.compile(
+    r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$"
+)
 
 
 def _table_currency(body: str) -> str | None:
@@ -213,7 +219,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         # "Offen sind:" over a column of bare amounts labels none of them alone.
         below_amount = _WITH_CURRENCY.search(below) or _BARE.search(below)
         # ("Vollstreckungskosten:  42,00 €" below is a labelled line of its own: no column)
-        own_label = below_amount and re.fullmatch(r"\s*[^\W\d][^:|]{2,60}:\s*", below[: below_amount.start()])
+        own_label = below_amount and re.fullmatch(
+            r"\s*[^\W\d][^:|]{2,60}:\s*", below[: below_amount.start()]
+        )
         listed = bool(below_amount) and not own_label and _kind(below[:12]) == NONE
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
@@ -243,6 +251,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = OLD
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
+    kind = as_rate_or_part(body, start, end, kind, max(line_start, _clause_start(body, start)))
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
         kind = APPROXIMATE
     aside = (

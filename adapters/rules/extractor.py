@@ -188,7 +188,20 @@ class RulesExtractor(Extractor):
 # "Sobald/wenn/nach … die Forderung beglichen ist" describes the future, not a settlement.
 _CONDITIONAL = re.compile(
     r"\b(sobald|wenn|falls|nachdem|nach|bis|bevor|sofern|once|when|if|until|after|unless|"
-    r"bei\s+(zahlung|eingang|überweisung)|upon|gilt|gelten|would|würde|wäre)\b",
+    r"bei\s+(zahlung|eingang|überweisung)|upon|gilt|gelten|would|würde|wäre|"
+    r"bereit|prepared|willing|gegen\s+(eine\s+)?(\w+\s+)?zahlung|on\s+receipt)\b",
+    re.I,
+)
+# "… als vollständig erledigt zu betrachten, sofern …", "… settled, provided …": an offer.
+_OFFERED_AFTER = re.compile(
+    r"^[^.!?\n]{0,60}?\b(zu\s+betrachten|anzusehen|zu\s+erklären|sofern|vorausgesetzt|"
+    r"unter\s+der\s+(voraussetzung|bedingung)|provided|on\s+condition|subject\s+to)\b",
+    re.I,
+)
+# "Wir bitten um Ausgleich der Forderung", "we ask you to settle": a request, not a settlement.
+_REQUESTED = re.compile(
+    r"\b(bitten|ersuchen|fordern)\s+(sie\s+)?(um|zum|zur)\b|\b(auffordern|aufgefordert)\b|"
+    r"\b(ask|request)\s+(you\s+)?(to|for)\b",
     re.I,
 )
 
@@ -215,6 +228,8 @@ def _settled(body: str) -> tuple[int, int] | None:
             continue  # "ist … nicht beglichen worden" is the opposite of settled
         before = body[sentence_start + 1 : match.start()]
         if _CONDITIONAL.search(before) or _DEMAND_BEFORE.search(before):
+            continue
+        if _REQUESTED.search(before) or _OFFERED_AFTER.match(body, match.end()):
             continue
         if _DEMAND_AFTER.match(body, match.end()):
             continue  # "… vollständig beglichen werden": a demand

@@ -45,7 +45,8 @@ _ACK = re.compile(
     r"(ist|sind)\s+((?:[^.\n]|\.(?=\d)){0,70}\s)?eingegangen|"
     r"haben\s+(ihre|ihr)\s+\w+\s+([^.\n]{0,60}\s)?(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
-    r"(we('ve|\s+have)\s+received|confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
+    r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received|"
+    r"confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
     r"request\s+received)",
     _I,
 )
@@ -65,7 +66,11 @@ _PROCESSING = re.compile(
 )
 _AUTO_RESPONSE = re.compile(r"(automated|automatic)\s+(response|reply)|automatische\s+antwort", _I)
 # What a creditor asks for before answering: a reply, not a mere acknowledgement.
-_REQUEST = re.compile(r"(vollmacht|power\s+of\s+attorney|bitte\s+(senden|übersenden|reichen))", _I)
+_REQUEST = re.compile(
+    r"(vollmacht|power\s+of\s+attorney|letter\s+of\s+authori[tsz]|authori[sz]ation\s+form|"
+    r"bitte\s+(senden|übersenden|reichen))",
+    _I,
+)
 _NEWSLETTER_SENDER = re.compile(
     r"^([\w.-]*[.-])?(newsletter|news|marketing|angebote|promo|offers|deals|insights|updates|"
     r"product-updates|info)([.-][\w.-]*)?@|@(news|mailing|mail\.news)\.",
@@ -115,13 +120,16 @@ _CLIENT = [
     re.compile(p, _I)
     for p in (
         r"\bich\b[^.\n]{0,80}\b(schulde|bezahlt|eingezahlt|überwiesen|gezahlt|zahle)\b",
-        r"\b(die|der|er|sie)\s+(wollen|will|schreiben|schreibt|sagen|sagt|hat)\s+(jetzt|mir|noch|gestern)\b",
+        r"\b(die|der|er|sie)\s+(wollen|will|schreiben|schreibt|sagen|sagt|hat)\s+(jetzt|mir|noch|gestern)\b|"
+        r"\bthey('re|\s+are)?\s+(keep\s+)?(saying|say|said|want|calling|asking|telling)\b",
         r"\bmein(e|en|em|er)?\s+(vermieter|handy|vertrag|mutter|vater|arbeitgeber|chef|frau|mann|konto)\b",
-        r"\b(leite|schicke|sende)\s+ihnen\b",
+        r"\b(leite|schicke|sende)\s+ihnen\b|\bi\s+(just\s+)?(got|received)\s+(this|a\s+letter)\b",
         r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b",
-        r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b",
+        r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b|"
+        r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
-        r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b",
+        r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b|"
+        r"\bi\s+(can'?t|cannot|have\s+to|need\s+to)\s+pay\b|\bi'?m\s+(really\s+)?(stressed|worried)\b",
     )
 ]
 _FREEMAIL_LABELS = frozenset(

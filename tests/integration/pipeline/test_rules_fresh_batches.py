@@ -88,7 +88,9 @@ def test_a_birth_date_needs_its_label_as_a_word_and_a_plausible_year(body, expec
 
 
 def test_the_holder_of_an_account_is_the_client():
-    body = "hier die offenen Posten zum Kundenkonto 5512093, Inhaber Max Mustermann:\nSaldo 40,00 EUR"
+    body = (
+        "hier die offenen Posten zum Kundenkonto 5512093, Inhaber Max Mustermann:\nSaldo 40,00 EUR"
+    )
     assert _read(body).client_name == "Max Mustermann"
 
 
@@ -139,7 +141,10 @@ def test_a_demand_binnen_hours_with_a_schufa_threat_is_phishing():
             "300,00 €",
         ),
         # a statement's balance row below its payment rows already counts the payment
-        ("Rechnung 05/2026     400,00 EUR\nZahlung 06/2026     -100,00 EUR\nSaldo     300,00 EUR", None),
+        (
+            "Rechnung 05/2026     400,00 EUR\nZahlung 06/2026     -100,00 EUR\nSaldo     300,00 EUR",
+            None,
+        ),
         # an offered payment is no payment made
         ("Die Forderung beträgt 900,00 €. Bei Zahlung von 500,00 € wären wir einverstanden.", None),
     ],

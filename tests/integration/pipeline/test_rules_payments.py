@@ -21,7 +21,10 @@ def _read(body: str):
     [
         # a demand to pay in full keeps the stated amount (it was read as "settled" → 0.00)
         ("The outstanding amount of EUR 512.00 must be paid in full by 30 November.", "512.00"),
-        ("Der offene Saldo von 318,40 EUR muss bis zum 15.12. vollständig beglichen werden.", "318.40"),
+        (
+            "Der offene Saldo von 318,40 EUR muss bis zum 15.12. vollständig beglichen werden.",
+            "318.40",
+        ),
         ("Rückstand 96,00 EUR. Dieser ist vollständig zu begleichen.", "96.00"),
         # a real settlement still reads 0.00
         ("Das Konto ist vollständig ausgeglichen.", "0.00"),
@@ -84,8 +87,14 @@ def test_a_payment_beside_one_figure_without_a_remainder_goes_to_review(body):
             "800.00",
         ),
         ("Von den 610,00 € sind 110,00 € beglichen, offen bleiben 500,00 €.", "500.00"),
-        ("Of the EUR 700.00 invoiced, EUR 250.00 was paid on 2 November, leaving EUR 450.00.", "450.00"),
-        ("Bisher offen 300,00 €, davon 120,00 € bezahlt, es sind nur noch 180,00 € zu zahlen.", "180.00"),
+        (
+            "Of the EUR 700.00 invoiced, EUR 250.00 was paid on 2 November, leaving EUR 450.00.",
+            "450.00",
+        ),
+        (
+            "Bisher offen 300,00 €, davon 120,00 € bezahlt, es sind nur noch 180,00 € zu zahlen.",
+            "180.00",
+        ),
     ],
 )
 def test_what_remains_after_a_payment_is_the_claim(body, expected):

@@ -1,0 +1,47 @@
+"""Phrases that say what a figure is not: a rate or an offered payment (never the claim), the
+parts after "das sind", a provisional figure, one that already counts a payment."""
+
+from __future__ import annotations
+
+import re
+
+# "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
+_RATE_BEFORE = re.compile(
+    r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem))\s*$", re.I
+)
+RATE_AFTER = re.compile(
+    r"\s*\)?\s*(pro\s+(tag|monat|jahr)|je\s+tag|täglich|tägl\.|monatlich|mtl\.|im\s+monat|"
+    r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
+    re.I,
+)
+# "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
+_OFFERED_PAYMENT = re.compile(
+    r"(gegen\s+(eine\s+)?(\w+\s+)?zahlung|einmal(zahlung|betrag)|einmalige[rn]?\s+zahlung|"
+    r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for)[^\d]{0,30}$",
+    re.I,
+)
+# "…, das sind drei Mieten und die restliche Nachzahlung von 250 €": the parts of the total
+# before it in the same sentence.
+PARTS_MARKER = re.compile(
+    r"\b(das\s+sind|dies\s+sind|bestehend\s+aus|zusammengesetzt\s+aus|und\s+zwar|that\s+is|"
+    r"consisting\s+of|made\s+up\s+of)\b",
+    re.I,
+)
+STILL_OPEN = re.compile(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihrer))\b", re.I)
+
+
+# "Der Betrag ist vorläufig", "subject to change": a figure nobody can book yet.
+PROVISIONAL = re.compile(
+    r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
+    r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
+    r"nicht\s+(endgültig|abschließend)|subject\s+to\s+change|provisional|preliminary|"
+    r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review)",
+    re.I,
+)
+# "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
+ACCOUNTED = re.compile(
+    r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
+    r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|after\s+(deduct|your\s+payment|"
+    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
+    re.I,
+)
