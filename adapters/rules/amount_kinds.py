@@ -137,7 +137,11 @@ _PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital)\s*:?\s*$", re
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
 _APPROXIMATE = re.compile(
     r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
-    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated)\s*$",
+    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated|"
+    # "ergäbe sich ein Betrag von", "would come to": a figure in the conditional mood
+    r"\b(ergäbe|ergäben|betrüge|betrügen|beliefe|beliefen)\b[^\d.;]{0,50}|"
+    r"\bwürden?\s+sich\s+[^\d.;]{0,40}(belaufen|ergeben)\s+(auf|von)|"
+    r"\bwould\s+(then\s+)?(be|come\s+to|amount\s+to|total|stand\s+at)\b[^\d.;]{0,20})\s*$",
     re.I,
 )
 
@@ -179,16 +183,6 @@ _PAID_AFTER = re.compile(
     re.I,
 )
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
-# "… 1.412,06 € aus Ihrem Schreiben ist nicht mehr aktuell", "quoted in your letter no longer
-# applies": the words after the amount call it superseded.
-_OLD_AFTER = re.compile(
-    r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
-    r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
-    r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
-    r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
-    r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the))",
-    re.I,
-)
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(
@@ -200,6 +194,8 @@ _CHANGE = re.compile(
 
 def _kind(text: str) -> str:
     text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
+    if (own := _after_colon(text)) is not text:
+        return _kind(own)
     if _UNIT_PRICE.search(text) or _INSTALMENT.search(text) or _RATE_BEFORE.search(text):
         return OFFER
     if _OFFERED_PAYMENT.search(text):
@@ -248,7 +244,17 @@ _MODIFIER_REACH = 50
 _ASIDE = re.compile(r"\([^()\n]{0,120}\)")
 
 
+def _after_colon(text: str) -> str:
+    """ "… in your letter: the balance owed is": the words after the colon name the amount when
+    they say what it is; otherwise the whole text does."""
+    colon, tail = text.rpartition(": ")[1:]
+    if colon and re.search(r"[^\W\d]{3}", tail) and _kind(tail) != NONE:
+        return tail
+    return text
+
+
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
+    text = _after_colon(text)
     for kind, pattern in _KINDS:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if kind not in excluded and pattern.search(window):

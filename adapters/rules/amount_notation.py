@@ -12,7 +12,6 @@ from adapters.rules.amount_kinds import (
     _CHANGE,
     _CONTAINED,
     _LABEL_AFTER,
-    _OLD_AFTER,
     _OPEN_LABEL,
     _PAID_AFTER,
     _PART_OF,
@@ -31,6 +30,7 @@ from adapters.rules.amount_kinds import (
     _kind_excluding,
     as_rate_or_part,
 )
+from adapters.rules.amount_phrases import _OLD_AFTER
 
 _SP = "[ \u00a0\u2009\u202f]"
 _DE = rf"\d{{1,3}}(?:(?:\.|{_SP})\d{{3}})+(?:,\d{{2}}|,-{{1,2}}|,–)?|\d+,\d{{2}}|\d+,-{{1,2}}"

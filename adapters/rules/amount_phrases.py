@@ -34,7 +34,8 @@ STILL_OPEN = re.compile(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihr
 PROVISIONAL = re.compile(
     r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
     r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
-    r"nicht\s+(endgültig|abschließend)|subject\s+to\s+change|provisional|preliminary|"
+    r"nicht\s+(endgültig|abschließend)|(noch\s+)?in\s+der\s+prüfung|erst\s+nach\s+(abschluss|klärung|prüfung)|"
+    r"prüfung\s+(ist\s+)?noch\s+nicht\s+abgeschlossen|once\s+(our|the)\s+review|subject\s+to\s+change|provisional|preliminary|"
     r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review)",
     re.I,
 )
@@ -43,5 +44,17 @@ ACCOUNTED = re.compile(
     r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
     r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|after\s+(deduct|your\s+payment|"
     r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
+    re.I,
+)
+
+
+# "… 1.412,06 € aus Ihrem Schreiben ist nicht mehr aktuell", "quoted in your letter no longer
+# applies": the words after the amount call it superseded.
+_OLD_AFTER = re.compile(
+    r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
+    r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
+    r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
+    r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
+    r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the))",
     re.I,
 )

@@ -36,7 +36,8 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
-from adapters.rules.components import derive_principal, read_components, stated_none
+from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
+from adapters.rules.statements import balance_of_rows
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
 
@@ -117,11 +118,13 @@ def _read_claim(
             reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
             return reading
     remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
-    if not totals and not by_kind.get(PAID) and _sum_components(mentions, by_kind, reading):
+    if not totals and not by_kind.get(PAID) and sum_components(body, mentions, by_kind, reading):
         return reading
     if remaining or totals:
         extras = by_kind.get(ADDITIONAL, []) + by_kind.get(COMPONENT, [])
-        chosen = _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
+        chosen = balance_of_rows(body, mentions, remaining + totals) or _current_claim(
+            remaining, totals, bool(by_kind.get(PAID)), extras
+        )
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
@@ -146,7 +149,7 @@ def _read_claim(
             _choose(reading, chosen, 1.0)
             derive_principal(mentions, chosen, reading.components, reading.component_spans)
         return reading
-    if _sum_components(mentions, by_kind, reading):
+    if sum_components(body, mentions, by_kind, reading) or reading.conflicts:
         return reading
     if by_kind.get(CLAIM):
         _chosen_or_conflict(reading, by_kind[CLAIM], CLAIM, 0.8)
@@ -221,31 +224,6 @@ def _chosen_or_conflict(
     return reading
 
 
-def _sum_components(mentions: list[Mention], by_kind, reading: AmountReading) -> bool:
-    """No total stated: a list of labelled items (the claim's items beside interest or
-    costs, each on its own line) adds up to the claim. Unlabelled amounts forbid the sum."""
-    components = dict(reading.components or {})
-    if not by_kind.get(COMPONENT) or by_kind.get(NONE):
-        return False
-    if any(_CONTAINED.search(m.context) for m in by_kind[COMPONENT]):
-        return False  # "darin enthalten": the components are part of a stated figure
-    items = by_kind.get(CLAIM, []) + by_kind.get(REMAINING, [])
-    if items and components.get("principal") is None:
-        if any(_shares_line(m, mentions) for m in items):
-            return False
-        components["principal"] = sum((m.value for m in items), Decimal("0.00"))
-        reading.component_spans["principal"] = (items[0].start, items[-1].end)
-        reading.components = components
-    stated = [v for v in components.values() if v is not None]
-    if components.get("principal") is None or len(stated) < 2:
-        return False
-    reading.amount = sum(stated, Decimal("0.00"))
-    spans = list(reading.component_spans.values())
-    reading.span = (min(s for s, _ in spans), max(e for _, e in spans))
-    reading.quality, reading.currency = 0.8, mentions[0].currency
-    return True
-
-
 def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
     """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
     Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
@@ -277,10 +255,6 @@ def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> b
     rest = [m for m in mentions if m is not total and m.value != total.value]
     stated = sum((m.value for m in rest), Decimal("0.00"))
     return bool(rest) and all(m.kind == COMPONENT for m in rest) and stated != total.value
-
-
-def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
-    return any(other is not mention and other.line == mention.line for other in mentions)
 
 
 def _one_current(candidates: list[Mention]) -> Mention | None:

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from adapters.rules.amount_kinds import (
+    _CONTAINED,
     _COSTS,
     _INTEREST,
     _PRINCIPAL,
@@ -85,3 +86,47 @@ def derive_principal(
     if items and principal + sum(labelled, Decimal("0.00")) == total.value:
         components["principal"] = principal
         spans["principal"] = (items[0].start, items[-1].end)
+
+
+# "nebst Zinsen in Höhe von 5 Prozentpunkten über dem Basiszinssatz seit …", "plus interest at
+# 8 % a year": interest claimed without a figure, so the items listed are not the whole claim.
+_RATE_ONLY = "interest is claimed as a rate, without an amount"
+_RUNNING_INTEREST = re.compile(
+    r"\b(nebst|zzgl\.?|zuzüglich|plus|sowie|together\s+with)\s+([\wäöü]+\s+){0,2}"
+    r"(zinsen|interest)\s+(in\s+höhe\s+von\s+|at\s+(a\s+rate\s+of\s+)?)?"
+    r"(\d+([,.]\d+)?\s*(%|prozent)|seit\b|ab\s+dem\b|from\b|since\b)",
+    re.I,
+)
+
+
+def sum_components(body: str, mentions: list[Mention], by_kind, reading) -> bool:
+    """No total stated: a list of labelled items (the claim's items beside interest or
+    costs, each on its own line) adds up to the claim. Unlabelled amounts forbid the sum."""
+    components = dict(reading.components or {})
+    if not by_kind.get(COMPONENT) or by_kind.get(NONE):
+        return False
+    if any(_CONTAINED.search(m.context) for m in by_kind[COMPONENT]):
+        return False  # "darin enthalten": the components are part of a stated figure
+    if components.get("interest") is None and _RUNNING_INTEREST.search(body):
+        if _RATE_ONLY not in reading.conflicts:
+            reading.conflicts.append(_RATE_ONLY)
+        return False  # "nebst Zinsen in Höhe von 5 Prozentpunkten …": the sum is not the claim
+    items = by_kind.get(CLAIM, []) + by_kind.get(REMAINING, [])
+    if items and components.get("principal") is None:
+        if any(_shares_line(m, mentions) for m in items):
+            return False
+        components["principal"] = sum((m.value for m in items), Decimal("0.00"))
+        reading.component_spans["principal"] = (items[0].start, items[-1].end)
+        reading.components = components
+    stated = [v for v in components.values() if v is not None]
+    if components.get("principal") is None or len(stated) < 2:
+        return False
+    reading.amount = sum(stated, Decimal("0.00"))
+    spans = list(reading.component_spans.values())
+    reading.span = (min(s for s, _ in spans), max(e for _, e in spans))
+    reading.quality, reading.currency = 0.8, mentions[0].currency
+    return True
+
+
+def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
+    return any(other is not mention and other.line == mention.line for other in mentions)

@@ -155,7 +155,11 @@ _FREEMAIL_LABELS = frozenset(
         "protonmail",
     ]
 )
-_COMPANY_WORDS = re.compile(r"\b(gmbh|ag|kg|bank|sparkasse|inkasso|team|service|kanzlei)\b", _I)
+_COMPANY_WORDS = re.compile(
+    r"\b(gmbh|ag|kg|bank|sparkasse|inkasso|team|service|kanzlei|\w*verwaltung|immobilien|"
+    r"vermietung|properties|lettings)\b",
+    _I,
+)
 
 
 def non_reply_reason(
@@ -227,12 +231,20 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
         and not _OWN_DEBT.search(text)
     ):
         return False  # "Ihr Schreiben wegen Frau Becker": a private creditor about the client
+    if _CREDITOR_STANCE.search(text) and not _CLIENT[2].search(text) and not _OWN_DEBT.search(text):
+        return False  # "Frau Becker hat bei mir noch Mietschulden": the writer is owed
     return hits >= 2 or (personal and hits >= 1)
 
 
 _THIRD_PARTY = re.compile(
     r"\b(wegen|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
     r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+(?P<surname>[A-ZÄÖÜ][\wäöüß-]+)))",
+    _I,
+)
+# Someone owes the writer: a private landlord or lender, not the client.
+_CREDITOR_STANCE = re.compile(
+    r"\bhat\s+bei\s+mir\b|\bschulde[tn]\s+mir\b|\bmein(e|en|em|er)?\s+(ehemalige[rn]?\s+)?mieter(in)?\b|"
+    r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b",
     _I,
 )
 _OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)

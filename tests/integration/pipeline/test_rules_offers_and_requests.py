@@ -101,3 +101,70 @@ def test_a_request_for_authority_is_a_reply_not_an_acknowledgement(body):
 def test_a_real_acknowledgement_with_a_ticket_still_is_one():
     body = "We have received your message. Your reference number is CS-2231190."
     assert _read(body).non_reply_reason == "acknowledgement"
+
+
+# Classes the fresh blind batch m-… showed missing (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a statement whose rows (a payment row negative) add up to its last balance
+        (
+            "Datum | Text | EUR\n01.03.2026 | Fälligstellung gesamt | 2.000,00\n"
+            "30.09.2026 | Zinsen | 44,10\n02.10.2026 | Mahnkosten | 12,00\n"
+            "15.10.2026 | Zahlungseingang | -300,00\nSaldo aktuell | 1.756,10",
+            "1756.10",
+        ),
+        # the words after a colon name the amount, not the letter they refer to
+        ("Regarding the reference in your letter: the balance owed is EUR 310.40.", "310.40"),
+    ],
+)
+def test_statements_that_add_up_and_labels_after_a_colon(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "conflict"),
+    [
+        # a figure in the conditional mood, the final one still being checked
+        (
+            "Zieht man die Gutschrift ab, ergäbe sich ein Restbetrag von 512,00 €. Die Gutschrift "
+            "ist noch in der Prüfung; den endgültigen Betrag teilen wir erst nach Abschluss mit.",
+            "",
+        ),
+        # items listed, interest only as a rate: their sum is not the claim
+        (
+            "Wir machen geltend:\nHauptforderung 2.100,00 €\nnebst Zinsen in Höhe von 5 "
+            "Prozentpunkten über dem Basiszinssatz seit dem 01.02.2025\nMahnkosten 25,00 €",
+            "interest is claimed as a rate",
+        ),
+    ],
+)
+def test_figures_nobody_can_book_yet(body, conflict):
+    result = _read(body)
+    assert result.claim_amount is None
+    assert any(conflict in c for c in result.amount_conflicts)
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        (
+            "Hallo, ja Herr Sommer hat bei mir noch zwei Monatsmieten offen, zusammen 1.100,- €. "
+            "Raten sind ok für mich, wenn ich regelmäßig gezahlt bekomme.",
+            "g.hartmann@gmx.de",
+            "Gerd Hartmann",
+        ),
+        (
+            "Zu Ihrem Schreiben teile ich mit, dass der Rückstand 730,00 € beträgt. Belege kann "
+            "ich bei Bedarf nachreichen.",
+            "verwaltung.schulz@t-online.de",
+            "Hausverwaltung Schulz",
+        ),
+    ],
+)
+def test_a_private_landlord_writing_in_the_first_person_is_a_creditor(body, sender, name):
+    result = RulesExtractor().extract(body, "Ihr Schreiben", sender, name)
+    assert result.is_creditor_reply is True
