@@ -42,8 +42,10 @@ _AUTO_BODY = re.compile(
 _ACK = re.compile(
     r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(\w+\s+){0,2}(den\s+)?eingang|"
     r"(opened|created|logged)\s+(a\s+)?(new\s+)?(case|ticket)|"
-    r"(ist|sind)\s+((?:[^.\n]|\.(?=\d)){0,70}\s)?eingegangen|"
-    r"haben\s+(ihre|ihr)\s+\w+\s+([^.\n]{0,60}\s)?(erhalten|aufgenommen|erfasst|registriert)|"
+    # (a payment that came in is no acknowledgement: "ist eine Zahlung über 100 € eingegangen")
+    r"(ist|sind)\s+((?:(?!\w*(zahlung|überweisung|betrag|gutschrift|€|eur\b))(?:[^.\n]|\.(?=\d))){0,70}\s)?"
+    r"eingegangen|haben\s+(ihre|ihr)\s+(?!\w*(zahlung|überweisung|betrag))\w+\s+([^.\n]{0,60}\s)?"
+    r"(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
     r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received|"
     r"confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
@@ -104,14 +106,14 @@ _PHISHING = [
         r"gegen\s+sie\s+wurde|pfändung\s+ihres|ihres\s+gehalts|your\s+organisation\s+has|"
         r"ohne\s+weitere\s+ankündigung|final\s+notice|letzte\s+warnung|"
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
-        r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/r\b|dear\s+customer|"
+        r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/(r|in|innen)\b|dear\s+customer|"
         r"sehr\s+geehrter\s+kunde(?!,\s+sehr)",
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag",
         r"(andernfalls|ansonsten|otherwise|failing\s+which|bei\s+nichtzahlung)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
         r"polizei|legal\s+action|court|police|suspend)",
         # a pay-now link, login details asked for, a threat to cut the line or the account
-        r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahlung|checkout)|"
-        r"zur\s+vermeidung\s+(der|einer|von)\s+(vollstreckung|pfändung|sperr)|sofortüberweisung|"
+        r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahl|checkout)|"
+        r"zur\s+vermeidung\s+(der|einer|von)\s+(zwangs)?(vollstreckung|pfändung|sperr)|sofortüberweisung|"
         r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
         r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal",
     )

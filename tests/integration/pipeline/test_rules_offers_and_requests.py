@@ -168,3 +168,31 @@ def test_figures_nobody_can_book_yet(body, conflict):
 def test_a_private_landlord_writing_in_the_first_person_is_a_creditor(body, sender, name):
     result = RulesExtractor().extract(body, "Ihr Schreiben", sender, name)
     assert result.is_creditor_reply is True
+
+
+# Non-reply classes left from earlier batches (l-005, l-055 moved to dev).
+
+
+def test_a_payment_received_is_no_acknowledgement_of_the_message():
+    body = (
+        "Vielen Dank für Ihre Anfrage zur Referenz VN-5512093. Am 02.11. ist eine "
+        "Überweisung über 80,00 € bei uns eingegangen; offen bleiben danach 220,00 €."
+    )
+    result = _read(body)
+    assert result.is_creditor_reply is True
+    assert result.claim_amount == Decimal("220.00")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Sehr geehrte/r Kunde/in,\nzur Vermeidung der Zwangsvollstreckung zahlen Sie bitte über "
+        "https://stadtwerke-service.example/zahlen sofort 210,00 EUR.",
+        "Sehr geehrte/r Versicherte/r,\nihr Beitragskonto weist einen Rückstand von 96,00 EUR "
+        "auf. Zur Vermeidung einer Zwangsvollstreckung überweisen Sie umgehend auf das Konto "
+        "der KK Service Ltd.",
+    ],
+)
+def test_fake_demands_with_variant_words_are_phishing(body):
+    result = RulesExtractor().extract(body, "Zahlungsaufforderung", "info@kasse-online.example", "")
+    assert result.non_reply_reason == "phishing"
