@@ -10,6 +10,7 @@ from adapters.rules.amount_phrases import (
     _OFFERED_PAYMENT,
     _RATE_BEFORE,
     PARTS_MARKER,
+    PARTS_OPENING,
     RATE_AFTER,
     STILL_OPEN,
 )
@@ -280,12 +281,15 @@ def as_rate_or_part(body: str, start: int, end: int, kind: str, sentence_start: 
     sind" that follows an earlier amount in its sentence is a part of that amount."""
     if RATE_AFTER.match(body, end):
         return OFFER
-    if kind in (CLAIM, NONE, REMAINING):
+    if kind in (CLAIM, NONE, REMAINING, ADDITIONAL):
         sentence = body[sentence_start:start]
         marker = PARTS_MARKER.search(sentence)
-        earlier = marker and re.search(
-            r"\d[.,]?\d*\s*(€|eur|euro)|(€|eur)\s*\d", sentence[: marker.start()], re.I
-        )
-        if earlier and not STILL_OPEN.search(sentence[marker.end() :]):
+        before = sentence[: marker.start()] if marker else ""
+        if marker and PARTS_OPENING.match(sentence):  # "… 2.150 € im Rückstand. Das sind …"
+            before = body[max(0, sentence_start - 200) : sentence_start].rsplit("\n\n", 1)[-1]
+        if _MONEY.search(before) and not STILL_OPEN.search(sentence[marker.end() :]):
             return COMPONENT
     return kind
+
+
+_MONEY = re.compile(r"\d[.,]?\d*\s*(€|eur|euro)|(€|eur)\s*\d", re.I)

@@ -17,7 +17,9 @@ RATE_AFTER = re.compile(
 # "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
 _OFFERED_PAYMENT = re.compile(
     r"(gegen\s+(eine\s+)?(\w+\s+)?zahlung|einmal(zahlung|betrag)|einmalige[rn]?\s+zahlung|"
-    r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for)[^\d]{0,30}$",
+    r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for)[^\d]{0,30}$|"
+    # "60 % der Gesamtforderung, mithin 5.786,82 EUR": a share of a figure, not the figure
+    r"\d\s*(%|prozent|per\s*cent)\s+(der|des|von|of)\b[^\d]{0,60}$",
     re.I,
 )
 # "…, das sind drei Mieten und die restliche Nachzahlung von 250 €": the parts of the total
@@ -27,6 +29,8 @@ PARTS_MARKER = re.compile(
     r"consisting\s+of|made\s+up\s+of)\b",
     re.I,
 )
+# "Das sind …" opening the sentence after a total: its parts follow.
+PARTS_OPENING = re.compile(r"^\W*(das|dies|these|that)\s+(sind|is|are)\b", re.I)
 STILL_OPEN = re.compile(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihrer))\b", re.I)
 
 

@@ -99,16 +99,21 @@ _MARKETING = [
 _PHISHING = [
     re.compile(p, _I)
     for p in (
-        r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+stunden|within\s+\d{1,2}\s+hours|\d{1,2}\s+hours",
+        # a deadline in hours or today: "binnen 24 Std.", "bis heute 16 Uhr", "by tonight"
+        r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+(stunden|std\b)|within\s+\d{1,2}\s+(hours|hrs)|"
+        r"\d{1,2}\s+hours|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
+        r"by\s+(today|tonight|end\s+of\s+(the\s+)?day)",
         r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|paysafe|western\s+union|crypto",
         r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
-        r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b",
+        r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b|"
+        r"https?://\S*(login|verifi|signin|anmeld)",
         r"gegen\s+sie\s+wurde|pfändung\s+ihres|ihres\s+gehalts|your\s+organisation\s+has|"
         r"ohne\s+weitere\s+ankündigung|final\s+notice|letzte\s+warnung|"
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
         r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/(r|in|innen)\b|dear\s+customer|"
         r"sehr\s+geehrter\s+kunde(?!,\s+sehr)",
-        r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag",
+        r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag|"
+        r"(meldung|eintrag|übermittlung)\s+(an|bei|in)\s+(die\s+)?schufa",
         r"(andernfalls|ansonsten|otherwise|failing\s+which|bei\s+nichtzahlung)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
         r"polizei|legal\s+action|court|police|suspend)",
         # a pay-now link, login details asked for, a threat to cut the line or the account
@@ -116,6 +121,9 @@ _PHISHING = [
         r"zur\s+vermeidung\s+(der|einer|von)\s+(zwangs)?(vollstreckung|pfändung|sperr)|sofortüberweisung|"
         r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
         r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal",
+        # a German creditor's account held by a foreign company
+        r"(empfänger|kontoinhaber|recipient|beneficiary|account\s+name)\s*:[^\n]{0,60}"
+        r"\b(ltd|limited|llc|inc|s\.r\.o|b\.v)\b",
     )
 ]
 _CLIENT = [
@@ -175,7 +183,7 @@ def non_reply_reason(
         return _span("bounce", _BOUNCE, head)
     if _AUTO_SUBJECT.search(subject):
         return _span("auto_reply", _AUTO_BODY, head)
-    if _hits(_PHISHING, text) >= 2:
+    if _hits(_PHISHING, text) + _collector_on_free_mail(from_email, from_name) >= 2:
         return _span("phishing", _PHISHING[0], head)
     marketing = _hits(_MARKETING, text)
     if marketing >= 2 or (marketing and _NEWSLETTER_SENDER.search(from_email or "")):
@@ -214,6 +222,17 @@ _AMOUNT = re.compile(r"\d+,\d{2}\b|\d\s*(€|eur\b|euro\b)|(€|eur)\s*\d", _I)
 def _claim_words(text: str) -> bool:
     # "forderung@stadtwerke.example" is an address, no claim word
     return bool(_CLAIM_WORDS.search(re.sub(r"\S+@\S+|https?://\S+", " ", text)))
+
+
+_COLLECTOR = re.compile(
+    r"(inkasso|forderung|vollstreckung|gerichtsvollzieher|bank\b|finanzamt)", _I
+)
+
+
+def _collector_on_free_mail(from_email: str, from_name: str | None) -> int:
+    """A collection agency, bank or authority writing from a free-mail address: a phishing sign."""
+    label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
+    return int(label in _FREEMAIL_LABELS and bool(_COLLECTOR.search(f"{from_name} {from_email}")))
 
 
 def _hits(patterns: list[re.Pattern], text: str) -> int:

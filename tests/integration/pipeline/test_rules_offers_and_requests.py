@@ -196,3 +196,53 @@ def test_a_payment_received_is_no_acknowledgement_of_the_message():
 def test_fake_demands_with_variant_words_are_phishing(body):
     result = RulesExtractor().extract(body, "Zahlungsaufforderung", "info@kasse-online.example", "")
     assert result.non_reply_reason == "phishing"
+
+
+# Classes the fresh blind batch o-… showed missing (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a share of the total offered as a settlement is not a second total
+        (
+            "Die Gesamtforderung beträgt 4.000,00 €. Wir akzeptieren eine Zahlung von 50 % der "
+            "Gesamtforderung, also 2.000,00 €, wenn sie bis Jahresende eingeht.",
+            "4000.00",
+        ),
+        # "Das sind …" opening the next sentence lists the parts of the total before it
+        (
+            "Herr Krause ist bei mir mit 1.300 € im Rückstand. Das sind zwei Mieten zu 550 € "
+            "plus 200 € aus der Heizkostenabrechnung.",
+            "1300.00",
+        ),
+    ],
+)
+def test_shares_and_parts_of_a_stated_total(body, expected):
+    result = _read(body, sender="k.brandt@gmx.de")
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        # a same-day deadline, a login link, an account of a foreign Ltd
+        (
+            "Ihre Forderung über 730,00 EUR ist weiterhin offen. Überweisen Sie bis heute 16 Uhr "
+            "an: Empfänger: KSP Collect Ltd. Den Beleg laden Sie hoch unter "
+            "https://kundenportal-check.example/login",
+            "service@kundenportal-check.example",
+            "Forderungsservice",
+        ),
+        # a collection agency on a free-mail address threatening a SCHUFA entry within 48 Std.
+        (
+            "Gegen Ihren Mandanten liegt ein Titel vor. Zahlen Sie 990,00 EUR binnen 48 Std., "
+            "sonst erfolgt eine Meldung an die SCHUFA.",
+            "inkasso.zentrale@gmail.com",
+            "Inkasso Zentrale Deutschland",
+        ),
+    ],
+)
+def test_fake_demands_with_deadlines_links_and_free_mail(body, sender, name):
+    result = RulesExtractor().extract(body, "Letzte Mahnung", sender, name)
+    assert result.non_reply_reason == "phishing"
