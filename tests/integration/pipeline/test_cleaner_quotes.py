@@ -219,3 +219,36 @@ def test_a_mail_of_nothing_but_contact_lines_keeps_them():
 def test_contact_lines_below_a_claim_still_go():
     text = "Die Forderung beträgt 812,40 EUR.\n\nTel.: 0221 555 0100\nE-Mail: fm@stadtwerke.example"
     assert clean_text(text) == "Die Forderung beträgt 812,40 EUR."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "-- \nStadtwerke Musterstadt GmbH\nForderungsmanagement, Frau Keller",
+        "--\nFrau Keller\nSachbearbeitung Forderungen",
+        "Mit freundlichen Grüßen\nFrau Keller, Sachbearbeitung Forderungen",
+    ],
+)
+def test_a_mail_that_is_only_a_signature_keeps_it(body):
+    # Nothing above the signature and nothing quoted: there is no text to set it apart from,
+    # so it is what the sender wrote (as a mail of nothing but contact lines).
+    assert "Frau Keller" in clean_text(body)
+    html = "<div>" + body.replace("\n", "<br>") + "</div>"
+    assert "Frau Keller" in clean_html(html)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"-- \nFrau Keller\n\nAm 02.11.2026 schrieb Kanzlei Muster <info@kanzlei.example>:\n> {OLD}",
+        f"Am 02.11.2026 schrieb Kanzlei Muster <info@kanzlei.example>:\n> {OLD}\n\n--\nFrau Keller",
+    ],
+)
+def test_a_lone_signature_beside_quoted_history_still_goes(body):
+    # The sender wrote nothing but an automatic signature over or under the quote.
+    assert clean_text(body) == ""
+    forward = (
+        "<div class='gmail_quote'>---------- Forwarded message ----------<br>"
+        "From: Kanzlei Muster &lt;info@kanzlei.example&gt;</div><div>-- <br>Frau Keller</div>"
+    )
+    assert clean_html(forward) == ""
