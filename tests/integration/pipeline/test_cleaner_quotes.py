@@ -252,3 +252,10 @@ def test_a_lone_signature_beside_quoted_history_still_goes(body):
         "From: Kanzlei Muster &lt;info@kanzlei.example&gt;</div><div>-- <br>Frau Keller</div>"
     )
     assert clean_html(forward) == ""
+
+
+def test_a_signature_over_a_letter_it_cannot_place_is_still_cut():
+    # Only a short block with no amount is "nothing but a signature"; anything longer under an
+    # opening signature may be a quote no rule recognises, and it never reaches the extractor.
+    body = f"-- \nFrau Keller\nSachbearbeitung\n\nSie schrieben uns:\n{OLD}"
+    assert clean_text(body) == ""
