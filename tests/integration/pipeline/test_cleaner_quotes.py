@@ -259,3 +259,17 @@ def test_a_signature_over_a_letter_it_cannot_place_is_still_cut():
     # opening signature may be a quote no rule recognises, and it never reaches the extractor.
     body = f"-- \nFrau Keller\nSachbearbeitung\n\nSie schrieben uns:\n{OLD}"
     assert clean_text(body) == ""
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster <info@kanzlei.example>:",
+        "On Mon, Nov 2, 2026 at 10:00 AM Kanzlei Muster <info@kanzlei.example> wrote:",
+    ],
+)
+def test_an_unmarked_quote_with_nothing_written_above_it_is_cut(header):
+    # An empty reply from a client that quotes without "> " marks: the practice's own letter
+    # never reaches the extractor (an empty reply goes to review), though a text written into
+    # or under such a quote is lost with it.
+    assert clean_text(f"{header}\n\n{OLD}\n") == ""
