@@ -24,33 +24,39 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 
 class EmailCleaner(EmailParser):
     def clean(self, body_html: str, body_text: str) -> str:
-        text = ""
+        text, history_cut = "", False
         if body_html and body_html.strip():
-            text = _html_to_text(body_html[: MAX_CHARS * 4])
+            text, history_cut = _html_to_text(body_html[: MAX_CHARS * 4])
         if not text.strip():
             text = body_text or ""
-        return _clean_text(text[: MAX_CHARS * 2])[:MAX_CHARS]
+        return _clean_text(text[: MAX_CHARS * 2], history_cut)[:MAX_CHARS]
 
 
-def _html_to_text(html: str) -> str:
+def _html_to_text(html: str) -> tuple[str, bool]:
+    """The text, and whether a quote container was cut from the HTML."""
     try:
         soup = soup_of(html)
-        remove_quoted_html(soup)
+        history_cut = remove_quoted_html(soup)
         text = soup_to_text(soup)
     except Exception:  # noqa: BLE001 - malformed HTML must not fail the job; fall back to text
-        text = re.sub(r"<[^>]+>", " ", html)
-    return text.replace("\xa0", " ")
+        text, history_cut = re.sub(r"<[^>]+>", " ", html), False
+    return text.replace("\xa0", " "), history_cut
 
 
-def _clean_text(text: str) -> str:
+def _clean_text(text: str, history_cut: bool) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     text = _INVISIBLE.sub("", text)
     lines = [_tidy_table_row(line) for line in text.split("\n")]
-    lines = strip_quoted_history(lines)
-    lines = strip_signature_and_footer(lines)
+    kept = strip_quoted_history(lines)
+    history_cut = history_cut or _filled(kept) < _filled(lines)
+    lines = strip_signature_and_footer(kept, history_cut)
     cleaned = "\n".join(line.rstrip() for line in lines)
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     return cleaned.strip()
+
+
+def _filled(lines: list[str]) -> int:
+    return sum(1 for line in lines if line.strip())
 
 
 def _tidy_table_row(line: str) -> str:

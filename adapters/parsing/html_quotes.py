@@ -31,9 +31,11 @@ _TRAILER_CHARS = 40
 _CITATION_CHARS = 300
 
 
-def remove_quoted_html(soup: BeautifulSoup) -> None:
+def remove_quoted_html(soup: BeautifulSoup) -> bool:
+    """Removes the quoted history from `soup`; True if there was any."""
     # Outlook puts the quoted mail after a #divRplyFwdMsg header, as siblings.
     reply_header = soup.find(id="divRplyFwdMsg")
+    removed = reply_header is not None
     if reply_header is not None:
         for sibling in list(reply_header.find_next_siblings()):
             sibling.decompose()
@@ -41,6 +43,7 @@ def remove_quoted_html(soup: BeautifulSoup) -> None:
     for selector in _QUOTE_CONTAINERS:
         for tag in soup.select(selector):
             tag.decompose()
+            removed = True
     outermost = [
         tag for tag in soup.find_all("blockquote") if tag.find_parent("blockquote") is None
     ]
@@ -50,6 +53,7 @@ def remove_quoted_html(soup: BeautifulSoup) -> None:
     ]  # fmt: skip
     for tag in history:
         tag.decompose()
+    return removed or bool(history)
 
 
 def _is_quoted_history(blockquote: Tag, is_last: bool) -> bool:

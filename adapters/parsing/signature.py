@@ -5,14 +5,17 @@ name the creditor signs with; so does everything below the "-- " delimiter, a "-
 short name at the end, and a last line "-Name". Footer rules (IBAN, HRB, Vorstand, phone,
 a web address, Datenschutz, …) apply below the sign-off; above it, or in a mail without one,
 only to lines that carry no amount, so a claim sentence with a payment link or a "Steuernummer"
-survives; a mail of nothing but footer lines keeps them. Disclaimer paragraphs go wherever they
-stand.
+survives; a mail of nothing but footer lines keeps them. So does a mail that is nothing but its
+signature (it opens with the delimiter or sign-off, a few short lines without an amount follow,
+nothing quoted was cut from it): there is no text to set the signature apart from. Disclaimer
+paragraphs go wherever they stand.
 """
 
 from __future__ import annotations
 
 import re
 
+_SIGNATURE_LINES = 8  # a signature block is no longer than this
 _SIGNATURE_DELIMITER = re.compile(r"^\s*(--|__)\s*$")
 _SHORT_RULE = re.compile(r"^\s*-{3}\s*$")
 _THANKS = re.compile(r"^\s*(thanks|thank\s+you|danke|vielen\s+dank)\s*[,.!]*\s*$", re.I)
@@ -44,8 +47,18 @@ _DASH_NAME = re.compile(r"^\s*-\s?[^\W\d_][\w.'’-]*(\s[^\W\d_][\w.'’-]*){0,2
 _AMOUNT = re.compile(r"\d,\d{2}\b|\d,-|€|\bEUR\b|\bEuro\b", re.I)
 
 
-def strip_signature_and_footer(lines: list[str]) -> list[str]:
+def strip_signature_and_footer(lines: list[str], history_cut: bool) -> list[str]:
+    """`history_cut`: quoted or forwarded mail was cut from this one (the lines are what is left)."""
     for index, line in enumerate(lines):
+        opens = _SIGNATURE_DELIMITER.match(line) or _SIGN_OFF.match(line)
+        if (
+            opens
+            and not history_cut
+            and not any(above.strip() for above in lines[:index])
+            and _is_signature_block(lines[index + 1 :])
+        ):
+            # The whole mail is a signature: its lines are the text, footer rules still apply.
+            return _strip_footer(lines[index + 1 :])
         if _SIGNATURE_DELIMITER.match(line):
             return _drop_disclaimers(lines[:index])
         closing = (  # "---" or "Thanks!" over a short name at the end, below some text
@@ -66,6 +79,10 @@ def strip_signature_and_footer(lines: list[str]) -> list[str]:
                 ):
                     kept.append(follower)
             return kept
+    return _strip_footer(lines)
+
+
+def _strip_footer(lines: list[str]) -> list[str]:
     # No sign-off: footer lines may stand anywhere, but never take a claim line with them.
     lines = _drop_disclaimers(lines)
     kept = [line for line in lines if not is_footer_line(line)]
@@ -74,6 +91,14 @@ def strip_signature_and_footer(lines: list[str]) -> list[str]:
         # from, they are what the sender wrote.
         return lines
     return _drop_dash_name(kept)
+
+
+def _is_signature_block(lines: list[str]) -> bool:
+    """A few short lines without an amount: a signature, not a letter under one."""
+    filled = [line.strip() for line in lines if line.strip()]
+    return 0 < len(filled) <= _SIGNATURE_LINES and all(
+        len(line) <= 80 and not _AMOUNT.search(line) for line in filled
+    )
 
 
 def _is_name_block(lines: list[str]) -> bool:

@@ -219,3 +219,57 @@ def test_a_mail_of_nothing_but_contact_lines_keeps_them():
 def test_contact_lines_below_a_claim_still_go():
     text = "Die Forderung beträgt 812,40 EUR.\n\nTel.: 0221 555 0100\nE-Mail: fm@stadtwerke.example"
     assert clean_text(text) == "Die Forderung beträgt 812,40 EUR."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "-- \nStadtwerke Musterstadt GmbH\nForderungsmanagement, Frau Keller",
+        "--\nFrau Keller\nSachbearbeitung Forderungen",
+        "Mit freundlichen Grüßen\nFrau Keller, Sachbearbeitung Forderungen",
+    ],
+)
+def test_a_mail_that_is_only_a_signature_keeps_it(body):
+    # Nothing above the signature and nothing quoted: there is no text to set it apart from,
+    # so it is what the sender wrote (as a mail of nothing but contact lines).
+    assert "Frau Keller" in clean_text(body)
+    html = "<div>" + body.replace("\n", "<br>") + "</div>"
+    assert "Frau Keller" in clean_html(html)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"-- \nFrau Keller\n\nAm 02.11.2026 schrieb Kanzlei Muster <info@kanzlei.example>:\n> {OLD}",
+        f"Am 02.11.2026 schrieb Kanzlei Muster <info@kanzlei.example>:\n> {OLD}\n\n--\nFrau Keller",
+    ],
+)
+def test_a_lone_signature_beside_quoted_history_still_goes(body):
+    # The sender wrote nothing but an automatic signature over or under the quote.
+    assert clean_text(body) == ""
+    forward = (
+        "<div class='gmail_quote'>---------- Forwarded message ----------<br>"
+        "From: Kanzlei Muster &lt;info@kanzlei.example&gt;</div><div>-- <br>Frau Keller</div>"
+    )
+    assert clean_html(forward) == ""
+
+
+def test_a_signature_over_a_letter_it_cannot_place_is_still_cut():
+    # Only a short block with no amount is "nothing but a signature"; anything longer under an
+    # opening signature may be a quote no rule recognises, and it never reaches the extractor.
+    body = f"-- \nFrau Keller\nSachbearbeitung\n\nSie schrieben uns:\n{OLD}"
+    assert clean_text(body) == ""
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Am 02.11.2026 um 10:00 schrieb Kanzlei Muster <info@kanzlei.example>:",
+        "On Mon, Nov 2, 2026 at 10:00 AM Kanzlei Muster <info@kanzlei.example> wrote:",
+    ],
+)
+def test_an_unmarked_quote_with_nothing_written_above_it_is_cut(header):
+    # An empty reply from a client that quotes without "> " marks: the practice's own letter
+    # never reaches the extractor (an empty reply goes to review), though a text written into
+    # or under such a quote is lost with it.
+    assert clean_text(f"{header}\n\n{OLD}\n") == ""
