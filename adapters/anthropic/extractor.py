@@ -3,9 +3,11 @@
 The SDK's own retries are off (max_retries=0) so our RetryPolicy counts every attempt; SDK
 exceptions are translated at this boundary into the domain's TransientError/PermanentError.
 The system prompt and the tool definition are marked for prompt caching (they are the same on
-every call); each call logs its token usage. The tool input passes a marshmallow schema, and
-the quotes Claude gives as evidence are located in the body: an amount whose quote is not in
-the email is a conflict, so a hallucinated figure can never be booked.
+every call); each call logs its token usage. The tool input passes a marshmallow schema and
+becomes the same Extraction the rules give (adapters/anthropic/mapping.py): evidence quotes are
+located in the body, an amount whose quote is not in the email is a conflict (a hallucinated
+figure is never booked), amount doubts are named conflicts, a payment beside the claim is the
+`payment` evidence the safety rule weighs against the claim on file.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import anthropic
 import structlog
 from marshmallow import ValidationError
 
-from adapters.anthropic.tool_input import EXTRACTION_TOOL, TOOL_NAME, ToolInputSchema, locate
+from adapters.anthropic.mapping import extraction_from
+from adapters.anthropic.tool_input import EXTRACTION_TOOL, TOOL_NAME, ToolInputSchema
 from application.pipeline_ports import Extractor
 from domain.errors import PermanentError, TransientError
-from domain.extraction import Extraction, Span
+from domain.extraction import Extraction
 
 __all__ = ["EXTRACTION_TOOL", "TOOL_NAME", "ClaudeExtractor"]
 
@@ -33,15 +36,23 @@ SYSTEM_PROMPT = (
     "You read replies from creditors (Gläubiger) to a German debt-settlement practice. "
     "Extract the claim (Forderung) the creditor states now: the total (Gesamtforderung) wins over "
     "components such as Hauptforderung, Zinsen and Kosten wherever they stand; after a partial "
-    "payment the claim is what remains; a settled account is 0.00; an offer, an instalment, an "
-    "older figure or an estimate (ca.) is not the claim. Report principal, interest and costs as "
-    "components. Sum components only when each is clearly labelled and no total is stated. When "
-    "several totals disagree with no clear current one, leave claim_amount null and list them in "
-    "conflicting_amounts. Read the client's name in whatever role the letter gives them and the "
-    "birth date. Mails that are not creditor replies get a non_reply_reason: auto_reply, bounce, "
-    "newsletter, client_message (the client writing), phishing (fake demands, payment links), "
-    "acknowledgement (receipt confirmations). For every field you fill, quote the exact text of "
-    "the email in evidence. Ignore quoted earlier mails. "
+    "payment the claim is what remains, as the letter states it; a settled account is 0.00; an "
+    "offer, an instalment, an older figure or an estimate (ca.) is not the claim. Never compute a "
+    "claim the letter does not state. Report principal, interest and costs as components. Sum "
+    "components only when each is clearly labelled and no total is stated. When the current claim "
+    "is not certain, leave claim_amount null and name every reason in amount_doubts: a figure "
+    "stated as provisional or approximate, a payment beside one claim figure with no remainder "
+    "stated, a further amount or costs claimed after the total, a larger or differing current "
+    "claim beside the total, a breakdown that does not add up, a table's sum against the text, "
+    "an older or superseded figure with no clear current one, totals that disagree, a settled "
+    "account with an amount still open; list the disagreeing figures in conflicting_amounts. When "
+    "the letter reports a payment already made beside the claim, quote it as evidence.payment. "
+    "Read the client's name in whatever role the letter gives them and the birth date. Report "
+    "every further reference number in other_references. Mails that are not creditor replies get "
+    "a non_reply_reason: auto_reply, bounce, newsletter, client_message (the client writing), "
+    "phishing (fake demands, payment links), acknowledgement (receipt confirmations). For every "
+    "field you fill, quote the exact text of the email in evidence, containing the value. Ignore "
+    "quoted earlier mails. "
     f"Always answer by calling the {TOOL_NAME} tool."
 )
 # Prompt caching: the tool definition and the system prompt are the same on every call.
@@ -105,9 +116,10 @@ class ClaudeExtractor(Extractor):
             cache_creation_input_tokens=getattr(usage, "cache_creation_input_tokens", None),
             cache_read_input_tokens=getattr(usage, "cache_read_input_tokens", None),
         )
-        return self._parse(response, (cleaned_body or "")[:MAX_BODY_CHARS], subject or "")
+        body = (cleaned_body or "")[:MAX_BODY_CHARS]
+        return self._parse(response, body, subject or "", from_name)
 
-    def _parse(self, response: Any, body: str, subject: str) -> Extraction:
+    def _parse(self, response: Any, body: str, subject: str, sender: str | None) -> Extraction:
         blocks = [
             b
             for b in getattr(response, "content", None) or []
@@ -122,50 +134,7 @@ class ClaudeExtractor(Extractor):
             loaded = _schema.load(data)
         except ValidationError as exc:
             raise PermanentError(f"invalid tool input: {exc.messages}", "InvalidToolInput") from exc
-        return _extraction_from(loaded, body, subject, self.name)
-
-
-def _extraction_from(data: dict[str, Any], body: str, subject: str, extractor: str) -> Extraction:
-    evidence: dict[str, Span] = {}
-    for field, quote in data["evidence"].items():
-        span = locate(quote, body, subject)
-        if span is not None:
-            evidence[field] = span
-        else:
-            log.info("claude_evidence_not_found", field=field)
-    conflicts = [f"Claude names disagreeing amounts: {a}" for a in data["conflicting_amounts"]]
-    amount = data.get("claim_amount")
-    if amount is not None and amount > 0 and "claim_amount" not in evidence:
-        # An amount the email does not contain is never booked.
-        conflicts.append(f"the amount {amount} is not quoted from the email")
-    components = data.get("components")
-    if components is not None:
-        components = {name: components.get(name) for name in ("principal", "interest", "costs")}
-        if not any(v is not None for v in components.values()):
-            components = None
-    currency = data.get("currency")
-    birth = data.get("client_birth_date")
-
-    def text(name: str) -> str | None:
-        value = data.get(name)
-        return value.strip() or None if value is not None else None
-
-    return Extraction(
-        is_creditor_reply=data["is_creditor_reply"],
-        client_name=text("client_name"),
-        client_reference=text("client_reference"),
-        creditor_name=text("creditor_name"),
-        creditor_reference=text("creditor_reference"),
-        claim_amount=amount,
-        currency=currency.strip().upper() if currency else ("EUR" if amount is not None else None),
-        confidence=float(data["confidence"]),
-        extractor=extractor,
-        components=components,
-        client_birth_date=birth.isoformat() if birth else None,
-        non_reply_reason=None if data["is_creditor_reply"] else data.get("non_reply_reason"),
-        evidence=evidence,
-        amount_conflicts=tuple(conflicts),
-    )
+        return extraction_from(loaded, body, subject, sender, self.name)
 
 
 def _short(exc: Exception) -> str:

@@ -1,15 +1,16 @@
 """The tool Claude fills in, and the marshmallow schema its input must pass before it becomes an
-Extraction. Evidence comes back as quoted text; `locate` finds each quote in the body."""
+Extraction. Evidence comes back as quoted text (adapters/anthropic/quotes.py finds each quote in
+the body); doubts about the amount come back as reasons from a fixed list, the same classes the
+rules name (adapters/rules/amounts.py)."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from domain.extraction import NON_REPLY_REASONS, Span
+from domain.extraction import NON_REPLY_REASONS, PAYMENT
 
 TOOL_NAME = "record_creditor_reply"
 _REASONS = sorted(NON_REPLY_REASONS)
@@ -24,7 +25,36 @@ _EVIDENCE_FIELDS = [
     "components.interest",
     "components.costs",
     "non_reply_reason",
+    PAYMENT,
 ]
+# Why the amount is not certain, as the rules name it; each becomes a named conflict (review).
+AMOUNT_DOUBTS = {
+    "provisional": "the amount is stated as provisional",
+    "approximate": "an approximate amount is stated",
+    "payment_without_remainder": "a payment is stated beside the claim without saying what remains",
+    "further_amount": "a further amount stands beside the claim",
+    "costs_after_total": "costs or interest are claimed on top of the total",
+    "differing_claim": "a larger or differing claim figure stands beside the total",
+    "breakdown_mismatch": "principal, interest and costs do not add up to the total",
+    "table_vs_sentence": "a table's sum disagrees with the amount in the text",
+    "superseded_figure": "an older or superseded figure stands beside the claim with no clear "
+    "current one",
+    "totals_disagree": "several open amounts or totals disagree",
+    "settled_yet_open": "the account is called settled, yet an amount is stated as open",
+}
+_DOUBT_HELP = (
+    "provisional: the figure is called provisional or subject to change (vorläufig, wird noch "
+    "geprüft); approximate: an estimate (ca., rund); payment_without_remainder: a payment made "
+    "beside one claim figure and it is unclear whether the figure is before or after it; "
+    "further_amount: a further amount beside the claim (sowie, weitere, hinzu kommen); "
+    "costs_after_total: costs or interest claimed in a sentence after the total; "
+    "differing_claim: a larger claim figure, or a differing current balance, beside the total; "
+    "breakdown_mismatch: principal, interest and costs that do not add up to the stated total; "
+    "table_vs_sentence: a table's sum or balance against a different figure in the text; "
+    "superseded_figure: an older figure beside the claim and no clear current one; "
+    "totals_disagree: several totals or open amounts that disagree; settled_yet_open: called "
+    "settled or extinguished, yet an amount is stated as open."
+)
 
 
 def _nullable(kind: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -70,6 +100,27 @@ EXTRACTION_TOOL: dict[str, Any] = {
                     name: _nullable("string", name) for name in ("principal", "interest", "costs")
                 },
             },
+            "amount_doubts": {
+                "type": "array",
+                "description": "Every reason the current claim is not certain, with the exact "
+                "text it rests on. Empty when the claim is clear. " + _DOUBT_HELP,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "reason": {"type": "string", "enum": list(AMOUNT_DOUBTS)},
+                        "quote": {"type": "string", "description": "Verbatim text of the email."},
+                    },
+                    "required": ["reason"],
+                },
+            },
+            "other_references": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Every further reference number the email gives, with or without "
+                "a label (a second customer or contract number, a file number standing alone in "
+                "the subject, the reference of another matter), copied verbatim; not the "
+                "client_reference or creditor_reference again.",
+            },
             "conflicting_amounts": {
                 "type": "array",
                 "items": {"type": "string"},
@@ -80,7 +131,10 @@ EXTRACTION_TOOL: dict[str, Any] = {
             "evidence": {
                 "type": "object",
                 "description": "For each field you filled, the exact text of the email it comes "
-                "from, copied verbatim (a short quote).",
+                "from, copied verbatim (a short quote containing the value). Under 'payment', "
+                "the text of a payment the letter reports as already made beside the claim (not "
+                "an offered or requested one, not the payment rows above a statement's closing "
+                "balance).",
                 "properties": {name: {"type": "string"} for name in _EVIDENCE_FIELDS},
             },
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
@@ -116,6 +170,14 @@ class ComponentsInput(Schema):
     costs = _Amount(allow_none=True)
 
 
+class AmountDoubtInput(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    reason = fields.String(required=True, validate=validate.OneOf(list(AMOUNT_DOUBTS)))
+    quote = fields.String(allow_none=True, load_default=None)
+
+
 class ToolInputSchema(Schema):
     """Claude's tool input, validated before anything is stored."""
 
@@ -133,6 +195,10 @@ class ToolInputSchema(Schema):
     currency = fields.String(allow_none=True, validate=validate.Regexp(r"^\s*[A-Za-z]{3}\s*$"))
     components = fields.Nested(ComponentsInput, allow_none=True)
     conflicting_amounts = fields.List(fields.String(), load_default=list)
+    amount_doubts = fields.List(fields.Nested(AmountDoubtInput), load_default=list)
+    other_references = fields.List(
+        fields.String(validate=validate.Length(max=255)), load_default=list
+    )
     evidence = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
 
@@ -141,19 +207,3 @@ class ToolInputSchema(Schema):
         if isinstance(data, dict) and isinstance(data.get("confidence"), bool):
             raise ValidationError("must be a number", "confidence")
         return data
-
-
-def locate(quote: str, body: str, subject: str) -> Span | None:
-    """Find Claude's quote in the body (exactly, then with any whitespace), else the subject."""
-    quote = (quote or "").strip()
-    if not quote:
-        return None
-    for text, source in ((body, "body"), (subject, "subject")):
-        start = text.find(quote)
-        if start >= 0:
-            return Span(start, start + len(quote), quote, source)
-        pattern = r"\s+".join(re.escape(part) for part in quote.split())
-        match = re.search(pattern, text, re.I)
-        if match:
-            return Span(match.start(), match.end(), match.group(0), source)
-    return None

@@ -33,7 +33,10 @@ def _compose(
 
 
 def _located(span: Span, sections: list[tuple[int, int, str]]) -> Span:
-    """A span inside an attachment's section names the attachment, offsets into its text."""
+    """A span inside an attachment's section names the attachment, offsets into its text.
+    Only a span of the combined text can be in one: a subject's or sender's stays as it is."""
+    if span.source != "body":
+        return span
     for start, end, filename in sections:
         if start <= span.start and span.end <= end:
             return Span(span.start - start, span.end - start, span.text, source=filename)

@@ -44,3 +44,22 @@ def test_a_span_in_an_attachment_names_it_with_offsets_into_its_text():
 def test_without_attachments_the_body_is_unchanged():
     assert with_attachment_texts(BODY, []) == BODY
     assert with_attachment_texts(BODY, [AttachmentText("scan.pdf", "application/pdf", " ")]) == BODY
+
+
+class SubjectSpanExtractor:
+    name = "subject"
+
+    def extract(self, cleaned_body, subject, from_email, from_name):
+        at = subject.find("2024/1187")
+        span = Span(at, at + 9, "2024/1187", "subject")
+        return Extraction(is_creditor_reply=True, evidence={"client_reference": span})
+
+
+def test_a_subject_span_is_never_moved_into_an_attachment():
+    # Its offsets (into the subject) fall inside the attachment's section of the combined text.
+    subject = "AW: " + "x" * 40 + " Az. 2024/1187"
+    extraction = ExtractorWithAttachments(SubjectSpanExtractor()).extract(
+        "Anbei.", subject, "a@b.example", None, attachments=[PDF]
+    )
+    span = extraction.evidence["client_reference"]
+    assert span.source == "subject" and subject[span.start : span.end] == "2024/1187"

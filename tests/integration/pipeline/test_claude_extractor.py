@@ -25,7 +25,10 @@ def extractor(url: str, timeout: float = 5.0) -> ClaudeExtractor:
 
 def test_tool_call_becomes_an_extraction(server):
     result = extractor(server.url).extract(
-        "Die Forderung beträgt 812,40 EUR.", "Az. 2024/1187", "f@telekom.example", "Telekom"
+        "Die Forderung beträgt 812,40 EUR. Kundennummer KD-4471-2290",
+        "Az. 2024/1187",
+        "f@telekom.example",
+        "Telekom",
     )
     assert result.claim_amount == Decimal("812.40") and result.currency == "EUR"
     assert (result.client_reference, result.creditor_reference) == ("2024/1187", "KD-4471-2290")

@@ -93,7 +93,9 @@ def test_the_safety_rule_applies_to_claude_too(server):
     # The reference points to Thomas, the letter names Jana: no auto-match, conflict named.
     contradicted = {**FULL, "client_reference": "2024/1203", "creditor_reference": "KD-5520-1187"}
     server.replies.append((200, tool_response(contradicted), 0))
-    result = extractor(server.url).extract(BODY, "", "fm@telekom.example", "Telekom")
+    # The references stand in the email (one Claude made up would be dropped, test_claude_parity).
+    body = BODY.replace("KD-4471-2290", "KD-5520-1187")
+    result = extractor(server.url).extract(body, "Az. 2024/1203", "fm@telekom.example", "Telekom")
     match = match_candidates(
         result, DIRECTORY, RapidFuzzSimilarity(), 0.85, sender="fm@telekom.example"
     )
