@@ -138,7 +138,9 @@ def strip_quoted_history(lines: list[str]) -> list[str]:
         if _is_header_block(lines, index):
             _drop_rule_above(kept)
             break
-        if _UNDERSCORES.match(line) or _RULE.match(line) and _header_follows(lines, index + 1):
+        if _UNDERSCORES.match(line) and not _sum_row_follows(lines, index + 1):
+            break
+        if _RULE.match(line) and _header_follows(lines, index + 1):
             break
         kept.append(line)
         index += 1
@@ -253,6 +255,16 @@ def _header_follows(lines: list[str], start: int) -> bool:
     return following < len(lines) and (
         _is_header_block(lines, following) or _attribution_end(lines, following) is not None
     )
+
+
+# "Gesamtforderung per 20.11.2026      12.611,08 EUR" under a rule: a table's sum row.
+_SUM_ROW = re.compile(r"^\s*[^\W\d][^:]{0,60}?\s(\d{1,3}([.\s]\d{3})*|\d+),\d{2}\b")
+
+
+def _sum_row_follows(lines: list[str], start: int) -> bool:
+    """An underscore rule above a figure row closes a table; it opens no quoted mail."""
+    following = _next_filled(lines, start)
+    return following < len(lines) and bool(_SUM_ROW.match(lines[following]))
 
 
 def _drop_rule_above(kept: list[str]) -> None:

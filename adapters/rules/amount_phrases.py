@@ -17,7 +17,9 @@ RATE_AFTER = re.compile(
 # "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
 _OFFERED_PAYMENT = re.compile(
     r"(gegen\s+(eine\s+)?(\w+\s+)?zahlung|einmal(zahlung|betrag)|einmalige[rn]?\s+zahlung|"
-    r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for)[^\d]{0,30}$|"
+    r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for|"
+    r"(prepared|willing|ready|agree)\s+to\s+accept|one[- ]off\s+payment|"
+    r"bereit\b[^\d.]{0,40}\b(zu\s+)?(akzeptieren|anzunehmen))[^\d]{0,30}$|"
     # "60 % der Gesamtforderung, mithin 5.786,82 EUR": a share of a figure, not the figure
     r"\d\s*(%|prozent|per\s*cent)\s+(der|des|von|of)\b[^\d]{0,60}$",
     re.I,
@@ -40,7 +42,21 @@ PROVISIONAL = re.compile(
     r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
     r"nicht\s+(endgültig|abschließend)|(noch\s+)?in\s+der\s+prüfung|erst\s+nach\s+(abschluss|klärung|prüfung)|"
     r"prüfung\s+(ist\s+)?noch\s+nicht\s+abgeschlossen|once\s+(our|the)\s+review|subject\s+to\s+change|provisional|preliminary|"
-    r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review)",
+    r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review|"
+    # "einen verbindlichen Endbetrag können wir erst … nennen", "no final figure yet"
+    r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|"
+    r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
+    r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance))",
+    re.I,
+)
+# "an ein Inkassounternehmen abgegeben", "sold to a debt collection agency", "we no longer hold
+# this account": the creditor no longer holds the claim, its figure is the one at the hand-over.
+PASSED_ON = re.compile(
+    r"((abgetreten|verkauft)\s+an|an\s+(ein|eine|einen|die|das|den|unser\w*)\s+"
+    r"(externe[ns]?\s+)?(inkasso\w*|rechtsanw\w+|anwalt\w*|partner\w*|dienstleister\w*)\s+"
+    r"(abgegeben|übergeben|abgetreten|verkauft|weitergeleitet)|nicht\s+mehr\s+(inhaber|zuständig|gläubiger)|"
+    r"(assigned|sold|transferred|passed\s+on)\s+to\s+(our\s+|an\s+|a\s+)?(external|third|debt|collection)|"
+    r"no\s+longer\s+(hold|holds|own|owns|manage|manages|responsible))",
     re.I,
 )
 # "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.

@@ -36,6 +36,7 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
+from adapters.rules.amount_phrases import PASSED_ON
 from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
 from adapters.rules.statements import balance_of_rows
 
@@ -107,6 +108,9 @@ def _read_claim(
     hedge = provisional(body, mentions)
     if hedge is not None:
         reading.conflicts.append(f"the amount is stated as provisional ({hedge})")
+        return reading
+    if mentions and (handed := PASSED_ON.search(body)) is not None:
+        reading.conflicts.append(f"the claim was passed on to another party ({handed.group(0)})")
         return reading
     if by_kind.get(APPROXIMATE):
         estimate = by_kind[APPROXIMATE][0]

@@ -1,6 +1,7 @@
-"""A statement of account pasted as rows: when the rows above its last balance add up to it
-(payments counted negative), that balance is the current claim, whatever the first row is
-called ("Gesamtfälligstellung", "Saldo bei Kündigung")."""
+"""A statement of account pasted as rows. Its last total is the current claim when the table
+explains it: the rows above add up to it (payments counted negative), or a running balance
+column ends on it with every step adding up, or it is the sum of the column sums on the row
+above. Whatever the first row is called ("Gesamtfälligstellung", "Saldo nach Kündigung")."""
 
 from __future__ import annotations
 
@@ -13,43 +14,75 @@ from adapters.rules.amount_notation import Mention
 _SEPARATOR = re.compile(r"^[\s\-=_|+]*$")
 _MIN_ROWS = 3
 
+Row = list[Mention]  # the figures on one line, left to right
+
 
 def balance_of_rows(
     body: str, mentions: list[Mention], candidates: list[Mention]
 ) -> Mention | None:
-    """The last candidate, when it ends a run of adjacent rows that sum to it; else None."""
+    """The last candidate, when the rows above it explain it; else None."""
     if not candidates:
         return None
     last = max(candidates, key=lambda m: m.start)
-    if _value_cell(mentions, last.line) is not last:
+    if _figures(mentions, last.line)[-1] is not last:
         return None
-    rows: list[Mention] = []
-    line = last.line
+    rows = _rows_above(body, mentions, last.line)
+    if not rows:
+        return None
+    # A figure outside the table that differs (the sentence against the table) still conflicts.
+    in_table = {id(m) for row in rows for m in row}
+    outside = [m for m in candidates if m is not last and id(m) not in in_table]
+    if any(m.value != last.value for m in outside):
+        return None
+    if _cells_add_up(body, rows, last) or _running_balance(body, rows, last):
+        return last
+    nearest = rows[0]
+    if len(nearest) >= 2 and sum((m.value for m in nearest), Decimal("0.00")) == last.value:
+        return last  # "Summe 2.225,00 143,50" over "Gesamtrückstand 2.368,50"
+    return None
+
+
+def _rows_above(body: str, mentions: list[Mention], line: int) -> list[Row]:
+    """The figure rows right above a line, nearest first; separators are skipped, one blank
+    line between the table and its sum row is allowed."""
+    rows: list[Row] = []
+    blank_allowed = True
     while line > 0:
         line = body.rfind("\n", 0, line - 1) + 1
         text = body[line : body.find("\n", line)]
-        cell = _value_cell(mentions, line)
-        if cell is None:
-            if _SEPARATOR.match(text) and text.strip():
-                continue  # "--------" between the rows and the sum
+        figures = _figures(mentions, line)
+        if figures:
+            rows.append(figures)
+            blank_allowed = False
+        elif not text.strip() and blank_allowed:
+            blank_allowed = False
+        elif not (text.strip() and _SEPARATOR.match(text)):
             break
-        rows.append(cell)
-    if len(rows) < _MIN_ROWS:
-        return None
-    total = sum((-r.value if _negative(body, r) else r.value for r in rows), Decimal("0.00"))
-    # A figure outside the table that differs (the sentence against the table) still conflicts.
-    outside = [m for m in candidates if m is not last and m not in rows]
-    if total != last.value or any(m.value != last.value for m in outside):
-        return None
-    return last
+    return rows
 
 
-def _value_cell(mentions: list[Mention], line: int) -> Mention | None:
-    """The last figure on a line: a row's amount column."""
-    on_line = [m for m in mentions if m.line == line]
-    return on_line[-1] if on_line else None
+def _cells_add_up(body: str, rows: list[Row], last: Mention) -> bool:
+    cells = [row[-1] for row in rows]
+    total = sum((_signed(body, m) for m in cells), Decimal("0.00"))
+    return len(cells) >= _MIN_ROWS and total == last.value
 
 
-def _negative(body: str, mention: Mention) -> bool:
+def _running_balance(body: str, rows: list[Row], last: Mention) -> bool:
+    """Rows of (amount, balance), top-down: each balance is the one before plus the amount."""
+    table = list(reversed(rows))
+    if len(table) < 2 or any(len(row) < 2 for row in table) or table[-1][-1].value != last.value:
+        return False
+    return all(
+        row[-1].value == before[-1].value + _signed(body, row[-2])
+        for before, row in zip(table, table[1:], strict=False)
+    )
+
+
+def _figures(mentions: list[Mention], line: int) -> Row:
+    return [m for m in mentions if m.line == line]
+
+
+def _signed(body: str, mention: Mention) -> Decimal:
     before = body[max(0, mention.start - 2) : mention.start]
-    return mention.kind == PAID or mention.text.lstrip().startswith(("-", "−")) or "-" in before
+    negative = mention.kind == PAID or mention.text.lstrip().startswith(("-", "−")) or "-" in before
+    return -mention.value if negative else mention.value

@@ -246,3 +246,70 @@ def test_shares_and_parts_of_a_stated_total(body, expected):
 def test_fake_demands_with_deadlines_links_and_free_mail(body, sender, name):
     result = RulesExtractor().extract(body, "Letzte Mahnung", sender, name)
     assert result.non_reply_reason == "phishing"
+
+
+# Classes the fresh blind batch p-… showed (each case moved to dev).
+
+
+def test_an_underscore_rule_above_a_sum_row_closes_a_table_not_a_quote():
+    from adapters.parsing.cleaner import EmailCleaner
+
+    text = (
+        "Die Forderung setzt sich wie folgt zusammen:\n\nKapital\t\t\t2.000,00 EUR\n"
+        "Zinsen\t\t\t  110,00 EUR\n" + "_" * 50 + "\nGesamtbetrag\t\t2.110,00 EUR\n\n"
+        "Mit freundlichen Grüßen\nSparkasse"
+    )
+    cleaned = EmailCleaner().clean("", text)
+    assert "2.110,00 EUR" in cleaned
+    assert _read(cleaned).claim_amount == Decimal("2110.00")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # no binding figure yet
+        "Für das Kundenkonto ergibt sich ein Betrag von 640,00 €. Ein Guthaben könnten wir "
+        "verrechnen; einen verbindlichen Endbetrag können wir Ihnen erst danach nennen.",
+        # the claim was passed on: the figure is the one at the hand-over
+        "The balance of £420.10 was sold to a debt collection agency in August; we no longer "
+        "hold this account.",
+        "Die Forderung über 880,00 € wurde am 01.09.2026 an ein externes Inkassounternehmen "
+        "abgegeben. Wir sind nicht mehr zuständig.",
+    ],
+)
+def test_figures_that_are_not_the_current_binding_claim(body):
+    result = _read(body)
+    assert result.claim_amount is None
+    assert result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a payment the creditor is prepared to accept is an offer, not a payment made
+        (
+            "The balance on account AC-553120 is EUR 830.00. We are prepared to accept a one-off "
+            "payment of EUR 500.00 in full and final settlement.",
+            "830.00",
+        ),
+        # a running balance column whose every step adds up, ending on the total row
+        (
+            "Datum       Vorgang                  Betrag        Saldo\n"
+            "01.05.2026  Saldo nach Kündigung   1.200,00     1.200,00\n"
+            "31.05.2026  Zinsen                    10,00     1.210,00\n"
+            "10.06.2026  Zahlung                 -200,00     1.010,00\n"
+            "            Forderung gesamt                    1.010,00",
+            "1010.00",
+        ),
+        # the grand total is the sum of the column sums on the row above
+        (
+            "Abgabe          Betrag €   Zuschläge €\nGrundsteuer       300,00        12,00\n"
+            "Hundesteuer        90,00         3,00\n                ---------   ---------\n"
+            "Summe             390,00        15,00\n\nGesamtrückstand           405,00 €",
+            "405.00",
+        ),
+    ],
+)
+def test_offers_running_balances_and_column_sums(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
