@@ -41,6 +41,8 @@ AMOUNT_DOUBTS = {
     "current one",
     "totals_disagree": "several open amounts or totals disagree",
     "settled_yet_open": "the account is called settled, yet an amount is stated as open",
+    "interest_rate_only": "interest is claimed as a rate, without an amount",
+    "passed_on": "the claim was passed on to another party",
 }
 _DOUBT_HELP = (
     "provisional: the figure is called provisional or subject to change (vorläufig, wird noch "
@@ -53,7 +55,10 @@ _DOUBT_HELP = (
     "table_vs_sentence: a table's sum or balance against a different figure in the text; "
     "superseded_figure: an older figure beside the claim and no clear current one; "
     "totals_disagree: several totals or open amounts that disagree; settled_yet_open: called "
-    "settled or extinguished, yet an amount is stated as open."
+    "settled or extinguished, yet an amount is stated as open; interest_rate_only: items are "
+    "listed but interest only as a rate (5 Prozentpunkte über dem Basiszinssatz seit …), with no "
+    "total; passed_on: the claim was sold or handed to a collection agency or lawyer, so the "
+    "figure is the one at the hand-over."
 )
 
 
