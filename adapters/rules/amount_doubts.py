@@ -23,7 +23,9 @@ PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 def made_payments(payments: list[Mention]) -> list[Mention]:
     """The payments a letter reports as made (not offered ones)."""
-    return [p for p in payments if not _OFFERED.search(p.context)]
+    return [
+        p for p in payments if p.value > 0 and not _OFFERED.search(p.context)
+    ]  # "gezahlt: 0,00"
 
 
 def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:

@@ -313,3 +313,11 @@ def test_figures_that_are_not_the_current_binding_claim(body):
 def test_offers_running_balances_and_column_sums(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_payment_row_of_zero_is_no_payment():
+    """A "bereits gezahlt | 0,00 €" row reports that nothing was paid (q-052 moved to dev)."""
+    body = "Hauptforderung | 700,00 €\nKosten | 45,00 €\nbisher gezahlt | 0,00 €\nSumme | 745,00 €"
+    result = _read(body)
+    assert result.claim_amount == Decimal("745.00")
+    assert "payment" not in result.evidence
