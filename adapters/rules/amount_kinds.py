@@ -85,7 +85,9 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         COMPONENT,
         re.compile(
-            r"(hauptforderung|grundforderung|kapital|zinsen|kosten|gebühr|entgelt|auslagen|zuschl[aä]g|"
+            # ("Betriebskostenabrechnung", "Nebenkostennachzahlung": the claim's source, no label)
+            r"(hauptforderung|grundforderung|kapital|zinsen|kosten(?!abrechnung|nachzahlung|vorauszahlung)|"
+            r"gebühr|entgelt|auslagen|zuschl[aä]g|"
             r"vergütung|\w*steuer\b|\w+steuer\s+\d{4}|principal|interest|fees?\b|costs?\b|charges?\b)",
             re.I,
         ),

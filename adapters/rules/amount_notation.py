@@ -31,6 +31,7 @@ from adapters.rules.amount_kinds import (
     as_rate_or_part,
 )
 from adapters.rules.amount_phrases import _OLD_AFTER
+from adapters.rules.clauses import _CLAUSE_BREAK, _clause_after, _clause_start
 
 _SP = "[ \u00a0\u2009\u202f]"
 _DE = rf"\d{{1,3}}(?:(?:\.|{_SP})\d{{3}})+(?:,\d{{2}}|,-{{1,2}}|,–)?|\d+,\d{{2}}|\d+,-{{1,2}}"
@@ -178,6 +179,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
     line_end = body.find("\n", end)
     line_end = len(body) if line_end == -1 else line_end
     previous_end = mentions[index - 1][1] if index else 0
+    opened = body.rfind("(", line_start, start)
+    if opened != -1 and previous_end > opened and ")" in body[previous_end:start]:
+        previous_end = line_start  # "Kosten (2 x 6,00 EUR, …): 37,55 EUR": the aside is the label's
     lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
     if previous_end > max(line_start, _clause_start(body, start)) and "," in lead:
         # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
@@ -264,36 +268,3 @@ def _classify(body: str, mentions, index: int) -> Mention:
 _CURRENT_LEAD = re.compile(
     r"\b(aktuell|derzeit|nunmehr|mittlerweile|inzwischen|jetzt|currently|now)\b[^\d]{0,25}$", re.I
 )
-
-
-# A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
-_CLAUSE_BREAK = re.compile(
-    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
-)
-
-
-# Lower-case abbreviations a sentence never ends with ("wird." or "ist." end one).
-_ABBREVIATIONS = frozenset(
-    re.findall(
-        r"\w+",
-        "gem lt bzw ggf inkl zzgl vgl evtl ca nr az geb str usw etc sog bspw abs ziff kto kd "
-        "ref no incl approx tel fax zzt ggü lfd gez ff resp vs abzgl ausschl einschl pkt jhrl "
-        "mtl tgl zt",
-    )
-)
-
-
-def _clause_after(body: str, end: int) -> str:
-    """The words after an amount up to its sentence's end."""
-    clause_end = _CLAUSE_BREAK.search(body, end)
-    return body[end : clause_end.start() if clause_end else len(body)]
-
-
-def _clause_start(body: str, position: int) -> int:
-    cut = 0
-    for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
-        word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
-        if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
-            continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
-        cut = match.end()
-    return cut

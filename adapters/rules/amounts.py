@@ -35,8 +35,9 @@ from adapters.rules.amount_kinds import (
     REMAINING,
     TOTAL,
 )
-from adapters.rules.amount_notation import _CLAUSE_BREAK, Mention, find_mentions, parse_amount
+from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
 from adapters.rules.amount_phrases import PASSED_ON
+from adapters.rules.clauses import _CLAUSE_BREAK
 from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
 from adapters.rules.statements import balance_of_rows
 

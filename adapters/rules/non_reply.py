@@ -83,8 +83,9 @@ _MARKETING = [
     for p in (
         r"newsletter",
         r"abmelden|unsubscribe|abbestellen",
-        r"rabatt|sparen\s+sie|sichern\s+sie\s+sich|gratis|kostenlos|bis\s+zu\s+-?\d+\s*%|%\s+auf",
-        r"jetzt\s+(zugreifen|anmelden|bestellen|sichern|entdecken|informieren)|nur\s+(bis|für\s+kurze)",
+        r"rabatt|sparen\s+sie|sichern\s+sie\s+sich|gratis|kostenlos|bis\s+zu\s+-?\d+([,.]\d+)?\s*%|%\s+auf",
+        r"jetzt\s+(zugreifen|anmelden|bestellen|sichern|entdecken|informieren|starten|loslegen)|"
+        r"nur\s+(bis|für\s+kurze)",
         r"black\s+(week|friday)|sale\b|deal\b|aktion\b|prämie|gewinnspiel",
         r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung",
         r"ihre\s+vorteile|your\s+benefits|special\s+offer|limited\s+time",
@@ -93,7 +94,8 @@ _MARKETING = [
         r"\bfor\s+just\b|what'?s\s+new|release\s+notes|read\s+more",
         r"you('re|\s+are)\s+receiving\s+this|you\s+received\s+this\s+(e-?mail|message)|"
         r"(are|were)\s+subscribed|manage\s+(your\s+)?preferences|in\s+this\s+issue|"
-        r"sie\s+erhalten\s+diese\s+(e-?mail|nachricht),?\s+weil",
+        r"(sie\s+erhalten|du\s+erhältst)\s+diese\s+(e-?mail|nachricht),?\s+weil|"
+        r"marketing-?(mitteilungen|e-?mails)|werbe-?(mitteilungen|e-?mails)",
     )
 ]
 _PHISHING = [
@@ -252,7 +254,11 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
         and not _OWN_DEBT.search(text)
     ):
         return False  # "Ihr Schreiben wegen Frau Becker": a private creditor about the client
-    if _CREDITOR_STANCE.search(text) and not _CLIENT[2].search(text) and not _OWN_DEBT.search(text):
+    if (
+        _CREDITOR_STANCE.search(text)
+        and not _DEBTOR_SIDE.search(text)
+        and not _OWN_DEBT.search(text)
+    ):
         return False  # "Frau Becker hat bei mir noch Mietschulden": the writer is owed
     return hits >= 2 or (personal and hits >= 1)
 
@@ -265,8 +271,17 @@ _THIRD_PARTY = re.compile(
 # Someone owes the writer: a private landlord or lender, not the client.
 _CREDITOR_STANCE = re.compile(
     r"\bhat\s+bei\s+mir\b|\bschulde[tn]\s+mir\b|\bmein(e|en|em|er)?\s+(ehemalige[rn]?\s+)?mieter(in)?\b|"
-    r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b",
+    r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b|\b(ihr|ihm)\s+[^.\n]{0,40}\bgeliehen\b|"
+    r"\bhat\s+mir\s+[^.\n]{0,40}\bzurück\s*(ge)?(geben|gezahlt)|\bi\s+lent\b|"
+    r"(auf|in)\s+mein(em|en)?\s+konto\s+(eingegangen|gutgeschrieben|überwiesen)|"
+    # "FRAU LINDEMANN HAT ALLES BEZAHLT": the writer reports what someone else paid or owes
+    r"(?-i:\b(Frau|Herr|FRAU|HERR)\s+[A-ZÄÖÜ][\wäöüÄÖÜß-]+)\s+(hat|ist)\b[^.\n]{0,40}"
+    r"\b(bezahlt|gezahlt|überwiesen|im\s+rückstand|schulden)\b",
     _I,
+)
+# The writer owes someone ("mein Vermieter", "meine Bank"): the client's side of a debt.
+_DEBTOR_SIDE = re.compile(
+    r"\bmein(e|en|em|er)?\s+(vermieter(in)?|gläubiger\w*|bank|arbeitgeber)\b", _I
 )
 _OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)
 

@@ -321,3 +321,51 @@ def test_a_payment_row_of_zero_is_no_payment():
     result = _read(body)
     assert result.claim_amount == Decimal("745.00")
     assert "payment" not in result.evidence
+
+
+# Classes the fresh blind batch r-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a parenthesised breakdown inside a label belongs to the line's own figure
+        (
+            "Hauptforderung: 500,00 EUR\nZinsen: 12,00 EUR\n"
+            "Kosten (Porto 2 x 1,50 EUR, Auskunft 10,00 EUR): 13,00 EUR",
+            "525.00",
+        ),
+        # "Betriebskostenabrechnung" names where the claim comes from, it labels no component
+        (
+            "Die Forderung aus Mieten und der Nebenkostenabrechnung 2025 beläuft sich derzeit auf"
+            "\n\n2.480,00 EUR\n\nzuzüglich laufender Zinsen.",
+            "2480.00",
+        ),
+    ],
+)
+def test_breakdowns_in_labels_and_sources_of_a_claim(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "HERR KOCH HAT ALLES BEZAHLT, das Geld ist auf meinem Konto eingegangen. Es ist nix mehr "
+        "offen bei mir.",
+        "Ich habe ihm 2019 1500 € geliehen, er hat mir 300 zurück gegeben, also sind noch "
+        "1200 € offen. Bitte nehmen Sie mich in den Plan auf.",
+    ],
+)
+def test_a_private_person_who_is_owed_is_a_creditor(body):
+    result = RulesExtractor().extract(body, "Koch", "w.hahn55@web.de", "Walter Hahn")
+    assert result.is_creditor_reply is True
+
+
+def test_a_bank_newsletter_addressing_du_is_marketing():
+    body = (
+        "Bis zu 2,75 % Zinsen aufs Tagesgeld! Jetzt loslegen.\nDu erhältst diese E-Mail, weil "
+        "du Werbe-Mitteilungen zugestimmt hast."
+    )
+    result = RulesExtractor().extract(body, "Neu für dich", "noreply@bank.example", "Bank")
+    assert result.non_reply_reason == "newsletter"
