@@ -7,7 +7,7 @@ import re
 
 from adapters.rules.amount_kinds import _BALANCE, _CURRENT
 from adapters.rules.amount_notation import Mention
-from adapters.rules.amount_phrases import ACCOUNTED, PROVISIONAL
+from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
 
 _AMOUNT_NOUN = re.compile(
     r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
@@ -52,4 +52,17 @@ def provisional(body: str, mentions: list[Mention]) -> str | None:
         sentence = body[start + 1 : end]
         if _AMOUNT_NOUN.search(sentence) or any(start < m.start < end for m in mentions):
             return match.group(0)
+    return None
+
+
+_NOT = re.compile(r"\b(nicht|nie|kein\w*|not|never|no)\b", re.I)
+
+
+def passed_on(body: str) -> re.Match | None:
+    """A statement that the claim went to another party ("… wurde bisher nicht an ein
+    Inkassounternehmen übergeben" says the opposite)."""
+    for match in PASSED_ON.finditer(body):
+        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n\n", 0, match.start()))
+        if not _NOT.search(body, start + 1, match.end()):
+            return match
     return None

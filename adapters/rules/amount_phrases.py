@@ -7,10 +7,11 @@ import re
 
 # "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
 _RATE_BEFORE = re.compile(
-    r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem))\s*$", re.I
+    r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.)\s*$",
+    re.I,
 )
 RATE_AFTER = re.compile(
-    r"\s*\)?\s*(pro\s+(tag|monat|jahr)|je\s+tag|täglich|tägl\.|monatlich|mtl\.|im\s+monat|"
+    r"\s*\)?\s*((pro|je)\s+(kalender)?(tag|monat|jahr)|täglich|tägl\.|monatlich|mtl\.|im\s+monat|"
     r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
     re.I,
 )
@@ -55,7 +56,8 @@ PASSED_ON = re.compile(
     r"((abgetreten|verkauft)\s+an|an\s+(ein|eine|einen|die|das|den|unser\w*)\s+"
     r"(externe[ns]?\s+)?(inkasso\w*|rechtsanw\w+|anwalt\w*|partner\w*|dienstleister\w*)\s+"
     r"(abgegeben|übergeben|abgetreten|verkauft|weitergeleitet)|nicht\s+mehr\s+(inhaber|zuständig|gläubiger)|"
-    r"(assigned|sold|transferred|passed\s+on)\s+to\s+(our\s+|an\s+|a\s+)?(external|third|debt|collection)|"
+    r"(assigned|sold|transferred|passed\s+on)\s+to\s+(our\s+external|(an?\s+)?(external|third|debt\s+"
+    r"(collection|purchas)|collection\s+agency))|"
     r"no\s+longer\s+(hold|holds|own|owns|manage|manages|responsible))",
     re.I,
 )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from adapters.rules.amount_doubts import (
     PAYMENT_CONFLICT,
     made_payments,
+    passed_on,
     payment_unexplained,
     provisional,
 )
@@ -36,10 +37,9 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
-from adapters.rules.amount_phrases import PASSED_ON
 from adapters.rules.clauses import _CLAUSE_BREAK
 from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
-from adapters.rules.statements import balance_of_rows
+from adapters.rules.statements import balance_of_rows, rows_of, without_subtotals
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
 
@@ -110,7 +110,7 @@ def _read_claim(
     if hedge is not None:
         reading.conflicts.append(f"the amount is stated as provisional ({hedge})")
         return reading
-    if mentions and (handed := PASSED_ON.search(body)) is not None:
+    if mentions and (handed := passed_on(body)) is not None:
         reading.conflicts.append(f"the claim was passed on to another party ({handed.group(0)})")
         return reading
     if by_kind.get(APPROXIMATE):
@@ -122,27 +122,31 @@ def _read_claim(
         if not final or further.start > max(final):
             reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
             return reading
-    remaining, totals = by_kind.get(REMAINING, []), by_kind.get(TOTAL, [])
+    remaining, totals = by_kind.get(REMAINING, []), without_subtotals(by_kind.get(TOTAL, []))
     if not totals and not by_kind.get(PAID) and sum_components(body, mentions, by_kind, reading):
         return reading
     if remaining or totals:
         extras = by_kind.get(ADDITIONAL, []) + by_kind.get(COMPONENT, [])
-        chosen = balance_of_rows(body, mentions, remaining + totals) or _current_claim(
-            remaining, totals, bool(by_kind.get(PAID)), extras
-        )
+        tabled = balance_of_rows(body, mentions, remaining + totals)
+        chosen = tabled or _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
+        # figures in the rows of a statement that adds up to its total are explained by it
+        claims = [
+            m
+            for m in by_kind.get(CLAIM, [])
+            if not tabled or m not in rows_of(body, mentions, tabled)
+        ]
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
         elif not remaining and payment_unexplained(chosen, by_kind.get(PAID, []), body):
             reading.conflicts.append(PAYMENT_CONFLICT.format(chosen.value))
-        elif (
-            not by_kind.get(PAID) and any(m.value > chosen.value for m in by_kind.get(CLAIM, []))
-        ) or any(  # "Summe 820,00 … Aktueller Kontostand: 790,00"
-            m.value != chosen.value and _CURRENT.search(m.context) for m in by_kind.get(CLAIM, [])
+        elif (not by_kind.get(PAID) and any(m.value > chosen.value for m in claims)) or any(
+            m.value != chosen.value and _CURRENT.search(m.context)  # "Summe 820 … Kontostand: 790"
+            for m in claims
         ):
             # "415,60 offen … im Mahnverfahren 512,30 geltend gemacht": a larger claim figure
             # can be no part of the total, and no payment explains the difference.
-            other = next(m for m in by_kind[CLAIM] if m.value != chosen.value)
+            other = next(m for m in claims if m.value != chosen.value)
             reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
         elif (added := _added_after(body, mentions, chosen)) is not None:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")

@@ -44,9 +44,7 @@ _SETTLED = re.compile(
 )
 
 # A reference holds a digit within its first characters ("Kontoinhaber" is no reference).
-_REF_TOKEN = (
-    r"(?P<ref>(?=[A-Z0-9\-/. ]{0,12}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d)){2,30})"
-)
+_REF_TOKEN = r"(?P<ref>(?=[A-Z0-9\-/. ]{0,12}\d)[A-Z0-9](?:[A-Z0-9]|//?(?=[A-Z0-9])|[\-.](?=[A-Z0-9])|\s(?=\d)){2,30})"
 _CLIENT_REF = re.compile(
     rf"(?:\bihr(?:e|em)?\s+(?:zeichen|az\.?|aktenzeichen|referenz|schreiben\s+vom\s+[\d.]+\s*,?\s*az\.?)|"
     rf"\byour\s+ref(?:erence)?\.?|mandantenreferenz)\s*[:.]?\s*{_REF_TOKEN}",
@@ -55,7 +53,7 @@ _CLIENT_REF = re.compile(
 _CREDITOR_REF = re.compile(
     rf"(?:\bunser(?:e|em)?\s+(?:zeichen|az\.?|aktenzeichen|referenz|geschäftszeichen)|\bour\s+ref(?:erence)?\.?|"
     rf"kunden-?\s?(?:nummer|nr\.?|konto)|vertrags-?\s?(?:nummer|nr\.?|konto)|rechnungs-?\s?(?:nummer|nr\.?)|"
-    rf"mitglieds-?\s?(?:nummer|nr\.?)|forderungs-?\s?(?:nummer|nr\.?)|account\s+(?:number|no\.?)|"
+    rf"mitglieds-?\s?(?:nummer|nr\.?)|forderungs-?\s?(?:nummer|nr\.?)(?:\s+(?:des\s+)?gläubigers?)?|account\s+(?:number|no\.?)|"
     rf"customer\s+(?:number|no\.?)|invoice\s+(?:number|no\.?)|contract\s+(?:number|no\.?)|"
     rf"account\s+ref(?:erence)?|kassenzeichen|versicherungs-?\s?(?:nummer|nr\.?)|"
     rf"beitrags-?\s?(?:nummer|nr\.?|konto)|kunden-?\s?konto|(?:giro|kontokorrent|darlehens|kredit)kontos?|"
@@ -223,7 +221,7 @@ def _settled(body: str) -> tuple[int, int] | None:
     """Span of an unconditional settlement statement (not a demand for payment), or None."""
     for match in _SETTLED.finditer(body):
         breaks = [b.start() for b in _SENTENCE_END.finditer(body, 0, match.start())]
-        sentence_start = max([*breaks[-1:], body.rfind("\n", 0, match.start())])
+        sentence_start = max([*breaks[-1:], _hard_line_start(body, match.start())])
         if _NEGATED.search(match.group(0)):
             continue  # "ist … nicht beglichen worden" is the opposite of settled
         before = body[sentence_start + 1 : match.start()]
@@ -235,6 +233,22 @@ def _settled(body: str) -> tuple[int, int] | None:
             continue  # "… vollständig beglichen werden": a demand
         return match.start(), match.end()
     return None
+
+
+def _hard_line_start(body: str, position: int) -> int:
+    """The newline before `position` that ends a paragraph or a sentence, not a soft wrap
+    ("… ein Betrag von 250,00 € auf\ndas Konto … eingeht, betrachten wir …")."""
+    newline = body.rfind("\n", 0, position)
+    while newline > 0:
+        before = body.rfind("\n", 0, newline)
+        line = body[before + 1 : newline].rstrip()
+        if len(line) < _WRAP_WIDTH or line[-1] in ".!?:;":
+            break  # a short line (a label, a heading) or a finished sentence ends here
+        newline = before
+    return newline
+
+
+_WRAP_WIDTH = 60  # plain-text mail is hard-wrapped at 72–80 characters
 
 
 def _found(

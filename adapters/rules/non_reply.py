@@ -47,7 +47,8 @@ _ACK = re.compile(
     r"eingegangen|haben\s+(ihre|ihr)\s+(?!\w*(zahlung|überweisung|betrag))\w+\s+([^.\n]{0,60}\s)?"
     r"(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?received|"
-    r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received|"
+    r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received"
+    r"(?!\s+(a\s+|your\s+|the\s+|two\s+|several\s+)?(partial\s+|further\s+)?payments?\b)|"
     r"confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
     r"request\s+received)",
     _I,
@@ -141,7 +142,8 @@ _CLIENT = [
         r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b|"
-        r"\bi\s+(can'?t|cannot|have\s+to|need\s+to)\s+pay\b|\bi'?m\s+(really\s+)?(stressed|worried)\b",
+        r"\bi\s+(can'?t|cannot|have\s+to|need\s+to)\s+pay\b|\bi'?m\s+(really\s+)?(stressed|worried)\b|"
+        r"\bi\s+still\s+owe\b|\bshould\s+i\b|\bdo\s+i\s+(have|need)\s+to\b|\b(called|phoned|rang|texted)\s+me\b",
     )
 ]
 _FREEMAIL_LABELS = frozenset(

@@ -42,6 +42,11 @@ def balance_of_rows(
     return None
 
 
+def rows_of(body: str, mentions: list[Mention], last: Mention) -> list[Mention]:
+    """Every figure in the rows above a statement's total."""
+    return [m for row in _rows_above(body, mentions, last.line) for m in row]
+
+
 def _rows_above(body: str, mentions: list[Mention], line: int) -> list[Row]:
     """The figure rows right above a line, nearest first; separators are skipped, one blank
     line between the table and its sum row is allowed."""
@@ -86,3 +91,31 @@ def _signed(body: str, mention: Mention) -> Decimal:
     before = body[max(0, mention.start - 2) : mention.start]
     negative = mention.kind == PAID or mention.text.lstrip().startswith(("-", "−")) or "-" in before
     return -mention.value if negative else mention.value
+
+
+# "Zwischensumme", "Summe Kosten", "Summe Steuern": a subtotal, a part of the grand total below.
+_SUBTOTAL = re.compile(
+    r"(zwischensumme|teilsumme|summe\s+(der\s+)?(kosten|zinsen|steuern|abgaben|nebenforderungen|"
+    r"gebühren|auslagen|hauptforderung\w*)|sub-?total)",
+    re.I,
+)
+
+
+def without_subtotals(totals: list[Mention]) -> list[Mention]:
+    """The totals without the subtotals above a grand total (and the block figures that equal
+    one of them, "Saldo 387,61" over "Zwischensumme 387,61"): parts, not competing totals."""
+    grand = [m for m in totals if not _SUBTOTAL.search(m.context)]
+    if not grand or len(grand) == len(totals):
+        return totals
+    last = max(grand, key=lambda m: m.start)
+    parts = [
+        m
+        for m in totals
+        if _SUBTOTAL.search(m.context) and m.start < last.start and m.value <= last.value
+    ]
+    values = {m.value for m in parts}
+    return [
+        m
+        for m in totals
+        if m not in parts and (m is last or m.start > last.start or m.value not in values)
+    ]
