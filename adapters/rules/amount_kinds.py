@@ -131,7 +131,8 @@ _LABEL_AFTER = re.compile(
 
 # "eine Ratenzahlung von 50 €", "instalments of EUR 20": an offered rate, not a payment made.
 _INSTALMENT = re.compile(
-    r"(raten(zahlung)?|monatsrate|teilbetr(a|ä)ge?|instal?ments?)\s+(von|in\s+höhe\s+von|über|of)\s*$",
+    r"(raten(zahlung)?|monatsrate|teilbetr(a|ä)ge?|instal?ments?|(monthly|weekly|monatliche[rn]?)\s+"
+    r"(re)?(payments?|zahlung(en)?|rate))\s+(von|in\s+höhe\s+von|über|of)\s*$",
     re.I,
 )
 _PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital)\s*:?\s*$", re.I)

@@ -68,6 +68,7 @@ _CURRENCY_NOTE = re.compile(
     re.I,
 )
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
+_LEADER = re.compile(r"\.{4,}\s*$")  # dot leaders: the label of this row, wrapped from above
 _DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."
 
 
@@ -227,6 +228,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
             r"\s*[^\W\d][^:|]{2,60}:\s*", below[: below_amount.start()]
         )
         listed = bool(below_amount) and not own_label and _kind(below[:12]) == NONE
+        listed = listed and not _LEADER.search(body, line_start, start)  # "(…) ....... 1.286,40"
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above

@@ -11,7 +11,8 @@ _RATE_BEFORE = re.compile(
     re.I,
 )
 RATE_AFTER = re.compile(
-    r"\s*\)?\s*((pro|je)\s+(kalender)?(tag|monat|jahr)|täglich|tägl\.|monatlich|mtl\.|im\s+monat|"
+    r"\s*\)?\s*((pro|je)\s+(kalender)?(tag|monat|jahr)|/\s*(tag|monat|day|month)|täglich|tägl\.|"
+    r"monatlich|mtl\.|im\s+monat|"
     r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
     re.I,
 )

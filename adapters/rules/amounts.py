@@ -250,6 +250,10 @@ def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention 
     ]
     if not later or any(_CONTAINED.search(m.context) for m in after):
         return None
+    first = later[0].start
+    sentence = max(total.end, body.rfind(". ", 0, first), body.rfind("\n\n", 0, first))
+    if _CONTAINED.search(body, sentence, first):
+        return None  # "… 262,50 Euro. Hierin enthalten sind\nSäumniszuschläge von 8,00 Euro."
     if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
         total.value
     ):

@@ -89,3 +89,42 @@ def test_the_client_reporting_a_call_in_english_is_client_mail():
     )
     result = RulesExtractor().extract(body, "bank again", "sam.k88@outlook.com", "Sam K")
     assert result.non_reply_reason == "client_message"
+
+
+# Classes the fresh blind batch t-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a rate written "EUR/Tag" after the total
+        (
+            "Hauptforderung   400,00\nZinsen            12,00\nKosten            18,00\n"
+            "Gesamtforderung  430,00\n\nDie Zinsen laufen weiter (0,06 EUR/Tag).",
+            "430.00",
+        ),
+        # a row label wrapped over two lines, dot leaders before the figure
+        (
+            "Auf dem Konto bestehen folgende Rückstände:\n  Beiträge zur Pflegeversicherung\n"
+            "  (01/2025 - 03/2026) .......... 600,00 EUR\n  Säumniszuschläge ..........  "
+            "24,00 EUR\n  Mahngebühren ..............   6,00 EUR",
+            "630.00",
+        ),
+        # "Hierin enthalten" at the end of the line before the contained figure
+        (
+            "Der Rückstand beträgt nunmehr 140,00 Euro. Hierin enthalten sind\n"
+            "Mahngebühren von 5,00 Euro.",
+            "140.00",
+        ),
+        # a monthly repayment proposed is an offer, not a payment made
+        (
+            "We cannot accept your proposal of a monthly repayment of €10.00. The outstanding "
+            "amount of €210.00 remains due in full.",
+            "210.00",
+        ),
+    ],
+)
+def test_claims_in_system_mail_of_the_t_batch(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+    assert "payment" not in result.evidence
