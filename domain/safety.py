@@ -65,6 +65,9 @@ def assess(
     evidence: list[str] = []
     conflicts: list[str] = list(f"amount: {text}" for text in extraction.amount_conflicts)
 
+    # A labelled reference that is not this pair's under its label and belongs to no other pair
+    # under it is read once more as a bare one ("ref RV-DE-…" in a subject is no file number).
+    relabelled: list[str] = []
     client_ref = normalize_reference(extraction.client_reference)
     if client_ref:
         if client_ref == normalize_reference(entry.client_reference):
@@ -76,6 +79,8 @@ def assess(
                     f"file number {extraction.client_reference} belongs to client "
                     f"{owner.client_id}, not {entry.client_id}"
                 )
+            elif owner is None:
+                relabelled.append(extraction.client_reference or "")
 
     creditor_ref = normalize_reference(extraction.creditor_reference)
     if creditor_ref:
@@ -88,8 +93,11 @@ def assess(
                     f"creditor reference {extraction.creditor_reference} belongs to "
                     f"{owner.client_id}/{owner.creditor_id}, not {entry.client_id}/{entry.creditor_id}"
                 )
+            else:
+                relabelled.append(extraction.creditor_reference or "")
 
-    _unlabelled(extraction.unlabelled_references, entry, others, evidence, conflicts)
+    loose = (*extraction.unlabelled_references, *relabelled)
+    _unlabelled(loose, entry, others, evidence, conflicts)
 
     if extraction.client_name:
         own = _similar(similarity, extraction.client_name, entry.client_name)

@@ -44,6 +44,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
+            r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
             r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?EUR|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihrem\s+schreiben|von\s+ihnen\s+(genannt|angegeben)|"

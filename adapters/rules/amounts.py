@@ -31,6 +31,7 @@ from adapters.rules.amount_kinds import (
     CLAIM,
     COMPONENT,
     NONE,
+    OFFER,
     OLD,
     PAID,
     REMAINING,
@@ -103,6 +104,12 @@ def _read_claim(
                 f"settled, yet {stated_after[0].value} is stated as open after it"
             )
             return reading
+        open_before = [m for m in by_kind.get(TOTAL, []) if m.value > 0 and m.start < settled[0]]
+        if open_before and by_kind.get(OFFER):  # an offer's terms, however they are worded
+            reading.conflicts.append(
+                f"settled only on an offer's terms? {open_before[0].value} is open"
+            )
+            return reading
         reading.amount, reading.quality, reading.span = Decimal("0.00"), 1.0, settled
         reading.currency = "EUR"
         return reading
@@ -127,6 +134,12 @@ def _read_claim(
         return reading
     if remaining or totals:
         extras = by_kind.get(ADDITIONAL, []) + by_kind.get(COMPONENT, [])
+        first, last = (
+            min(m.start for m in remaining + totals),
+            max(m.start for m in remaining + totals),
+        )
+        if any(m.kind == NONE and first < m.start < last for m in mentions):
+            extras = []  # unlabelled rows between two totals: no "740 + 5 = 745" explains them
         tabled = balance_of_rows(body, mentions, remaining + totals)
         chosen = tabled or _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
         # figures in the rows of a statement that adds up to its total are explained by it
@@ -204,7 +217,7 @@ def _current_claim(
     # A statement's running balance: the last balance row is the current one, provided every
     # other kind of total agrees with it (a "Summe" that disagrees is still a conflict).
     # A figure marked current ("is now …") that is not that last row makes it no running balance.
-    balances = [m for m in candidates if _BALANCE.search(m.context)]
+    balances = sorted((m for m in candidates if _BALANCE.search(m.context)), key=lambda m: m.start)
     if (
         len(balances) >= 2
         and all(m.value == balances[-1].value for m in candidates if m not in balances)

@@ -186,7 +186,7 @@ class RulesExtractor(Extractor):
 # "Sobald/wenn/nach … die Forderung beglichen ist" describes the future, not a settlement.
 _CONDITIONAL = re.compile(
     r"\b(sobald|wenn|falls|nachdem|nach|bis|bevor|sofern|once|when|if|until|after|unless|"
-    r"bei\s+(zahlung|eingang|überweisung)|upon|gilt|gelten|would|würde|wäre|"
+    r"(bei|mit)\s+(\w+\s+)?(zahlung|eingang|überweisung)|upon|gilt|gelten|would|würde|wäre|"
     r"bereit|prepared|willing|gegen\s+(eine\s+)?(\w+\s+)?zahlung|on\s+receipt)\b",
     re.I,
 )

@@ -137,7 +137,8 @@ _CLIENT = [
         r"\bthey('re|\s+are)?\s+(keep\s+)?(saying|say|said|want|calling|asking|telling)\b",
         r"\bmein(e|en|em|er)?\s+(vermieter|handy|vertrag|mutter|vater|arbeitgeber|chef|frau|mann|konto)\b",
         r"\b(leite|schicke|sende)\s+ihnen\b|\bi\s+(just\s+)?(got|received)\s+(this|a\s+letter)\b",
-        r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b",
+        r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b|"
+        r"\b(zum|den|unseren|meinen)\s+termin\b[^.\n]{0,40}\b(kommen|verschieben|absagen)|\bbringe\s+ich\b[^.\n]{0,40}\bmit\b",
         r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b|"
         r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",

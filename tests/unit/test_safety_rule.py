@@ -174,3 +174,17 @@ def test_a_payment_beside_the_figure_on_file_is_a_conflict(amount, payment, conf
     extraction = reply(claim_amount=Decimal(amount), evidence=evidence)
     result = assess(extraction, JANA_ON_FILE, [JANA_ON_FILE, THOMAS, OLGA], similarity, SENDER)
     assert any("payment" in text for text in result.conflicts) is conflict
+
+
+def test_a_file_number_that_is_another_pairs_creditor_reference_is_a_conflict():
+    """"ref KD-5520" read as the practice's file number is Thomas's Telekom customer number:
+    the letter names Jana, so it contradicts her (u-043 moved to dev)."""
+    extraction = reply(client_reference="KD-5520", client_name="Jana Hoffmann")
+    result = assess(extraction, JANA, DIRECTORY, similarity, SENDER)
+    assert any("KD-5520 belongs to M-2/C-3" in c for c in result.conflicts)
+
+
+def test_a_mislabelled_reference_of_the_pair_itself_agrees():
+    extraction = reply(client_reference="KD-4471", client_name="Jana Hoffmann")
+    result = assess(extraction, JANA, DIRECTORY, similarity, SENDER)
+    assert "creditor_reference" in result.evidence and result.conflicts == ()

@@ -128,3 +128,53 @@ def test_claims_in_system_mail_of_the_t_batch(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
     assert "payment" not in result.evidence
+
+
+# Classes the fresh blind batch u-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "Mit fristgerechter Zahlung ist die Forderung erledigt": an offer's condition
+        (
+            "Die Gesamtforderung beträgt 900,00 €.\nWir bieten einen Vergleich an: Einmalzahlung "
+            "von 500,00 € bis 31.12.\nMit pünktlicher Zahlung ist die Forderung vollständig "
+            "erledigt.",
+            "900.00",
+        ),
+        # the balance before the payment is an older figure; the remaining balance the claim
+        (
+            "1) Payment received: €50.00\n2) Balance before this payment: €300.00\n"
+            "3) Remaining balance: €250.00",
+            "250.00",
+        ),
+    ],
+)
+def test_claims_beside_offers_and_payments_of_the_u_batch(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a settlement stated after an offer beside an open total: on the offer's terms?
+        "Gesamtforderung: 640,00 €.\nVergleichsangebot: Einmalzahlung von 400,00 € bis zum "
+        "15.01. Damit ist die Forderung vollständig erledigt.",
+        # the sentence's total and the table's sum disagree; the fees in the table do not
+        # explain it, the unlabelled rows between them take part
+        "Die Gesamtforderung beträgt 500,00 EUR. Aufstellung:\nPosition          EUR\n"
+        "Abschlag 07      200,00\nAbschlag 08      300,00\nMahngebühren      10,00\n"
+        "Summe            510,00",
+    ],
+)
+def test_no_amount_where_an_offer_or_a_table_leaves_it_open(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_the_client_moving_an_appointment_is_client_mail():
+    body = "ich kann am Montag nicht zum Termin kommen. Die Unterlagen bringe ich dann nächste Woche mit."
+    result = RulesExtractor().extract(body, "Termin", "k.meier61@t-online.de", "Karl Meier")
+    assert result.non_reply_reason == "client_message"
