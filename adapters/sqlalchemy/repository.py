@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from adapters.sqlalchemy.claim_read import read_for_claim
 from adapters.sqlalchemy.new_jobs import insert_new_job
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from application.ports import ClaimLedger, JobRepository
@@ -46,15 +48,9 @@ class SqlJobRepository(JobRepository):
         return self._session.scalars(stmt).first()
 
     def get_for_claim(self, job_id: str) -> EmailJob | None:
-        # No history read: claiming (and the sweep) only append to it. No review decisions
-        # read either (a second SELECT per claim): loaded only if touched while attached.
-        stmt = (
-            select(EmailJob).where(email_jobs.c.id == job_id).options(lazyload(EmailJob.decisions))
-        )
-        if self._session.get_bind().dialect.name == "postgresql":
-            # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).
-            stmt = stmt.with_for_update(skip_locked=True, of=email_jobs)
-        return self._session.scalars(stmt.execution_options(populate_existing=True)).first()
+        # One prebuilt SELECT, FOR UPDATE SKIP LOCKED on PostgreSQL (SPEC §5.3); no history
+        # and no review decisions read (claim_read.py).
+        return read_for_claim(self._session, job_id)
 
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
         stmt = (
@@ -109,13 +105,15 @@ class SqlJobRepository(JobRepository):
 
 
 class SqlClaimLedger(ClaimLedger):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, flush: Callable[[], None] | None = None) -> None:
         self._session = session
+        # The unit of work's flush (its jobs on prebuilt SQL first), else the session's.
+        self._flush = flush or session.flush
 
     def record(self, claim: ClaimUpdate) -> bool:
         dialect = self._session.get_bind().dialect.name
         # The job row is flushed first: the ledger row references it.
-        self._session.flush()
+        self._flush()
         # A review claim replaces the job's newest row, if any (append-only: it points at it).
         previous = None
         if claim.source == "review":

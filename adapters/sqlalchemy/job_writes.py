@@ -1,0 +1,120 @@
+"""Changes of a stored job written with prebuilt SQL instead of the ORM flush.
+
+The domain decides every change (`start`, the `record_*` checkpoints, `complete`,
+`fail_attempt`, `expire_lease`, …); this module only persists the result. A stored job whose
+changes are plain columns plus new history entries (the claim, a checkpoint, the completion,
+a failed attempt, the sweep) is written in the unit of work's transaction as
+
+    UPDATE email_jobs SET <changed columns>, version = :v + 1 WHERE id = :id AND version = :v
+    INSERT INTO job_history …                 (one per new entry, if any)
+    the job counters' deltas                  (counters.job_changed, as the flush hook does)
+
+No row updated means someone else (the sweep after a lease expiry, another worker) changed
+the job since it was read: ConcurrencyConflict, before anything else of it is written, exactly
+the guarantee of the ORM's version counter. Everything else — a new job through the ORM, review
+decisions, a removed history entry, a deletion — still goes through the ORM flush and its
+counting hook (counters.py). The ORM flush of one transition, with its unit-of-work sort,
+attribute bookkeeping and the hook, cost ~0.6 ms of CPU; these statements a fraction of it.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from adapters.sqlalchemy import counters
+from adapters.sqlalchemy.orm import email_jobs, job_history
+from adapters.sqlalchemy.prebuilt import Prebuilt
+from application.ports import ConcurrencyConflict
+from domain.history import HistoryEntry
+from domain.model import EmailJob
+
+# Relationships: appended history is written here; changed review decisions go to the ORM.
+_HISTORY = "history"
+_ORM_ONLY = frozenset({"decisions", "version"})
+_ENTRY_COLUMNS = ("job_id", "attempt", "at", "from_status", "to_status", "result", "error")
+
+
+@dataclass(frozen=True)
+class JobWrite:
+    job: EmailJob
+    changes: dict[str, object]
+    entries: list[HistoryEntry]
+    counter_rows: list
+
+
+def planned_write(job: EmailJob) -> JobWrite | None:
+    """What to write for a stored job whose changes this module can write, else None (the
+    ORM writes it: a new or deleted job, changed review decisions, or nothing changed)."""
+    state = inspect(job)
+    changed = state.committed_state.keys()
+    if state.key is None or state.deleted or not changed or not changed.isdisjoint(_ORM_ONLY):
+        return None
+    entries: list[HistoryEntry] = []
+    if _HISTORY in changed:
+        history = state.attrs[_HISTORY].history
+        if history.deleted:
+            return None
+        entries = list(history.added)
+    changes = {key: state.dict.get(key) for key in changed if key != _HISTORY}
+    if not changes:
+        return None
+    # Before anything is reset: the deltas read the values the change replaces.
+    deltas = counters.Deltas.empty()
+    counters.job_changed(job, deltas)
+    return JobWrite(job, changes, entries, deltas.nonzero())
+
+
+_statements: dict[tuple[str, tuple[str, ...]], Prebuilt] = {}
+
+
+def _update(dialect, keys: tuple[str, ...]) -> Prebuilt:
+    statement = _statements.get((dialect.name, keys))
+    if statement is None:
+        update = (
+            email_jobs.update()
+            .where(email_jobs.c.id == bindparam("job_id"))
+            .where(email_jobs.c.version == bindparam("read_version"))
+            .values(dict.fromkeys((*keys, "version")))  # binds named after the columns
+        )
+        statement = _statements[(dialect.name, keys)] = Prebuilt.of(update, dialect)
+    return statement
+
+
+@functools.cache
+def _history_insert(dialect) -> Prebuilt:
+    statement = insert(job_history).values(dict.fromkeys(_ENTRY_COLUMNS))
+    if dialect.name == "postgresql":
+        statement = statement.returning(job_history.c.id)
+    return Prebuilt.of(statement, dialect)
+
+
+def write(session: Session, plan: JobWrite) -> None:
+    """Write `plan` in the session's transaction, then take the job out of the session as
+    stored: its changes committed, at the next version (the next write compares that)."""
+    job, version = plan.job, plan.job.version
+    connection = session.connection()
+    dialect = connection.dialect
+    values = {**plan.changes, "job_id": job.id, "read_version": version, "version": version + 1}
+    if _update(dialect, tuple(sorted(plan.changes))).run(connection, values).rowcount != 1:
+        raise ConcurrencyConflict(f"job {job.id} changed since version {version}")
+    ids = []
+    for entry in plan.entries:
+        row = {key: getattr(entry, key) for key in _ENTRY_COLUMNS[1:]}
+        row["job_id"] = job.id
+        result = _history_insert(dialect).run(connection, row)
+        ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
+    counters.apply_deltas(connection, plan.counter_rows)
+    session.expunge(job)  # with its new history entries
+    for entry, entry_id in zip(plan.entries, ids, strict=True):
+        entry.id, entry.job_id = entry_id, job.id
+        make_transient_to_detached(entry)
+    for key, value in plan.changes.items():
+        set_committed_value(job, key, value)
+    set_committed_value(job, "version", version + 1)
+    if plan.entries:
+        set_committed_value(job, _HISTORY, list(job.history))
