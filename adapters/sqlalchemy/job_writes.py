@@ -69,11 +69,11 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[str, tuple[str, ...]], Prebuilt] = {}
+_statements: dict[tuple[object, tuple[str, ...]], Prebuilt] = {}
 
 
 def _update(dialect, keys: tuple[str, ...]) -> Prebuilt:
-    statement = _statements.get((dialect.name, keys))
+    statement = _statements.get((dialect, keys))
     if statement is None:
         update = (
             email_jobs.update()
@@ -81,7 +81,7 @@ def _update(dialect, keys: tuple[str, ...]) -> Prebuilt:
             .where(email_jobs.c.version == bindparam("read_version"))
             .values(dict.fromkeys((*keys, "version")))  # binds named after the columns
         )
-        statement = _statements[(dialect.name, keys)] = Prebuilt.of(update, dialect)
+        statement = _statements[(dialect, keys)] = Prebuilt.of(update, dialect)
     return statement
 
 
@@ -94,7 +94,7 @@ def _history_insert(dialect) -> Prebuilt:
 
 
 def write(session: Session, plan: JobWrite) -> None:
-    """Write `plan` in the session's transaction, then take the job out of the session as
+    """Write `plan` in the session's transaction; the job is then outside the session, as
     stored: its changes committed, at the next version (the next write compares that)."""
     job, version = plan.job, plan.job.version
     connection = session.connection()
@@ -109,7 +109,8 @@ def write(session: Session, plan: JobWrite) -> None:
         result = _history_insert(dialect).run(connection, row)
         ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
     counters.apply_deltas(connection, plan.counter_rows)
-    session.expunge(job)  # with its new history entries
+    if job in session:
+        session.expunge(job)  # with its new history entries
     for entry, entry_id in zip(plan.entries, ids, strict=True):
         entry.id, entry.job_id = entry_id, job.id
         make_transient_to_detached(entry)
@@ -118,3 +119,34 @@ def write(session: Session, plan: JobWrite) -> None:
     set_committed_value(job, "version", version + 1)
     if plan.entries:
         set_committed_value(job, _HISTORY, list(job.history))
+
+
+class HeldJobs:
+    """The jobs of one unit of work written here rather than by the ORM flush: read for a
+    claim or resumed (kept outside the session: attaching and detaching a job with its
+    history cascade cost more than its prebuilt write), and any job of the session whose
+    changes are plain. A held job with other changes (review decisions) is handed to the
+    session, whose flush writes and counts it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.jobs: list[EmailJob] = []
+
+    def hold(self, job: EmailJob) -> None:
+        if all(job is not held for held in self.jobs):
+            self.jobs.append(job)
+
+    def seen(self) -> list[EmailJob]:
+        """Every job this unit of work has read, resumed or written."""
+        in_session = [o for o in self._session.identity_map.values() if isinstance(o, EmailJob)]
+        return self.jobs + [job for job in in_session if all(job is not h for h in self.jobs)]
+
+    def flush(self) -> None:
+        for job in self.seen():
+            plan = planned_write(job)
+            if plan is not None:
+                write(self._session, plan)
+                self.hold(job)
+            elif job not in self._session and inspect(job).committed_state:
+                self._session.add(job)  # not plain: the ORM flush writes and counts it
+        self._session.flush()

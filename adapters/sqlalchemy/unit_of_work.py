@@ -43,9 +43,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.undelivered = []
         self.session = self._session_factory()
-        self._written: list[EmailJob] = []
-        self.jobs = _TranslatingRepository(SqlJobRepository(self.session))  # type: ignore[assignment]
-        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._flush))  # type: ignore[assignment]
+        # Jobs written with prebuilt SQL (job_writes.py), claimed and resumed ones included.
+        self._held = job_writes.HeldJobs(self.session)
+        self.jobs = _TranslatingRepository(SqlJobRepository(self.session, self._held))  # type: ignore[assignment]
+        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._held.flush))  # type: ignore[assignment]
         self.directory = _TranslatingRepository(SqlDirectoryBook(self.session))  # type: ignore[assignment]
         return self
 
@@ -64,32 +65,19 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.session = None
 
     def _seen_jobs(self) -> Iterable[EmailJob]:
-        # The session's identity map is the set of aggregates this transaction has seen, and
-        # the jobs written with prebuilt SQL (job_writes.py) left it.
+        # The session's identity map, and the jobs held outside it (job_writes.HeldJobs).
         assert self.session is not None
-        seen = [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]
-        return self._written + seen
+        return self._held.seen()
 
     def _commit(self) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
-                self._flush()
+                self._held.flush()  # jobs with plain changes on prebuilt SQL, then the ORM
                 self.session.commit()
         except Exception:
             self._rollback_keeping_objects()
             raise
-
-    def _flush(self) -> None:
-        """Stored jobs with plain changes (a transition, a checkpoint): prebuilt SQL under the
-        version compare-and-set (job_writes.py); then the ORM flush for anything else."""
-        assert self.session is not None
-        for job in [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]:
-            plan = job_writes.planned_write(job)
-            if plan is not None:
-                job_writes.write(self.session, plan)
-                self._written.append(job)
-        self.session.flush()
 
     def rollback(self) -> None:
         if self.session is not None:

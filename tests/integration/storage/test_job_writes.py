@@ -160,3 +160,27 @@ def test_the_written_job_stays_usable_and_its_next_write_builds_on_it(uow_factor
 def _history_rows(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(job_history))
+
+
+def test_a_resumed_job_with_review_decisions_is_written_by_the_orm_and_counted(
+    uow_factory, session_factory
+):
+    """Held outside the session, a resumed job whose change the prebuilt write cannot make
+    (a review decision) is handed to the ORM flush and its counting hook at commit."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    through_the_unit_of_work(uow_factory, job_id, lambda j: j.start(clock.now(), LEASE))
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.complete(clock.now(), Outcome.NEEDS_REVIEW)
+    )
+    with uow_factory() as uow:
+        job = uow.jobs.get(job_id)  # loads history and decisions
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.resolve_review(None, "alice", clock.now())
+        uow.commit()
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    with uow_factory() as uow:
+        stored_job = uow.jobs.get(job_id)
+        assert [d.decided_by for d in stored_job.decisions] == ["alice"]
+        assert stored_job.version == job.version
