@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
-from adapters.sqlalchemy.orm import claim_updates, email_jobs, job_history
+from adapters.sqlalchemy.orm import email_jobs, job_history
 from application.ports import ConcurrencyConflict
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
 from domain.values import JobStatus, Outcome
 from tests.fakes import FakeClock
-from tests.integration.storage.test_checkpoints import statements_of
+from tests.integration.storage.test_checkpoints import claimed, statements_of
 from tests.integration.storage.test_job_counters import receive, stored
 from tests.unit.conftest import CREDITOR_REPLY
 
@@ -109,14 +109,11 @@ def test_prebuilt_writes_count_exactly_what_the_orm_flush_counts(
 
 def test_a_stale_completion_is_refused_and_writes_nothing(uow_factory, engine):
     """SPEC §5.4: the sweep changed the job after this worker's claim; the completion's
-    UPDATE finds no row at the version it read, so neither history, counters nor the claim
-    row of that transaction remain."""
+    UPDATE finds no row at the version it read, so neither its history entry nor its
+    counter deltas remain."""
     clock = FakeClock()
-    job_id = receive(uow_factory, 1)
-    with uow_factory() as uow:
-        job = uow.jobs.get_for_claim(job_id)
-        job.start(clock.now(), LEASE)
-        uow.commit()
+    job = claimed(uow_factory, clock)
+    job_id = job.id
     job.record_extraction(CREDITOR_REPLY, clock.now())
     with engine.begin() as conn:  # someone else changed the job meanwhile
         conn.execute(
@@ -132,17 +129,13 @@ def test_a_stale_completion_is_refused_and_writes_nothing(uow_factory, engine):
     assert stored(engine) == counts and _history_rows(engine) == history
     with engine.connect() as conn:
         row = conn.execute(select(email_jobs).where(email_jobs.c.id == job_id)).one()
-        assert conn.scalar(select(func.count()).select_from(claim_updates)) == 0
     assert row.status is JobStatus.PROCESSING and row.extraction is None
 
 
 def test_the_written_job_stays_usable_and_its_next_write_builds_on_it(uow_factory, session_factory):
     clock = FakeClock()
-    job_id = receive(uow_factory, 1)
-    with uow_factory() as uow:
-        job = uow.jobs.get_for_claim(job_id)
-        job.start(clock.now(), LEASE)
-        uow.commit()
+    job = claimed(uow_factory, clock)
+    job_id = job.id
     assert [h.result for h in job.history] == ["started"] and job.history[0].id is not None
     job.record_extraction(CREDITOR_REPLY, clock.now())
     with uow_factory() as uow:
