@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, inspect
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -69,19 +69,41 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[object, tuple[str, ...]], Prebuilt] = {}
+_statements: dict[tuple[object, tuple[str, ...], bool], Prebuilt] = {}
 
 
-def _update(dialect, keys: tuple[str, ...]) -> Prebuilt:
-    statement = _statements.get((dialect, keys))
-    if statement is None:
-        update = (
-            email_jobs.update()
-            .where(email_jobs.c.id == bindparam("job_id"))
-            .where(email_jobs.c.version == bindparam("read_version"))
-            .values(dict.fromkeys((*keys, "version")))  # binds named after the columns
+def _update(dialect, keys: tuple[str, ...], with_entry: bool) -> Prebuilt:
+    """The UPDATE of `keys` under the compare-and-set; `with_entry` (PostgreSQL): with the
+    history entry's INSERT in the same statement, made only if the UPDATE found the row, so
+    a transition costs one round trip: `SELECT <rows updated>, <entry id>`."""
+    statement = _statements.get((dialect, keys, with_entry))
+    if statement is not None:
+        return statement
+    update = (
+        email_jobs.update()
+        .where(email_jobs.c.id == bindparam("job_id"))
+        .where(email_jobs.c.version == bindparam("read_version"))
+        .values(
+            {**{key: bindparam(f"new_{key}") for key in keys}, "version": bindparam("next_version")}
         )
-        statement = _statements[(dialect, keys)] = Prebuilt.of(update, dialect)
+    )
+    built = update
+    if with_entry:
+        updated = update.returning(email_jobs.c.id).cte("updated")
+        entry_values = [
+            bindparam(f"entry_{key}", type_=job_history.c[key].type) for key in _ENTRY_COLUMNS[1:]
+        ]
+        entry = (
+            insert(job_history)
+            .from_select(_ENTRY_COLUMNS, select(updated.c.id, *entry_values))
+            .returning(job_history.c.id)
+            .cte("entry")
+        )
+        built = select(
+            select(func.count()).select_from(updated).scalar_subquery(),
+            select(entry.c.id).scalar_subquery(),
+        )
+    statement = _statements[(dialect, keys, with_entry)] = Prebuilt.of(built, dialect)
     return statement
 
 
@@ -99,11 +121,20 @@ def write(session: Session, plan: JobWrite) -> None:
     job, version = plan.job, plan.job.version
     connection = session.connection()
     dialect = connection.dialect
-    values = {**plan.changes, "job_id": job.id, "read_version": version, "version": version + 1}
-    if _update(dialect, tuple(sorted(plan.changes))).run(connection, values).rowcount != 1:
+    keys = tuple(sorted(plan.changes))
+    values = {f"new_{key}": value for key, value in plan.changes.items()}
+    values.update(job_id=job.id, read_version=version, next_version=version + 1)
+    ids: list[int] = []
+    if dialect.name == "postgresql" and len(plan.entries) == 1:
+        entry = plan.entries[0]
+        values.update({f"entry_{key}": getattr(entry, key) for key in _ENTRY_COLUMNS[1:]})
+        updated, entry_id = _update(dialect, keys, True).run(connection, values).one()
+        ids.append(entry_id)
+    else:
+        updated = _update(dialect, keys, False).run(connection, values).rowcount
+    if updated != 1:
         raise ConcurrencyConflict(f"job {job.id} changed since version {version}")
-    ids = []
-    for entry in plan.entries:
+    for entry in plan.entries[len(ids) :]:
         row = {key: getattr(entry, key) for key in _ENTRY_COLUMNS[1:]}
         row["job_id"] = job.id
         result = _history_insert(dialect).run(connection, row)
