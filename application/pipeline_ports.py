@@ -17,6 +17,10 @@ class EmailParser(abc.ABC):
 
 class Extractor(abc.ABC):
     name: str = "extractor"
+    # True: a call costs money or a remote round trip (Claude), so the worker commits its
+    # result on the job at once and a retry never pays for it again. A cheap, local extractor
+    # (the rules) sets False: its result is committed with the job's next write (SPEC §2).
+    costly: bool = True
 
     @abc.abstractmethod
     def extract(

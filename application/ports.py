@@ -92,7 +92,8 @@ class JobRepository(abc.ABC):
     def resume(self, job: EmailJob) -> None:
         """Take back a job this process loaded in an earlier unit of work, without reading it
         again: the commit succeeds only if nobody changed the job since this process last
-        committed it (version compare-and-set; ConcurrencyConflict otherwise)."""
+        committed it (version compare-and-set; ConcurrencyConflict otherwise). What was not
+        loaded then (stored history, review decisions) is not loaded now either."""
 
     @abc.abstractmethod
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:

@@ -1,9 +1,13 @@
 """ProcessEmail: one attempt at a job — claim, parse, extract, match, write the claim, complete.
 
-Each intermediate result is committed on the job as it is produced (a checkpoint), so an
-attempt after a late-step error does not pay for the extraction again. Every commit after
-the claim first checks that this attempt still holds the job; a worker that lost its lease
-is stopped by that check or, in a race, by the version compare-and-set.
+Each intermediate result is recorded on the job as it is produced and stored with it (SPEC §2),
+so an attempt after a late-step error does not pay for the extraction again. A result is
+committed on its own (a checkpoint) right after an expensive or external step: the attachments
+read from Zendesk, a costly extractor (Claude). A cheap, local step (cleaning, the rules
+extractor, matching) is committed with the job's next write instead: a retry simply redoes it,
+and the attempt needs two transactions (claim, completion) instead of five. Every commit after
+the claim is made under the version compare-and-set: a worker that lost its lease is stopped
+(LeaseLost) and writes nothing.
 """
 
 from __future__ import annotations
@@ -117,7 +121,7 @@ class ProcessEmail:
         """The claimed job stays in memory: each checkpoint commits it back under the version
         compare-and-set, which fails (LeaseLost) once anyone else has changed it."""
         if job.cleaned_body is None:
-            job = self._clean(job)
+            self._clean(job)
         if job.extraction is None and self._attachments and job.attachment_texts is None:
             job = self._read_attachments(job)
         if job.extraction is None:
@@ -126,22 +130,25 @@ class ProcessEmail:
             log.info("extraction_reused", extra={"job_id": job.id})
         assert job.extraction is not None
         if needs_matching(job.extraction) and job.match is None:
-            job = self._match(job)
+            self._match(job)
         outcome = decide_outcome(job.extraction, job.match)
         return self._complete(job, outcome)
 
-    # -- the steps, each committed as a checkpoint -------------------------------------------
+    # -- the steps: results recorded on the job; a checkpoint after an expensive one ---------
 
-    def _clean(self, job: EmailJob) -> EmailJob:
+    def _clean(self, job: EmailJob) -> None:
+        """Cheap and local: committed with the next write (attachments, extraction or the
+        completion)."""
         cleaned = self._parser.clean(job.body_html or "", job.body_text or "")
-        job = self._checkpoint(job, lambda j, now: j.record_cleaned_body(cleaned, now))
+        job.record_cleaned_body(cleaned, self._clock.now())
         log.info("body_cleaned", extra={"job_id": job.id, "chars": len(cleaned)})
-        return job
 
     def _read_attachments(self, job: EmailJob) -> EmailJob:
+        """Zendesk API calls: checkpointed at once."""
         assert self._attachments is not None
         texts = list(self._attachments(job))
-        return self._checkpoint(job, lambda j, now: j.record_attachment_texts(texts, now))
+        job.record_attachment_texts(texts, self._clock.now())
+        return self._checkpoint(job)
 
     def _extract(self, job: EmailJob) -> EmailJob:
         readable = [a for a in job.attachment_texts or [] if a.text.strip()]
@@ -150,7 +157,9 @@ class ProcessEmail:
         extraction = self._extractor.extract(
             job.cleaned_body or "", job.subject, job.from_email, job.from_name, **extra
         )
-        job = self._checkpoint(job, lambda j, now: j.record_extraction(extraction, now))
+        job.record_extraction(extraction, self._clock.now())
+        if self._extractor.costly:  # Claude: a retry must not pay for it again
+            job = self._checkpoint(job)
         log.info(
             "entities_extracted",
             extra={
@@ -162,7 +171,8 @@ class ProcessEmail:
         )
         return job
 
-    def _match(self, job: EmailJob) -> EmailJob:
+    def _match(self, job: EmailJob) -> None:
+        """Cheap and local (the directory is cached in memory): committed with the completion."""
         extraction = job.extraction
         assert extraction is not None
         entries = self._directory.candidates(extraction, job.from_email)
@@ -173,7 +183,7 @@ class ProcessEmail:
             self._settings.match_threshold,
             sender=job.from_email,
         )
-        job = self._checkpoint(job, lambda j, now: j.record_match(match, now))
+        job.record_match(match, self._clock.now())
         log.info(
             "match_scored",
             extra={
@@ -183,7 +193,6 @@ class ProcessEmail:
                 "candidates": len(match.candidates),
             },
         )
-        return job
 
     def _complete(self, job: EmailJob, outcome: Outcome) -> EmailJob:
         """Write the claim (matched only) and complete, in one commit; the commit publishes
@@ -256,11 +265,10 @@ class ProcessEmail:
 
     # -- holding the job -------------------------------------------------------------------
 
-    def _checkpoint(self, job: EmailJob, record: Callable[[EmailJob, object], None]) -> EmailJob:
-        now = self._clock.now()
+    def _checkpoint(self, job: EmailJob) -> EmailJob:
+        """Commit what has been recorded on the held job since its last commit."""
         with self._uow_factory() as uow:
             uow.jobs.resume(job)
-            record(job, now)
             self._commit_held(uow, job.id, job.attempts)
         return job
 

@@ -123,7 +123,7 @@ class Breakdown:
 
         import application.process_email as pe
         from adapters.huey import memory
-        from adapters.sqlalchemy import unit_of_work
+        from adapters.sqlalchemy import job_writes
         from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
         from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
         from application.dispatcher import EventDispatcher
@@ -151,7 +151,8 @@ class Breakdown:
             (SqlJobRepository, "resume", "ORM: re-attach job"),
             (EventDispatcher, "dispatch", "event dispatch (rest)"),
             (logging.Logger, "_log", "logging: record (rest)"),
-            (unit_of_work, "write_checkpoint", "checkpoint UPDATE (Core)"),
+            (job_writes, "planned_write", "job write: plan, counter deltas"),
+            (job_writes, "write", "job write: UPDATE, history, counters (prebuilt)"),
             (Session, "_flush", "ORM: flush (transitions)"),
             (Connection, "begin", "connection: BEGIN (+ writer lock)"),
         ]

@@ -53,6 +53,7 @@ class ExtractorWithAttachments(Extractor):
     def __init__(self, inner: Extractor) -> None:
         self._inner = inner
         self.name = inner.name
+        self.costly = getattr(inner, "costly", True)
 
     def extract(
         self,

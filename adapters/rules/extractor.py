@@ -73,6 +73,7 @@ _COMPANY = re.compile(
 
 class RulesExtractor(Extractor):
     name = "rules"
+    costly = False  # local and ~1 ms: no checkpoint of its own (application/process_email.py)
 
     def extract(
         self, cleaned_body: str, subject: str, from_email: str, from_name: str | None

@@ -6,8 +6,11 @@ outcome, failed attempts by kind, queue-wait and processing-time histograms) and
 deltas into `job_counters` before the transaction commits. So the list endpoint's
 `status_counts` and `/metrics` read a handful of rows (O(1) in the number of jobs), and no use
 case, present or future, can change a job without the counts following: whatever goes through
-the ORM mapping of EmailJob is counted. (A Core `UPDATE email_jobs SET status = …` would
-bypass it; there is none, and `flask jobs verify-counts` would find and repair the drift.)
+the ORM mapping of EmailJob is counted. The two prebuilt write paths apply the same functions
+themselves in their own transaction: new jobs (new_jobs.py, `job_added`) and the transitions and
+checkpoints of stored jobs (job_writes.py, `job_changed`). Any other Core `UPDATE email_jobs SET
+status = …` would bypass them; there is none, and `flask jobs verify-counts` would find and
+repair the drift.
 
 Rows are spread over SHARDS slots picked per transaction, so concurrent workers rarely wait
 on one hot row; each transaction writes its rows in key order, so two never deadlock.

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
+from adapters.sqlalchemy.claim_read import read_for_claim
+from adapters.sqlalchemy.job_writes import HeldJobs
 from adapters.sqlalchemy.new_jobs import insert_new_job
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
+from adapters.sqlalchemy.prebuilt import Prebuilt
 from application.ports import ClaimLedger, JobRepository
 from domain.model import EmailJob
 from domain.values import ClaimUpdate, JobStatus
@@ -22,8 +26,11 @@ def with_history():
 
 
 class SqlJobRepository(JobRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, held: HeldJobs | None = None) -> None:
         self._session = session
+        # The unit of work's jobs written with prebuilt SQL: claimed and resumed jobs stay
+        # outside the session (job_writes.py). None: they are attached to it.
+        self._held = held
 
     def add(self, job: EmailJob) -> None:
         # Written at once with Core INSERTs (new_jobs.py); a duplicate raises here.
@@ -37,24 +44,21 @@ class SqlJobRepository(JobRepository):
         return self._session.scalars(stmt.options(with_history())).first()
 
     def resume(self, job: EmailJob) -> None:
-        # A detached job re-attached as it is: no SELECT; its UPDATE carries the version it
+        # A detached job taken up as it is: no SELECT; its UPDATE carries the version it
         # was last committed with, so a change by anyone else since fails the commit.
-        self._session.add(job)
+        if self._held is None:
+            self._session.add(job)
+        else:
+            self._held.hold(job)
 
     def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
         stmt = select(EmailJob).where(email_jobs.c.zendesk_key == zendesk_key)
         return self._session.scalars(stmt).first()
 
     def get_for_claim(self, job_id: str) -> EmailJob | None:
-        # No history read: claiming (and the sweep) only append to it. No review decisions
-        # read either (a second SELECT per claim): loaded only if touched while attached.
-        stmt = (
-            select(EmailJob).where(email_jobs.c.id == job_id).options(lazyload(EmailJob.decisions))
-        )
-        if self._session.get_bind().dialect.name == "postgresql":
-            # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).
-            stmt = stmt.with_for_update(skip_locked=True, of=email_jobs)
-        return self._session.scalars(stmt.execution_options(populate_existing=True)).first()
+        # One prebuilt SELECT, FOR UPDATE SKIP LOCKED on PostgreSQL (SPEC §5.3); no history
+        # and no review decisions read (claim_read.py).
+        return read_for_claim(self._session, job_id)
 
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
         stmt = (
@@ -109,13 +113,14 @@ class SqlJobRepository(JobRepository):
 
 
 class SqlClaimLedger(ClaimLedger):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, flush: Callable[[], None] | None = None) -> None:
         self._session = session
+        # The unit of work's flush (its jobs on prebuilt SQL first), else the session's.
+        self._flush = flush or session.flush
 
     def record(self, claim: ClaimUpdate) -> bool:
-        dialect = self._session.get_bind().dialect.name
         # The job row is flushed first: the ledger row references it.
-        self._session.flush()
+        self._flush()
         # A review claim replaces the job's newest row, if any (append-only: it points at it).
         previous = None
         if claim.source == "review":
@@ -137,7 +142,8 @@ class SqlClaimLedger(ClaimLedger):
             "decided_by": claim.decided_by,
             "supersedes": previous.id if previous else None,
         }
-        written = self._session.execute(_ledger_insert(dialect), row).rowcount == 1
+        connection = self._session.connection()
+        written = _ledger_insert(connection.dialect).run(connection, row).rowcount == 1
         if written:
             self._set_directory_claim(
                 claim.client_id, claim.creditor_id, claim.amount, claim.currency, claim.created_at
@@ -150,8 +156,9 @@ class SqlClaimLedger(ClaimLedger):
         return written
 
     def _set_directory_claim(self, client_id, creditor_id, amount, currency, at) -> None:
-        self._session.execute(
-            _SET_DIRECTORY_CLAIM,
+        connection = self._session.connection()
+        _set_directory_claim_statement(connection.dialect).run(
+            connection,
             {
                 "b_creditor_id": creditor_id,
                 "b_client_id": client_id,
@@ -187,12 +194,35 @@ class SqlClaimLedger(ClaimLedger):
         )
 
 
-# Built once: they run in every matched job's completion (building them per call showed up
-# in the worker's profile).
+# Built once per dialect and run as driver SQL (prebuilt.py): they run in every matched job's
+# completion (building them per call, then executing them through the session, showed up in
+# the worker's profile).
 @functools.cache
-def _ledger_insert(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(claim_updates).on_conflict_do_nothing(index_elements=["idempotency_key"])
+def _ledger_insert(dialect) -> Prebuilt:
+    insert = postgresql.insert if dialect.name == "postgresql" else sqlite.insert
+    statement = insert(claim_updates).values(dict.fromkeys(_LEDGER_COLUMNS))
+    return Prebuilt.of(
+        statement.on_conflict_do_nothing(index_elements=["idempotency_key"]), dialect
+    )
+
+
+_LEDGER_COLUMNS = (
+    "job_id",
+    "client_id",
+    "creditor_id",
+    "amount",
+    "currency",
+    "idempotency_key",
+    "created_at",
+    "source",
+    "decided_by",
+    "supersedes",
+)
+
+
+@functools.cache
+def _set_directory_claim_statement(dialect) -> Prebuilt:
+    return Prebuilt.of(_SET_DIRECTORY_CLAIM, dialect)
 
 
 _SET_DIRECTORY_CLAIM = (

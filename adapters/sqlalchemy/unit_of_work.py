@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.sqlalchemy.checkpoints import checkpoint_changes, write_checkpoint
+from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.orm import start_mappers
@@ -43,8 +43,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.undelivered = []
         self.session = self._session_factory()
-        self.jobs = _TranslatingRepository(SqlJobRepository(self.session))  # type: ignore[assignment]
-        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session))  # type: ignore[assignment]
+        # Jobs written with prebuilt SQL (job_writes.py), claimed and resumed ones included.
+        self._held = job_writes.HeldJobs(self.session)
+        self.jobs = _TranslatingRepository(SqlJobRepository(self.session, self._held))  # type: ignore[assignment]
+        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._held.flush))  # type: ignore[assignment]
         self.directory = _TranslatingRepository(SqlDirectoryBook(self.session))  # type: ignore[assignment]
         return self
 
@@ -63,28 +65,19 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.session = None
 
     def _seen_jobs(self) -> Iterable[EmailJob]:
-        # The session's identity map is the set of aggregates this transaction has seen.
+        # The session's identity map, and the jobs held outside it (job_writes.HeldJobs).
         assert self.session is not None
-        return [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]
+        return self._held.seen()
 
     def _commit(self) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
-                self._write_checkpoints()
+                self._held.flush()  # jobs with plain changes on prebuilt SQL, then the ORM
                 self.session.commit()
         except Exception:
             self._rollback_keeping_objects()
             raise
-
-    def _write_checkpoints(self) -> None:
-        """Jobs whose only changes are checkpoint columns: one prebuilt UPDATE each under the
-        version compare-and-set (checkpoints.py) instead of an ORM flush."""
-        assert self.session is not None
-        for job in self._seen_jobs():
-            changes = checkpoint_changes(job)
-            if changes is not None:
-                write_checkpoint(self.session, job, changes)
 
     def rollback(self) -> None:
         if self.session is not None:

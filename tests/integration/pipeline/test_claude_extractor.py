@@ -124,3 +124,10 @@ def test_german_decimal_comma_and_settled_claims(server):
     )
     settled = extractor(server.url).extract("b", "s", "a@b.example", None)
     assert settled.claim_amount == Decimal("0.00") and settled.currency == "EUR"
+
+
+def test_claude_is_costly_so_the_worker_commits_its_result_at_once(server):
+    # application/process_email.py checkpoints a costly extractor's result right after it.
+    from adapters.parsing.attachment_sections import ExtractorWithAttachments
+
+    assert ExtractorWithAttachments(extractor(server.url)).costly is True

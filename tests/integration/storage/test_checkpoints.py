@@ -1,5 +1,5 @@
 """Checkpoints of a held job are one Core UPDATE under the version compare-and-set
-(adapters/sqlalchemy/checkpoints.py), on both databases: a stale one writes nothing, and the
+(adapters/sqlalchemy/job_writes.py), on both databases: a stale one writes nothing, and the
 ORM's later transition commits on the version the checkpoint left."""
 
 from __future__ import annotations

@@ -1,0 +1,64 @@
+"""The claim's read of one job: a prebuilt SELECT, its row made into a stored EmailJob.
+
+Claiming (and the recovery sweep) reads one row, lets the domain decide (`can_start`,
+`start`, `expire_lease`) and writes the result back under the version compare-and-set
+(job_writes.py). The ORM's loading of that row (query compilation lookup, loading context,
+identity-map bookkeeping, load events) was the largest part of the claim's CPU; here the row
+comes from one prebuilt statement (prebuilt.py) — on PostgreSQL `FOR UPDATE SKIP LOCKED`, so a
+row another claimer holds is skipped, not waited for (SPEC §5.3) — its values go through the
+column types' own conversions, and the job is attached to the session as a clean persistent
+object, exactly as if the ORM had loaded it: history not loaded (appended only, like the
+mapping's `noload`), review decisions loaded only if touched.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from adapters.sqlalchemy.orm import email_jobs
+from adapters.sqlalchemy.prebuilt import Prebuilt, result_processors
+from domain.model import EmailJob
+
+
+@functools.cache
+def _statement(dialect):
+    mapper = inspect(EmailJob)
+    keys = tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
+    statement = select(email_jobs).where(email_jobs.c.id == bindparam("job_id"))
+    if dialect.name == "postgresql":
+        # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).
+        statement = statement.with_for_update(skip_locked=True, of=email_jobs)
+    return (
+        statement,
+        mapper,
+        keys,
+        Prebuilt.of(statement, dialect),
+        result_processors(email_jobs, dialect),
+    )
+
+
+def read_for_claim(session: Session, job_id: str) -> EmailJob | None:
+    """The stored job `job_id` attached to `session`; None when missing (or, on PostgreSQL,
+    locked by another transaction)."""
+    connection = session.connection()
+    core, mapper, keys, prebuilt, processors = _statement(connection.dialect)
+    if mapper.identity_key_from_primary_key((job_id,)) in session.identity_map:
+        # Already loaded in this transaction (no use case does this): refreshed the ORM way.
+        query = select(EmailJob).from_statement(core).execution_options(populate_existing=True)
+        return session.scalars(query, {"job_id": job_id}).first()
+    row = prebuilt.run(connection, {"job_id": job_id}).first()
+    if row is None:
+        return None
+    job = mapper.class_manager.new_instance()
+    values = job.__dict__
+    for key, value, process in zip(keys, row, processors, strict=True):
+        values[key] = value if process is None or value is None else process(value)
+    values["events"] = []  # as orm.py's load listener does
+    set_committed_value(job, "history", [])
+    make_transient_to_detached(job)
+    session.add(job)
+    return job

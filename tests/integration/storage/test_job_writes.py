@@ -1,0 +1,187 @@
+"""Transitions of a stored job on prebuilt SQL (adapters/sqlalchemy/job_writes.py and
+claim_read.py), on both databases: the domain decides, one UPDATE under the version
+compare-and-set persists it with its history entry and the counters' deltas — the same deltas
+the ORM flush's counting hook writes — and a stale write is refused before anything is written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from adapters.sqlalchemy.counts_store import SqlCountsCheck
+from adapters.sqlalchemy.orm import email_jobs, job_history
+from application.ports import ConcurrencyConflict
+from domain.errors import ErrorInfo
+from domain.model import EmailJob
+from domain.retry_policy import RetryPolicy
+from domain.values import JobStatus, Outcome
+from tests.fakes import FakeClock
+from tests.integration.storage.test_checkpoints import claimed, statements_of
+from tests.integration.storage.test_job_counters import receive, stored
+from tests.unit.conftest import CREDITOR_REPLY
+
+LEASE = timedelta(seconds=60)
+POLICY = RetryPolicy(max_retries=3, jitter=0)
+
+
+def through_the_unit_of_work(uow_factory, job_id, action) -> None:
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        action(job)
+        uow.commit()
+
+
+def through_the_orm_flush(session_factory, job_id, action) -> None:
+    """The same change written by the ORM flush and its counting hook (counters.py)."""
+    with session_factory() as session:
+        job = session.get(EmailJob, job_id)
+        action(job)
+        session.commit()
+
+
+def delta(engine, run) -> dict:
+    before = stored(engine)
+    run()
+    after = stored(engine)
+    return {
+        key: (
+            after[key][0] - before.get(key, (0, 0.0))[0],
+            after[key][1] - before.get(key, (0, 0.0))[1],
+        )
+        for key in after
+        if after[key] != before.get(key)
+    }
+
+
+def test_the_claim_reads_one_row_and_writes_update_history_and_counters(uow_factory, engine):
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    written = statements_of(
+        engine,
+        lambda: through_the_unit_of_work(
+            uow_factory, job_id, lambda j: j.start(clock.now(), LEASE)
+        ),
+    )
+    kinds = [" ".join(s.split()[:3]) for s in written]
+    if engine.dialect.name == "postgresql":
+        # One round trip: the entry is inserted only if the UPDATE found the row.
+        assert kinds == [
+            "SELECT EMAIL_JOBS.ID, EMAIL_JOBS.EXTERNAL_ID,",
+            "WITH UPDATED AS",
+            "INSERT INTO JOB_COUNTERS",
+        ], written
+        assert "UPDATE EMAIL_JOBS SET" in written[1] and "INSERT INTO JOB_HISTORY" in written[1]
+        assert written[0].endswith("FOR UPDATE OF EMAIL_JOBS SKIP LOCKED"), "SPEC §5.3"
+    else:
+        assert kinds == [
+            "SELECT EMAIL_JOBS.ID, EMAIL_JOBS.EXTERNAL_ID,",
+            "UPDATE EMAIL_JOBS SET",
+            "INSERT INTO JOB_HISTORY",
+            "INSERT INTO JOB_COUNTERS",
+        ], written
+    assert "EMAIL_JOBS.VERSION = " in written[1], "the compare-and-set"
+
+
+@pytest.mark.parametrize("outcome", [Outcome.MATCHED, Outcome.NEEDS_REVIEW])
+def test_prebuilt_writes_count_exactly_what_the_orm_flush_counts(
+    outcome, uow_factory, session_factory, engine
+):
+    clock = FakeClock()
+    ours, orm = receive(uow_factory, 1), receive(uow_factory, 2)
+    started, done = clock.now() + timedelta(seconds=3), clock.now() + timedelta(seconds=5)
+    boom = ErrorInfo.transient("TimeoutError", "upstream timed out")
+    later = done + timedelta(hours=1)
+    steps = [
+        lambda j: j.start(started, LEASE),
+        lambda j: j.fail_attempt(boom, done, POLICY),
+        lambda j: j.start(later, LEASE),
+        lambda j: j.record_extraction(CREDITOR_REPLY, later),
+        lambda j: j.complete(later + timedelta(seconds=2), outcome),
+    ]
+    for step in steps:
+        prebuilt = delta(engine, lambda s=step: through_the_unit_of_work(uow_factory, ours, s))
+        flushed = delta(engine, lambda s=step: through_the_orm_flush(session_factory, orm, s))
+        assert prebuilt == flushed
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(job_history.c.job_id, job_history.c.result).order_by(job_history.c.id)
+        ).all()
+    assert [r.result for r in rows if r.job_id == ours] == [
+        r.result for r in rows if r.job_id == orm
+    ]
+    assert len([r for r in rows if r.job_id == ours]) == 5
+
+
+def test_a_stale_completion_is_refused_and_writes_nothing(uow_factory, engine):
+    """SPEC §5.4: the sweep changed the job after this worker's claim; the completion's
+    UPDATE finds no row at the version it read, so neither its history entry nor its
+    counter deltas remain."""
+    clock = FakeClock()
+    job = claimed(uow_factory, clock)
+    job_id = job.id
+    job.record_extraction(CREDITOR_REPLY, clock.now())
+    with engine.begin() as conn:  # someone else changed the job meanwhile
+        conn.execute(
+            update(email_jobs)
+            .where(email_jobs.c.id == job_id)
+            .values(version=email_jobs.c.version + 1)
+        )
+    counts, history = stored(engine), _history_rows(engine)
+    with uow_factory() as uow, pytest.raises(ConcurrencyConflict):
+        uow.jobs.resume(job)
+        job.complete(clock.now(), Outcome.NOT_CREDITOR_REPLY)
+        uow.commit()
+    assert stored(engine) == counts and _history_rows(engine) == history
+    with engine.connect() as conn:
+        row = conn.execute(select(email_jobs).where(email_jobs.c.id == job_id)).one()
+    assert row.status is JobStatus.PROCESSING and row.extraction is None
+
+
+def test_the_written_job_stays_usable_and_its_next_write_builds_on_it(uow_factory, session_factory):
+    clock = FakeClock()
+    job = claimed(uow_factory, clock)
+    job_id = job.id
+    assert [h.result for h in job.history] == ["started"] and job.history[0].id is not None
+    job.record_extraction(CREDITOR_REPLY, clock.now())
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.complete(clock.now(), Outcome.MATCHED)
+        uow.commit()
+    assert job.events == [], "the commit collected JobCompleted from the written job"
+    with uow_factory() as uow:
+        stored_job = uow.jobs.get(job_id)
+        assert stored_job.version == job.version == 3
+        assert [h.result for h in stored_job.history] == ["queued", "started", "completed: matched"]
+        assert stored_job.extraction == CREDITOR_REPLY and stored_job.decisions == []
+
+
+def _history_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(job_history))
+
+
+def test_a_resumed_job_with_review_decisions_is_written_by_the_orm_and_counted(
+    uow_factory, session_factory
+):
+    """Held outside the session, a resumed job whose change the prebuilt write cannot make
+    (a review decision) is handed to the ORM flush and its counting hook at commit."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    through_the_unit_of_work(uow_factory, job_id, lambda j: j.start(clock.now(), LEASE))
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.complete(clock.now(), Outcome.NEEDS_REVIEW)
+    )
+    with uow_factory() as uow:
+        job = uow.jobs.get(job_id)  # loads history and decisions
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.resolve_review(None, "alice", clock.now())
+        uow.commit()
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    with uow_factory() as uow:
+        stored_job = uow.jobs.get(job_id)
+        assert [d.decided_by for d in stored_job.decisions] == ["alice"]
+        assert stored_job.version == job.version
