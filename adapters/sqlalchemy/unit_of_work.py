@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy.checkpoints import checkpoint_changes, write_checkpoint
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.new_jobs import attach_changed_new_jobs, forget_new_jobs, new_jobs
 from adapters.sqlalchemy.orm import start_mappers
 from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
 from application.ports import EventPublisher, UnitOfWork
@@ -63,14 +64,17 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.session = None
 
     def _seen_jobs(self) -> Iterable[EmailJob]:
-        # The session's identity map is the set of aggregates this transaction has seen.
+        # The session's identity map is the set of aggregates this transaction has seen, with
+        # the new jobs written beside it (new_jobs.py).
         assert self.session is not None
-        return [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]
+        seen = [o for o in self.session.identity_map.values() if isinstance(o, EmailJob)]
+        return seen + [job for job in new_jobs(self.session) if job not in seen]
 
     def _commit(self) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
+                attach_changed_new_jobs(self.session)
                 self._write_checkpoints()
                 self.session.commit()
         except Exception:
@@ -94,6 +98,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         session = self.session
         assert session is not None
         session.expunge_all()
+        forget_new_jobs(session)
         try:
             session.rollback()
         except Exception:  # noqa: BLE001 - the connection may be gone; close() cleans up
