@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import uuid
 from types import FunctionType
@@ -22,6 +23,7 @@ from entrypoints.http.responses import error, invalid_payload, unavailable
 from entrypoints.logging_config import configure_logging
 
 log = structlog.get_logger(__name__)
+_std_log = logging.getLogger(__name__)
 
 _ERROR_NAMES = {
     400: "bad_request",
@@ -156,6 +158,8 @@ def _register_request_logging(app: Flask) -> None:
     @app.after_request
     def log_request(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
+        if not _std_log.isEnabledFor(logging.INFO):
+            return response  # not even the line's fields are worth working out
         started = g.get("started")
         log.info(
             "http_request",
