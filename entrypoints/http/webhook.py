@@ -22,6 +22,7 @@ from application.intake_quarantine import IntakeQuarantine
 from application.ports import Clock, StorageUnavailable
 from application.receive_email import ReceiveEmail
 from domain.errors import safe_message
+from domain.values import InboundEmail
 from entrypoints.http.intake import InvalidDelivery, parse_delivery
 from entrypoints.http.metrics import WEBHOOK_RESULT, count_webhook_answer
 from entrypoints.http.responses import error, invalid_payload, unavailable
@@ -35,6 +36,7 @@ blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 blp.after_request(count_webhook_answer)
+UNAVAILABLE = "unavailable"
 # The 200 bodies, byte for byte what jsonify() writes outside debug mode.
 _OK_BODIES = {
     status: json.dumps({"status": status}, separators=(",", ":")).encode() + b"\n"
@@ -127,42 +129,60 @@ def receive_zendesk_email():
             log.warning("webhook_signature_rejected", reason=str(exc))
             return error(401, "invalid_signature")
 
+    content_type = request.content_type
     try:
-        return _accept(body, clock, container.receive_email())
+        return _accept(container, clock, body, content_type, request.mimetype)
     except Exception as exc:  # noqa: BLE001 - the last-resort guard: never a 500 to Zendesk
-        return _quarantine(container.intake_quarantine(), clock, body, exc)
+        quarantine(container.intake_quarantine(), clock, body, content_type, exc)
+        return unavailable()
 
 
 blp.add_url_rule("/zendesk", view_func=_documentation(receive_zendesk_email), methods=["POST"])
 
 
-def _accept(body: bytes, clock: Clock, receive_email: ReceiveEmail) -> Response:
+def _accept(container, clock: Clock, body: bytes, content_type, mimetype) -> Response:
     try:
-        email = parse_delivery(body, request.mimetype, clock.now())
+        email = parse_delivery(body, mimetype, clock.now())
     except InvalidDelivery as exc:
         if exc.status == 415:
             return error(415, "unsupported_media_type")
         return invalid_payload(exc.details)
-    structlog.contextvars.bind_contextvars(ticket_id=email.ticket_id)
+    result = store(container, clock, body, content_type, email)
+    return unavailable() if result == UNAVAILABLE else _ok(result)
+
+
+def store(container, clock: Clock, body: bytes, content_type, email: InboundEmail) -> str:
+    """Store a valid delivery as a job and name the answer: accepted, duplicate, or
+    unavailable (503: the database refused, or an unexpected error quarantined the bytes).
+    Never raises. Shared by the view and the fast path (webhook_fast.py)."""
     try:
-        result = receive_email(email)
-    except StorageUnavailable as exc:
-        log.error("webhook_storage_unavailable", error=str(exc))
-        return unavailable()
-    structlog.contextvars.bind_contextvars(job_id=result.job_id)
-    log.info("webhook_answered", status=result.status.value, handed_to_queue=result.handed_to_queue)
-    return _ok(result.status.value)
+        structlog.contextvars.bind_contextvars(ticket_id=email.ticket_id)
+        receive_email: ReceiveEmail = container.receive_email()
+        try:
+            result = receive_email(email)
+        except StorageUnavailable as exc:
+            log.error("webhook_storage_unavailable", error=str(exc))
+            return UNAVAILABLE
+        structlog.contextvars.bind_contextvars(job_id=result.job_id)
+        log.info(
+            "webhook_answered", status=result.status.value, handed_to_queue=result.handed_to_queue
+        )
+        return result.status.value
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard: never a 500 to Zendesk
+        quarantine(container.intake_quarantine(), clock, body, content_type, exc)
+        return UNAVAILABLE
 
 
-def _quarantine(
-    quarantine: IntakeQuarantine, clock: Clock, body: bytes, exc: Exception
-) -> Response:
-    """A signed delivery met an unexpected error: keep its bytes, answer 503 (Zendesk retries)."""
+def quarantine(
+    intake_quarantine: IntakeQuarantine, clock: Clock, body: bytes, content_type, exc: Exception
+) -> None:
+    """A signed delivery met an unexpected error: keep its bytes (the answer is a 503, and
+    Zendesk retries)."""
     summary = safe_message(str(exc)) or type(exc).__name__
     log.error("intake_unexpected_error", error_type=type(exc).__name__, error=summary, exc_info=exc)
     try:
-        quarantine_id = quarantine.keep(
-            body, request.content_type, type(exc).__name__, summary, clock.now()
+        quarantine_id = intake_quarantine.keep(
+            body, content_type, type(exc).__name__, summary, clock.now()
         )
     except Exception as keep_error:  # noqa: BLE001 - the database may be the cause
         log.error(
@@ -176,4 +196,3 @@ def _quarantine(
             quarantine_id=quarantine_id,
             replay=f"flask intake quarantine replay {quarantine_id}",
         )
-    return unavailable()
