@@ -88,15 +88,11 @@ def test_fast_and_flask_answers_are_byte_for_byte_the_same(make_client):
 
 
 def test_storage_down_and_quarantine_answers_are_the_same_as_flasks(make_client, caplog):
+    def refuse():
+        raise StorageUnavailable("connection refused")
+
     def down(client):
-        class Down:
-            def __enter__(self):
-                raise StorageUnavailable("connection refused")
-
-            def __exit__(self, *exc):
-                return False
-
-        client.app.extensions["container"].unit_of_work.override(providers.Factory(Down))
+        client.app.extensions["container"].unit_of_work.override(providers.Callable(refuse))
 
     def broken(client):
         def explode(_email):
