@@ -38,13 +38,15 @@ WEBHOOK_REQUESTS = Counter(
     ["result"],
     registry=None,
 )
-for _result in WEBHOOK_RESULTS:
-    WEBHOOK_REQUESTS.labels(_result)  # every result present from the start, 0 included
+# Every result present from the start, 0 included; the children are kept, so a count is one
+# inc() rather than a labels() look-up under the metric's lock.
+_WEBHOOK_COUNTS = {result: WEBHOOK_REQUESTS.labels(result) for result in WEBHOOK_RESULTS}
 
 
 def count_webhook(result: str) -> None:
-    if result in WEBHOOK_RESULTS:
-        WEBHOOK_REQUESTS.labels(result).inc()
+    child = _WEBHOOK_COUNTS.get(result)
+    if child is not None:
+        child.inc()
 
 
 def multiprocess_dir() -> str | None:

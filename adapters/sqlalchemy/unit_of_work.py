@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
+from adapters.sqlalchemy.new_jobs import attach_changed_new_jobs, forget_new_jobs, new_jobs
 from adapters.sqlalchemy.orm import start_mappers
 from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
 from application.ports import EventPublisher, UnitOfWork
@@ -65,14 +66,17 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self.session = None
 
     def _seen_jobs(self) -> Iterable[EmailJob]:
-        # The session's identity map, and the jobs held outside it (job_writes.HeldJobs).
+        # The session's identity map, the jobs held outside it (job_writes.HeldJobs) and the
+        # new jobs written beside it (new_jobs.py).
         assert self.session is not None
-        return self._held.seen()
+        seen = self._held.seen()
+        return seen + [job for job in new_jobs(self.session) if all(job is not s for s in seen)]
 
     def _commit(self) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
+                attach_changed_new_jobs(self.session)
                 self._held.flush()  # jobs with plain changes on prebuilt SQL, then the ORM
                 self.session.commit()
         except Exception:
@@ -87,6 +91,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         session = self.session
         assert session is not None
         session.expunge_all()
+        forget_new_jobs(session)
         try:
             session.rollback()
         except Exception:  # noqa: BLE001 - the connection may be gone; close() cleans up

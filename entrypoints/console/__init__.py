@@ -8,8 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import structlog
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 
 from entrypoints.settings import VAR_DIR, Settings
 
@@ -45,6 +47,25 @@ def _key_file(path: Path) -> str:
     return key
 
 
+class _Sessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, opened for every request of the app (the webhook and
+    the JSON API included): the signer is built once per key instead of per request, and a
+    request without any cookie gets its empty session without parsing the headers for one."""
+
+    _signers: dict = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if key not in self._signers:
+            self._signers[key] = super().get_signing_serializer(app)
+        return self._signers[key]
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_console(app: Flask, settings: Settings) -> None:
     from entrypoints.console.views import blp
 
@@ -59,5 +80,6 @@ def register_console(app: Flask, settings: Settings) -> None:
         WTF_CSRF_CHECK_DEFAULT=False,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
+    app.session_interface = _Sessions()
     csrf.init_app(app)
     app.register_blueprint(blp)

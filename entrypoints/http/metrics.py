@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from adapters.metrics.collector import JobMetricsCollector
 from adapters.metrics.requests import count_webhook, render
@@ -26,15 +26,19 @@ _RESULT_BY_STATUS = {
 }
 
 
+# Where the webhook view leaves its result (accepted, duplicate, test) for the counter.
+WEBHOOK_RESULT = "webhook_result"
+
+
 def webhook_result(response: Response) -> str | None:
     if response.status_code == 200:
-        body = response.get_json(silent=True) or {}
-        return body.get("status")
+        return g.get(WEBHOOK_RESULT)
     return _RESULT_BY_STATUS.get(response.status_code)
 
 
 def count_webhook_answer(response: Response) -> Response:
-    """after_request of the webhook blueprint: one count per answered delivery."""
+    """after_request of the webhook blueprint: one count per answered delivery (the view
+    names a 200's result; any other answer, an error handler's included, by its status)."""
     result = webhook_result(response)
     if result:
         count_webhook(result)
