@@ -11,6 +11,7 @@ from adapters.rules.amount_phrases import (
     _RATE_BEFORE,
     PARTS_MARKER,
     PARTS_OPENING,
+    PAYMENT_OVER,
     RATE_AFTER,
     STILL_OPEN,
 )
@@ -55,7 +56,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         PAID,
         re.compile(
-            r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|erhalten|gutgeschrieben|gutschrift|"
+            r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|angekommen|\bsind\s+(alle\s+)?da\b|"
+            r"erhalten|gutgeschrieben|gutschrift|"
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|abzgl|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
@@ -187,8 +189,6 @@ _PAID_AFTER = re.compile(
     r"paid|received|settled)\b",
     re.I,
 )
-# "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
-_TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
 _CHANGE = re.compile(
     r"\b(reduziert|verringert|vermindert|erhöht|ändert|geändert|verändert|sinkt|steigt|reduced|"
@@ -203,6 +203,8 @@ def _kind(text: str) -> str:
         return _kind(own)
     if _UNIT_PRICE.search(text) or _INSTALMENT.search(text) or _RATE_BEFORE.search(text):
         return OFFER
+    if PAYMENT_OVER.search(text) and not _OFFERED_PAYMENT.search(text):
+        return PAID
     if _OFFERED_PAYMENT.search(text):
         return OFFER
     if _PRINCIPAL_LABEL.search(text):
@@ -270,12 +272,6 @@ def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
 _PARTICIPLE_AFTER = re.compile(
     r"\s*(getilgt|gezahlt|bezahlt|überwiesen|eingegangen|gutgeschrieben|verrechnet|"
     r"was\s+paid|were\s+paid|paid|received)\b",
-    re.I,
-)
-# A line that ends in the middle of a sentence, waiting for its amount on the next line.
-_OPEN_LABEL = re.compile(
-    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
-    r"\bamounts\s+to|\bstands\s+at)\s*$",
     re.I,
 )
 

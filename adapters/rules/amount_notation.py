@@ -12,11 +12,9 @@ from adapters.rules.amount_kinds import (
     _CHANGE,
     _CONTAINED,
     _LABEL_AFTER,
-    _OPEN_LABEL,
     _PAID_AFTER,
     _PART_OF,
     _PARTICIPLE_AFTER,
-    _TOTAL_AFTER,
     APPROXIMATE,
     CLAIM,
     COMPONENT,
@@ -30,7 +28,7 @@ from adapters.rules.amount_kinds import (
     _kind_excluding,
     as_rate_or_part,
 )
-from adapters.rules.amount_phrases import _OLD_AFTER
+from adapters.rules.amount_phrases import _OLD_AFTER, _OPEN_LABEL, _TOTAL_AFTER
 from adapters.rules.clauses import _CLAUSE_BREAK, _clause_after, _clause_start
 
 _SP = "[ \u00a0\u2009\u202f]"

@@ -7,13 +7,20 @@ import re
 
 # "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
 _RATE_BEFORE = re.compile(
-    r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.)\s*$",
+    r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.|"
+    r"\btageszins\w*(\s+[\w.]+){0,2}|\bdaily\s+interest(\s+\w+){0,2})\s*$",
     re.I,
 )
 RATE_AFTER = re.compile(
     r"\s*\)?\s*((pro|je)\s+(kalender)?(tag|monat|jahr)|/\s*(tag|monat|day|month)|täglich|tägl\.|"
     r"monatlich|mtl\.|im\s+monat|"
     r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
+    re.I,
+)
+# "den Eingang einer Zahlung Ihrer Mandantin Frau Demir über 200,00 €": a payment made.
+PAYMENT_OVER = re.compile(
+    r"\b(eingang\s+einer\s+zahlung|zahlungseingang|überweisung|gutschrift)\b[^.\d]{0,80}"
+    r"\b(über|von|in\s+höhe\s+von)\s*$",
     re.I,
 )
 # "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
@@ -81,3 +88,13 @@ _OLD_AFTER = re.compile(
     r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the))",
     re.I,
 )
+
+
+# A line that ends in the middle of a sentence, waiting for its amount on the next line.
+_OPEN_LABEL = re.compile(
+    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
+    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(forderung|rückstand|saldo))\s*$",
+    re.I,
+)
+# "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
+_TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)

@@ -178,3 +178,41 @@ def test_the_client_moving_an_appointment_is_client_mail():
     body = "ich kann am Montag nicht zum Termin kommen. Die Unterlagen bringe ich dann nächste Woche mit."
     result = RulesExtractor().extract(body, "Termin", "k.meier61@t-online.de", "Karl Meier")
     assert result.non_reply_reason == "client_message"
+
+
+# Classes the fresh blind batch w-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a daily interest figure after the total ("Tageszins z.Zt. 0,61 EUR")
+        (
+            "Hauptforderung   1.000,00 EUR\nZinsen              40,00 EUR\nKosten              10,00 EUR"
+            "\nGesamtforderung   1.050,00 EUR\n\nDie Zinsen laufen weiter (Tageszins derzeit 0,14 EUR).",
+            "1050.00",
+        ),
+        # the money "ist angekommen" / "sind alle da": paid, not stated as open
+        (
+            "Herr Lange hat alles bezahlt, bei mir ist nichts mehr offen. Die 600 Euro sind alle da.",
+            "0.00",
+        ),
+        # a line ending on "beträgt unsere aktuelle Forderung" labels the figure below it
+        (
+            "Mit der Schlussrechnung vom 05.11. über 20,00 EUR beträgt unsere aktuelle Forderung\n\n"
+            "310,00 EUR.",
+            "310.00",
+        ),
+    ],
+)
+def test_claims_of_the_w_batch(body, expected):
+    result = _read(body, "r.lange@web.de", "R. Lange")
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_payment_received_with_words_before_its_amount_is_a_payment():
+    body = (
+        "Wir bestätigen den Eingang einer Zahlung Ihres Mandanten Herrn Ulrich Brandt über "
+        "150,00 € am 01.11.\n\nDie Forderung beträgt 980,00 €."
+    )
+    assert _read(body).evidence["payment"].text == "150,00 €"
