@@ -6,7 +6,11 @@ import functools
 import re
 
 _REFERENCE_NOISE = re.compile(r"[\s\-/._:#]+")
-_REFERENCE_PREFIX = re.compile(r"^(AZ|AKTENZEICHEN|NR|NO|REF)(?=\d)")
+# A label typed into the directory with the number ("Mieter-Nr. 22/114", "Kd.-Nr. 4471").
+_REFERENCE_PREFIX = re.compile(
+    r"^(AZ|AKTENZEICHEN|NR|NO|REF|MIETERNR|KUNDENNR|KDNR|KUNDENNUMMER|VERTRAGSNR|VERTRAGSNUMMER|"
+    r"MITGLIEDSNR|KONTONR|KTONR)(?=\d)"
+)
 
 
 @functools.lru_cache(maxsize=8192)

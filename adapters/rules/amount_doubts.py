@@ -1,13 +1,26 @@
-"""Doubts about the one amount the rules would book: a figure stated as provisional, and a
-payment beside one claim figure that leaves open whether the figure is before or after it."""
+"""Doubts about the one amount the rules would book: a figure stated as provisional, a claim
+passed on, a payment beside one claim figure that leaves open whether the figure is before or
+after it, costs or interest claimed after the total."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from adapters.rules.amount_kinds import _BALANCE, _CURRENT
+from adapters.rules.amount_kinds import (
+    _BALANCE,
+    _CONTAINED,
+    _COSTS,
+    _CURRENT,
+    _INTEREST,
+    _PRINCIPAL,
+    CLAIM,
+    COMPONENT,
+    NONE,
+)
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
+from adapters.rules.clauses import _CLAUSE_BREAK
 
 _AMOUNT_NOUN = re.compile(
     r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
@@ -66,3 +79,31 @@ def passed_on(body: str) -> re.Match | None:
         if not _NOT.search(body, start + 1, match.end()):
             return match
     return None
+
+
+def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
+    """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
+    Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
+    figures after the total are its breakdown."""
+    after = [m for m in mentions if m.start > total.end and m.value != total.value]
+    before = {m.value for m in mentions if m.start < total.start}
+    later = [
+        m
+        for m in after
+        if m.kind == COMPONENT
+        and not m.aside
+        and m.value not in before  # a repeat is nothing new
+        and not _PRINCIPAL.search(m.context)
+        and (_INTEREST.search(m.context) or _COSTS.search(m.context))
+    ]
+    if not later or any(_CONTAINED.search(m.context) for m in after):
+        return None
+    first = later[0].start
+    sentence = max(total.end, body.rfind(". ", 0, first), body.rfind("\n\n", 0, first))
+    if _CONTAINED.search(body, sentence, first):
+        return None  # "… 262,50 Euro. Hierin enthalten sind\nSäumniszuschläge von 8,00 Euro."
+    if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
+        total.value
+    ):
+        return None
+    return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)

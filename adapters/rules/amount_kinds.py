@@ -46,9 +46,10 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
-            r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?EUR|\bstood\s+at|"
+            r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihrem\s+schreiben|von\s+ihnen\s+(genannt|angegeben)|"
+            r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,
         ),
@@ -144,7 +145,7 @@ _PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital)\s*:?\s*$", re
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
 _APPROXIMATE = re.compile(
     r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
-    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated|"
+    r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated|\bin\s+the\s+region\s+of|"
     # "ergäbe sich ein Betrag von", "would come to": a figure in the conditional mood
     r"\b(ergäbe|ergäben|betrüge|betrügen|beliefe|beliefen)\b[^\d.;]{0,50}|"
     r"\bwürden?\s+sich\s+[^\d.;]{0,40}(belaufen|ergeben)\s+(auf|von)|"
@@ -218,8 +219,8 @@ def _kind(text: str) -> str:
     including = _INCLUDING.search(text)
     if including and _INCLUDED_IN.search(text[including.end() :]):
         return TOTAL
-    if _STILL.search(text):
-        return REMAINING
+    if _STILL.search(text):  # "… noch 434,20 € offen" (not "Ihr Schreiben nannte noch …")
+        return OLD if dict(_KINDS)[OLD].search(text[-_MODIFIER_REACH:]) else REMAINING
     if _CHANGE.search(text):
         if re.search(r"\b(von|from)\s*$", text, re.I):
             return OLD

@@ -244,8 +244,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
             kind, context = TOTAL, clause
     if kind in (CLAIM, TOTAL) and _PARTICIPLE_AFTER.match(body, end):
         kind = PAID  # "… insgesamt 450,00 € getilgt": the verb right after makes it a payment
-    paid_after = _PAID_AFTER.search(body[end:line_end]) if kind in (CLAIM, TOTAL) else None
-    if paid_after:
+    paid_after = (
+        _PAID_AFTER.search(body[end:line_end]) if kind in (CLAIM, TOTAL, REMAINING) else None
+    )
+    if paid_after:  # "der Restbetrag von 817,45 € ist … eingegangen": the remainder was paid
         kind = REMAINING if paid_after.group("no") else PAID
     if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL

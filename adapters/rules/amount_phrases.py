@@ -8,7 +8,10 @@ import re
 # "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
 _RATE_BEFORE = re.compile(
     r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.|"
-    r"\btageszins\w*(\s+[\w.]+){0,2}|\bdaily\s+interest(\s+\w+){0,2})\s*$",
+    r"\btageszins\w*(\s+[\w.]+){0,2}|\bdaily\s+interest(\s+\w+){0,2}|"
+    # "Für jeden weiteren angefangenen Monat … von 21,50 €", "die nächste Rechnung über 29,95 €"
+    r"\b(für|je)\s+(jeden\s+)?(weiteren\s+)?(angefangenen\s+)?(monat|tag)\b[^\d]{0,60}|"
+    r"\b(nächste|next)\s+(\w+\s+)?(rechnung|rate|abbuchung|bill|invoice|instal?ment)\b[^\d]{0,20})\s*$",
     re.I,
 )
 RATE_AFTER = re.compile(
@@ -53,7 +56,8 @@ PROVISIONAL = re.compile(
     r"prüfung\s+(ist\s+)?noch\s+nicht\s+abgeschlossen|once\s+(our|the)\s+review|subject\s+to\s+change|provisional|preliminary|"
     r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review|"
     # "einen verbindlichen Endbetrag können wir erst … nennen", "no final figure yet"
-    r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|"
+    r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|recalculat\w*|"
+    r"neu\s+(be|er)rechnet|"
     r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
     r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance))",
     re.I,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from adapters.rules.amount_doubts import (
     PAYMENT_CONFLICT,
+    added_after,
     made_payments,
     passed_on,
     payment_unexplained,
@@ -21,11 +22,7 @@ from adapters.rules.amount_doubts import (
 )
 from adapters.rules.amount_kinds import (
     _BALANCE,
-    _CONTAINED,
-    _COSTS,
     _CURRENT,
-    _INTEREST,
-    _PRINCIPAL,
     ADDITIONAL,
     APPROXIMATE,
     CLAIM,
@@ -38,6 +35,7 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
+from adapters.rules.amount_phrases import ACCOUNTED
 from adapters.rules.clauses import _CLAUSE_BREAK
 from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
 from adapters.rules.statements import balance_of_rows, rows_of, without_subtotals
@@ -66,11 +64,25 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     if (
         chosen
         and reading.payment_span
-        and _BALANCE.search(chosen[0].context)
         and chosen[0].start > reading.payment_span[0]
+        and (
+            _BALANCE.search(chosen[0].context)
+            or balance_of_rows(body, mentions, chosen) is chosen[0]
+            and any(m.start == reading.payment_span[0] for m in rows_of(body, mentions, chosen[0]))
+        )
     ):
-        reading.payment_span = None  # a statement's balance row below its payment rows
+        reading.payment_span = None  # a statement's balance or total row below its payment rows
+    if reading.payment_span and ACCOUNTED.search(_sentence(body, reading.payment_span[0])):
+        reading.payment_span = None  # "Die Teilzahlung von 300,00 € ist … bereits berücksichtigt"
     return reading
+
+
+def _sentence(body: str, position: int) -> str:
+    start = max(body.rfind(". ", 0, position), body.rfind("\n\n", 0, position))
+    end = min(
+        i for i in (body.find(". ", position), body.find("\n\n", position), len(body)) if i >= 0
+    )
+    return body[start + 1 : end]
 
 
 def _read_claim(
@@ -161,7 +173,7 @@ def _read_claim(
             # can be no part of the total, and no payment explains the difference.
             other = next(m for m in claims if m.value != chosen.value)
             reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
-        elif (added := _added_after(body, mentions, chosen)) is not None:
+        elif (added := added_after(body, mentions, chosen)) is not None:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
         elif _breakdown_differs(mentions, chosen, reading.components):
             reading.conflicts.append(
@@ -244,34 +256,6 @@ def _chosen_or_conflict(
     else:
         _choose(reading, chosen, quality)
     return reading
-
-
-def _added_after(body: str, mentions: list[Mention], total: Mention) -> Mention | None:
-    """A cost or interest figure in a sentence after the total ("Zusätzlich fordern wir
-    Mahnkosten von 15,00 EUR") is on top of it, unless it is said to be contained or the
-    figures after the total are its breakdown."""
-    after = [m for m in mentions if m.start > total.end and m.value != total.value]
-    before = {m.value for m in mentions if m.start < total.start}
-    later = [
-        m
-        for m in after
-        if m.kind == COMPONENT
-        and not m.aside
-        and m.value not in before  # a repeat is nothing new
-        and not _PRINCIPAL.search(m.context)
-        and (_INTEREST.search(m.context) or _COSTS.search(m.context))
-    ]
-    if not later or any(_CONTAINED.search(m.context) for m in after):
-        return None
-    first = later[0].start
-    sentence = max(total.end, body.rfind(". ", 0, first), body.rfind("\n\n", 0, first))
-    if _CONTAINED.search(body, sentence, first):
-        return None  # "… 262,50 Euro. Hierin enthalten sind\nSäumniszuschläge von 8,00 Euro."
-    if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
-        total.value
-    ):
-        return None
-    return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
 
 
 def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> bool:

@@ -53,7 +53,7 @@ _CLIENT_REF = re.compile(
 _CREDITOR_REF = re.compile(
     rf"(?:\bunser(?:e|em)?\s+(?:zeichen|az\.?|aktenzeichen|referenz|geschäftszeichen)|\bour\s+ref(?:erence)?\.?|"
     rf"kunden-?\s?(?:nummer|nr\.?|konto)|vertrags-?\s?(?:nummer|nr\.?|konto)|rechnungs-?\s?(?:nummer|nr\.?)|"
-    rf"mitglieds-?\s?(?:nummer|nr\.?)|forderungs-?\s?(?:nummer|nr\.?)(?:\s+(?:des\s+)?gläubigers?)?|account\s+(?:number|no\.?)|"
+    rf"mitglieds-?\s?(?:nummer|nr\.?)|mieter-?\s?(?:nummer|nr\.?)|forderungs-?\s?(?:nummer|nr\.?)(?:\s+(?:des\s+)?gläubigers?)?|account\s+(?:number|no\.?)|"
     rf"customer\s+(?:number|no\.?)|invoice\s+(?:number|no\.?)|contract\s+(?:number|no\.?)|"
     rf"account\s+ref(?:erence)?|kassenzeichen|versicherungs-?\s?(?:nummer|nr\.?)|"
     rf"beitrags-?\s?(?:nummer|nr\.?|konto)|kunden-?\s?konto|(?:giro|kontokorrent|darlehens|kredit)kontos?|"

@@ -273,7 +273,7 @@ _THIRD_PARTY = re.compile(
 )
 # Someone owes the writer: a private landlord or lender, not the client.
 _CREDITOR_STANCE = re.compile(
-    r"\bhat\s+bei\s+mir\b|\bschulde[tn]\s+mir\b|\bmein(e|en|em|er)?\s+(ehemalige[rn]?\s+)?mieter(in)?\b|"
+    r"\bhat\s+bei\s+(mir|uns)\b|\bschulde[tn]\s+mir\b|\bmein(e|en|em|er)?\s+(ehemalige[rn]?\s+)?mieter(in)?\b|"
     r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b|\b(ihr|ihm)\s+[^.\n]{0,40}\bgeliehen\b|"
     r"\bhat\s+mir\s+[^.\n]{0,40}\bzurück\s*(ge)?(geben|gezahlt)|\bi\s+lent\b|"
     r"(auf|in)\s+mein(em|en)?\s+konto\s+(eingegangen|gutgeschrieben|überwiesen)|"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 _REFERENCE_TOKEN = re.compile(
-    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|[\-/.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
+    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|//?(?=[A-Z0-9])|[\-.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
     re.I,
 )
 _LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")

@@ -24,8 +24,9 @@ def balance_of_rows(
     if not candidates:
         return None
     last = max(candidates, key=lambda m: m.start)
-    if _figures(mentions, last.line)[-1] is not last:
-        return None
+    on_line = _figures(mentions, last.line)
+    if on_line[-1] is not last and on_line[0] is not last:
+        return None  # a row's value cell, or the first figure of the sentence below a table
     rows = _rows_above(body, mentions, last.line)
     if not rows:
         return None
@@ -39,6 +40,8 @@ def balance_of_rows(
     nearest = rows[0]
     if len(nearest) >= 2 and sum((m.value for m in nearest), Decimal("0.00")) == last.value:
         return last  # "Summe 2.225,00 143,50" over "Gesamtrückstand 2.368,50"
+    if len(nearest) == 2 and nearest[0].value - nearest[1].value == last.value:
+        return last  # "Summe | 749,95 | 45,00" (Soll, Haben) over "Offener Saldo | 704,95"
     return None
 
 

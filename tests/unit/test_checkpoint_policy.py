@@ -112,7 +112,6 @@ def test_attachments_are_committed_right_after_they_were_read_even_with_a_cheap_
     assert world.job(job_id).status is JobStatus.COMPLETED
 
 
-
 def test_the_rules_are_cheap_also_with_attachments():
     from adapters.parsing.attachment_sections import ExtractorWithAttachments
     from adapters.rules.extractor import RulesExtractor

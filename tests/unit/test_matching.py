@@ -50,6 +50,9 @@ def extraction(**fields) -> Extraction:
         ("Az. 2024 / 1187", "2024/1187"),
         ("kd-4471", "KD 4471"),
         ("AZ2024/1187", "2024.1187"),
+        # a label typed into the directory with the number (v-025 moved to dev)
+        ("Mieter-Nr. 22/114", "22/114"),
+        ("Kd.-Nr. 4471-2290", "4471 2290"),
     ],
 )
 def test_references_are_normalised(left, right):

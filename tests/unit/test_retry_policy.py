@@ -126,5 +126,7 @@ def test_classified_message_is_one_line_without_quoted_data():
     )
     message = classify(exc).message
     assert message == "null value in column … violates not-null constraint"
-    assert "BODY-MARKER" not in classify(ValueError("Key (external_id)=(BODY-MARKER) exists")).message
+    assert (
+        "BODY-MARKER" not in classify(ValueError("Key (external_id)=(BODY-MARKER) exists")).message
+    )
     assert "BODY-MARKER" not in classify(KeyError("'BODY-MARKER'")).message

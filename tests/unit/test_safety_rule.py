@@ -177,7 +177,7 @@ def test_a_payment_beside_the_figure_on_file_is_a_conflict(amount, payment, conf
 
 
 def test_a_file_number_that_is_another_pairs_creditor_reference_is_a_conflict():
-    """"ref KD-5520" read as the practice's file number is Thomas's Telekom customer number:
+    """ "ref KD-5520" read as the practice's file number is Thomas's Telekom customer number:
     the letter names Jana, so it contradicts her (u-043 moved to dev)."""
     extraction = reply(client_reference="KD-5520", client_name="Jana Hoffmann")
     result = assess(extraction, JANA, DIRECTORY, similarity, SENDER)

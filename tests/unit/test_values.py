@@ -108,7 +108,8 @@ def test_message_id_spellings_of_one_email_share_one_dedup_key(variant):
 
 def test_message_id_local_part_keeps_its_case_and_empty_ids_fall_back():
     assert make_email(message_id="<ABC@x.example>").external_id == "<ABC@x.example>"
-    assert make_email(message_id="<ABC@x.example>").external_id != make_email(
-        message_id="<abc@x.example>"
-    ).external_id
+    assert (
+        make_email(message_id="<ABC@x.example>").external_id
+        != make_email(message_id="<abc@x.example>").external_id
+    )
     assert make_email(message_id=" <> \u200b", comment_id=7).external_id.startswith("zendesk:")

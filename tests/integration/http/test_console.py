@@ -270,7 +270,11 @@ def _ledger(client) -> list[tuple]:
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(
-                table.c.job_id, table.c.creditor_id, table.c.amount, table.c.source, table.c.decided_by
+                table.c.job_id,
+                table.c.creditor_id,
+                table.c.amount,
+                table.c.source,
+                table.c.decided_by,
             )
         )
         return [(r[0], r[1], f"{r[2]:.2f}", r[3], r[4]) for r in rows]

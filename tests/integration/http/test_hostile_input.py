@@ -152,4 +152,3 @@ def test_unsigned_garbage_is_never_quarantined(client, engine):
     response = client.post_webhook(b"\x00\xff", signature="bm9wZQ==")
     assert response.status_code == 401
     assert quarantined(engine) == []
-

@@ -216,3 +216,92 @@ def test_a_payment_received_with_words_before_its_amount_is_a_payment():
         "150,00 € am 01.11.\n\nDie Forderung beträgt 980,00 €."
     )
     assert _read(body).evidence["payment"].text == "150,00 €"
+
+
+# Classes the fresh blind batch v-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Soll and Haben sums on one row over the open balance
+        (
+            "Datum | Vorgang | Soll | Haben\n01.02. | Rechnung 1 | 300,00\n01.03. | Rechnung 2 | "
+            "200,00\n10.03. | Gutschrift | | 50,00\nSumme | 500,00 | 50,00\nOffener Saldo | 450,00",
+            "450.00",
+        ),
+        # a payment row inside a statement that adds up to its total is accounted for
+        (
+            "Position | Betrag EUR\nHauptforderung | 300,00\nZinsen | 12,00\nabzgl. Zahlungen | -40,00\n"
+            "Gesamtforderung | 272,00",
+            "272.00",
+        ),
+        # "der Restbetrag von … ist eingegangen" beside a settlement: paid, nothing open
+        (
+            "Die Forderung über 500,00 € wurde mit einem Guthaben (100,00 €) verrechnet; der "
+            "Restbetrag von 400,00 € ist am 01.11. eingegangen. Das Konto ist damit ausgeglichen.",
+            "0.00",
+        ),
+    ],
+)
+def test_claims_of_the_v_batch(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+    assert "payment" not in result.evidence
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the last statement's balance in the past tense, the new one being recalculated
+        "The balance as at our last statement was €2,100.00. Our team is currently recalculating "
+        "the balance; we expect it to be in the region of €1,900.",
+    ],
+)
+def test_an_old_balance_being_recalculated_gives_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_reference_with_double_slashes_is_read_whole():
+    from adapters.rules.references import reference_tokens
+
+    assert "41200//0099812" in reference_tokens("BG-Nummer: 41200//0099812")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a payment said to be already counted in the statement is no open question
+        (
+            "Steuer 2023          900,00 €\nSäumniszuschläge      30,00 €\nSumme Rückstand      "
+            "930,00 €\n\nIhre Teilzahlung von 100,00 € ist in dieser Aufstellung bereits "
+            "berücksichtigt.",
+            "930.00",
+        ),
+        # the sentence below a running-balance table states its last balance; the practice's
+        # own figure quoted back "noch" is an older one
+        (
+            "Datum   Vorgang        Betrag      Saldo (EUR)\n01.03.  Fälligstellung  1.000,00   "
+            "1.000,00\n30.06.  Zinsen            20,00   1.020,00\n07.08.  Zahlung         "
+            "-100,00     920,00\n\nDie Forderung beläuft sich damit auf 920,00 EUR. Ihr Schreiben "
+            "nannte noch 1.000,00 EUR.",
+            "920.00",
+        ),
+        # a future surcharge per month and the next regular bill are not open now
+        (
+            "Der Rückstand beträgt insgesamt 700,00 €. Für jeden weiteren angefangenen Monat "
+            "entstehen Säumniszuschläge von 7,00 €.",
+            "700.00",
+        ),
+        (
+            "Das Kundenkonto ist ausgeglichen. Offener Betrag: 0,00 €. Die nächste reguläre "
+            "Rechnung über 19,99 € wird am 01.12. fällig.",
+            "0.00",
+        ),
+    ],
+)
+def test_claims_of_the_v_batch_beside_accounted_and_future_figures(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+    assert "payment" not in result.evidence
