@@ -48,7 +48,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
             r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
-            r"(in|aus|laut)\s+ihrem\s+schreiben|von\s+ihnen\s+(genannt|angegeben)|"
+            r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,

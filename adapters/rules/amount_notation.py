@@ -205,7 +205,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if _CONTAINED.search(tail):
             kind, context = COMPONENT, tail
         elif end + len(tail) < next_start or next_start >= line_end:
-            kind, context = _kind(tail[:40]), tail
+            own = tail.split(",")[0]  # "… was credited, leaving the balance": up to the comma
+            kind, context = (
+                (_kind(own[:40]), own) if _kind(own[:40]) != NONE else (_kind(tail[:40]), tail)
+            )
         elif "," in tail:
             # "100,00 € gezahlt, es sind noch …": the words up to the comma are this amount's.
             phrase = tail[: tail.index(",")]

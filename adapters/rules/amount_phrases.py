@@ -76,7 +76,7 @@ PASSED_ON = re.compile(
 # "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
 ACCOUNTED = re.compile(
     r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
-    r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|after\s+(deduct|your\s+payment|"
+    r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|leaving\s+(the|a)\s+balance|after\s+(deduct|your\s+payment|"
     r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
     re.I,
 )
@@ -89,16 +89,27 @@ _OLD_AFTER = re.compile(
     r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
     r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
     r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
-    r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the))",
+    r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the)|"
+    r"entspricht\s+nicht\s+(mehr\s+)?dem\s+(aktuellen|heutigen))",
     re.I,
 )
 
 
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
-    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|"
+    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
     r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(forderung|rückstand|saldo))\s*$",
     re.I,
 )
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
+# "Säumniszuschläge werden gesondert festgesetzt", "Hinzu kommen Säumniszuschläge, die derzeit
+# neu berechnet werden", "fees will be charged separately": part of the claim has no figure yet.
+PENDING_CHARGES = re.compile(
+    r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|fees|charges|interest)\s*,?\s+(die\s+|which\s+)?"
+    r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+)?"
+    r"(gesondert|separat|später|neu|separately|later)\s*(festgesetzt|berechnet|erhoben|mitgeteilt|"
+    r"charged|calculated|added|set)?|(noch\s+|derzeit\s+)?(gesondert|separat|später|neu)\s+"
+    r"(festgesetzt|berechnet|erhoben|mitgeteilt)\s+(werden|wird))",
+    re.I,
+)

@@ -35,9 +35,15 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
-from adapters.rules.amount_phrases import ACCOUNTED
+from adapters.rules.amount_phrases import ACCOUNTED, PENDING_CHARGES
 from adapters.rules.clauses import _CLAUSE_BREAK
-from adapters.rules.components import derive_principal, read_components, stated_none, sum_components
+from adapters.rules.components import (
+    derive_principal,
+    part_of_line,
+    read_components,
+    stated_none,
+    sum_components,
+)
 from adapters.rules.statements import balance_of_rows, rows_of, without_subtotals
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]
@@ -128,6 +134,9 @@ def _read_claim(
     hedge = provisional(body, mentions)
     if hedge is not None:
         reading.conflicts.append(f"the amount is stated as provisional ({hedge})")
+        return reading
+    if mentions and (pending := PENDING_CHARGES.search(body)) is not None:
+        reading.conflicts.append(f"further charges have no figure yet ({pending.group(0)})")
         return reading
     if mentions and (handed := passed_on(body)) is not None:
         reading.conflicts.append(f"the claim was passed on to another party ({handed.group(0)})")
@@ -262,7 +271,11 @@ def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> b
     """All three components labelled, nothing else listed, and their sum is not the total."""
     if not components or any(components.get(n) is None for n in ("principal", "interest", "costs")):
         return False
-    rest = [m for m in mentions if m is not total and m.value != total.value]
+    rest = [
+        m
+        for m in mentions
+        if m is not total and m.value != total.value and not part_of_line(m, mentions)
+    ]
     stated = sum((m.value for m in rest), Decimal("0.00"))
     return bool(rest) and all(m.kind == COMPONENT for m in rest) and stated != total.value
 

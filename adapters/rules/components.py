@@ -28,7 +28,7 @@ def read_components(mentions: list[Mention], spans: Spans) -> dict[str, Decimal 
     for mention in mentions:
         if mention.kind not in (COMPONENT, ADDITIONAL):  # "zzgl. Zinsen 20,00" is one too
             continue
-        if _part_of_line(mention, mentions):
+        if part_of_line(mention, mentions):
             continue  # "Kosten (Sperrkosten 25,55 EUR): 37,55 EUR": a part of the line's figure
         for name, pattern in (
             ("principal", _PRINCIPAL),
@@ -105,7 +105,7 @@ def sum_components(body: str, mentions: list[Mention], by_kind, reading) -> bool
     """No total stated: a list of labelled items (the claim's items beside interest or
     costs, each on its own line) adds up to the claim. Unlabelled amounts forbid the sum."""
     components = dict(reading.components or {})
-    unlabelled = [m for m in by_kind.get(NONE, []) if not _part_of_line(m, mentions)]
+    unlabelled = [m for m in by_kind.get(NONE, []) if not part_of_line(m, mentions)]
     if not by_kind.get(COMPONENT) or unlabelled:
         return False
     if any(_CONTAINED.search(m.context) for m in by_kind[COMPONENT]):
@@ -135,6 +135,6 @@ def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
     return any(other is not mention and other.line == mention.line for other in mentions)
 
 
-def _part_of_line(mention: Mention, mentions: list[Mention]) -> bool:
+def part_of_line(mention: Mention, mentions: list[Mention]) -> bool:
     """A figure in parentheses on a line that has its own figure outside them."""
     return mention.aside and any(m.line == mention.line and not m.aside for m in mentions)

@@ -104,7 +104,7 @@ _PHISHING = [
     for p in (
         # a deadline in hours or today: "binnen 24 Std.", "bis heute 16 Uhr", "by tonight"
         r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+(stunden|std\b)|within\s+\d{1,2}\s+(hours|hrs)|"
-        r"\d{1,2}\s+hours|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
+        r"\d{1,2}\s+hours|\d{1,2}\s+stunden\s+gültig|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
         r"by\s+(today|tonight|end\s+of\s+(the\s+)?day)",
         r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|paysafe|western\s+union|crypto",
         r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
@@ -118,7 +118,7 @@ _PHISHING = [
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag|"
         r"(meldung|eintrag|übermittlung)\s+(an|bei|in)\s+(die\s+)?schufa",
         r"(andernfalls|ansonsten|otherwise|failing\s+which|bei\s+nichtzahlung)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
-        r"polizei|legal\s+action|court|police|suspend)",
+        r"polizei|legal\s+action|court|police|suspend|inkasso)",
         # a pay-now link, login details asked for, a threat to cut the line or the account
         r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahl|checkout)|"
         r"zur\s+vermeidung\s+(der|einer|von)\s+(zwangs)?(vollstreckung|pfändung|sperr)|sofortüberweisung|"

@@ -305,3 +305,56 @@ def test_claims_of_the_v_batch_beside_accounted_and_future_figures(body, expecte
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
     assert "payment" not in result.evidence
+
+
+# Classes the fresh blind batch y-… showed (each case moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # surcharges still to be set: part of the claim has no figure yet
+        "Der Kontostand beträgt 400,00 €. Säumniszuschläge werden gesondert festgesetzt.",
+        "An Steuern sind noch 900,00 € offen. Hinzu kommen Säumniszuschläge, die derzeit neu "
+        "berechnet werden.",
+    ],
+)
+def test_charges_still_to_be_set_give_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None
+    assert any("no figure yet" in c for c in result.amount_conflicts)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a line ending on "… Restforderung von" labels the figure below it
+        (
+            "Die ursprüngliche Forderung von 2.000,00 EUR hat sich auf eine Restforderung von\n\n"
+            "   1.800,00 EUR\n\nreduziert.",
+            "1800.00",
+        ),
+        # "leaving the balance above": the credit is accounted for
+        (
+            "The outstanding balance is EUR 90.00. A return of EUR 10.00 was credited, leaving "
+            "the balance above.",
+            "90.00",
+        ),
+        # the practice's figure quoted back "entspricht nicht dem aktuellen Kontostand"
+        (
+            "Beiträge | 300,00 €\nSäumniszuschläge | 16,00 €\nGesamtrückstand | 316,00 €\n\n"
+            "Der Betrag von 330,00 € aus Ihrer Anfrage entspricht nicht dem aktuellen Kontostand.",
+            "316.00",
+        ),
+        # parts in parentheses inside the costs label do not break the breakdown
+        (
+            "Hauptforderung   500,00 EUR\nZinsen            10,00 EUR\nKosten (Porto 5,00 EUR, "
+            "Auskunft 10,00 EUR)   15,00 EUR\nGesamtforderung   525,00 EUR",
+            "525.00",
+        ),
+    ],
+)
+def test_claims_of_the_y_batch(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+    assert "payment" not in result.evidence
