@@ -39,7 +39,8 @@ _SETTLED = re.compile(
     r"(komplett|ganz|restlos)\s+(bezahlt|beglichen|ausgeglichen|gezahlt)|"
     r"(ist|sind)\s+(da\s+|hier\s+)?nichts\s+mehr\s+(offen|zu\s+zahlen)|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
-    r"has\s+been\s+(fully\s+)?settled)",
+    r"has\s+been\s+(fully\s+)?settled|in\s+voller\s+höhe\s+(ausgeglichen|beglichen|bezahlt|getilgt)|"
+    r"(ausgeglichen|beglichen|getilgt)\s+wurde\b)",
     re.I,
 )
 

@@ -136,7 +136,7 @@ _CLIENT = [
         r"\b(die|der|er|sie)\s+(wollen|will|schreiben|schreibt|sagen|sagt|hat)\s+(jetzt|mir|noch|gestern)\b|"
         r"\bthey('re|\s+are)?\s+(keep\s+)?(saying|say|said|want|calling|asking|telling)\b",
         r"\bmein(e|en|em|er)?\s+(vermieter|handy|vertrag|mutter|vater|arbeitgeber|chef|frau|mann|konto)\b",
-        r"\b(leite|schicke|sende)\s+ihnen\b|\bi\s+(just\s+)?(got|received)\s+(this|a\s+letter)\b",
+        r"\b(leite|schicke|sende)\s+(ich\s+)?ihnen\b|\b(ab\s+sofort|neue[rn]?\s+(telefon|handy)?nummer)\b[^.\n]{0,50}\bzu\s+erreichen\b|\bi\s+(just\s+)?(got|received)\s+(this|a\s+letter)\b",
         r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b|"
         r"\b(zum|den|unseren|meinen)\s+termin\b[^.\n]{0,40}\b(kommen|verschieben|absagen)|\bbringe\s+ich\b[^.\n]{0,40}\bmit\b",
         r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b|"
@@ -278,7 +278,7 @@ _CREDITOR_STANCE = re.compile(
     r"\bhat\s+mir\s+[^.\n]{0,40}\bzurück\s*(ge)?(geben|gezahlt)|\bi\s+lent\b|"
     r"(auf|in)\s+mein(em|en)?\s+konto\s+(eingegangen|gutgeschrieben|überwiesen)|"
     # "FRAU LINDEMANN HAT ALLES BEZAHLT": the writer reports what someone else paid or owes
-    r"(?-i:\b(Frau|Herr|FRAU|HERR)\s+[A-ZÄÖÜ][\wäöüÄÖÜß-]+)\s+(hat|ist)\b[^.\n]{0,40}"
+    r"(?-i:\b(Frau|Herr|FRAU|HERR)\s+[A-ZÄÖÜ][\wäöüÄÖÜß-]+)\s+(hat|ist)\b[^\n]{0,40}?"
     r"\b(bezahlt|gezahlt|überwiesen|im\s+rückstand|schulden)\b",
     _I,
 )

@@ -172,7 +172,8 @@ _NOUN = re.compile(
 )
 _CONTACT = re.compile(
     r"(erreichen|wenden|kontaktieren|steht|stehen|ansprechpartner(in)?|sachbearbeiter(in)?|"
-    r"kollegin|kollege|contact|gez\.|i\.\s?a\.|im\s+auftrag)\W*(sie\W+)?(bei\W+)?$",
+    r"kollegin|kollege|contact|gez\.|i\.\s?a\.|im\s+auftrag|z\.\s?hd\.?|zu\s+händen|attn\.?|"
+    r"sachbearbeitung[^.\n]{0,30}\bauf|zuständig\s+ist(\s+jetzt)?)\W*(sie\W+)?(bei\W+)?$",
     re.I,
 )
 _TITLE_SURNAME = re.compile(

@@ -358,3 +358,32 @@ def test_claims_of_the_y_batch(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
     assert "payment" not in result.evidence
+
+
+# Classes the fresh blind batch x-… showed (each case moved to dev).
+
+
+def test_a_landlord_reporting_a_dated_payment_is_a_creditor():
+    body = "Frau Krause hat am 3.11. 200 € überwiesen. Damit sind noch 600,- € offen."
+    result = RulesExtractor().extract(body, "Krause", "h.vogt@web.de", "Hans Vogt")
+    assert result.is_creditor_reply is True and result.claim_amount == Decimal("600.00")
+
+
+def test_the_client_sending_documents_is_client_mail():
+    body = "ich bin ab sofort unter einer neuen Nummer zu erreichen. Die Briefe schicke ich Ihnen per Post."
+    result = RulesExtractor().extract(body, "Unterlagen", "m.roth77@gmx.de", "Maria Roth")
+    assert result.non_reply_reason == "client_message"
+
+
+def test_a_claim_paid_in_full_in_a_subordinate_clause_is_settled():
+    body = "Wir teilen mit, dass die Forderung durch Zahlung vom 01.11. in voller Höhe ausgeglichen wurde."
+    assert _read(body).claim_amount == Decimal("0.00")
+
+
+def test_the_creditors_clerk_named_for_correspondence_is_not_the_client():
+    from adapters.rules.parties import client_name
+
+    body = (
+        "Die Sachbearbeitung ist intern auf Herrn Olbrich übergegangen; bitte z. Hd. Herrn Olbrich."
+    )
+    assert client_name(body) is None
