@@ -23,7 +23,8 @@ from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
 from adapters.rules.clauses import _CLAUSE_BREAK
 
 _AMOUNT_NOUN = re.compile(
-    r"(betrag|forderung|saldo|summe|kontostand|amount|balance|claim|total|figure)", re.I
+    r"(betrag|forderung|saldo|summe|kontostand|differenz|amount|balance|claim|total|figure|difference)",
+    re.I,
 )
 # "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
 _OFFERED = re.compile(

@@ -57,7 +57,8 @@ PROVISIONAL = re.compile(
     r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review|"
     # "einen verbindlichen Endbetrag können wir erst … nennen", "no final figure yet"
     r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|recalculat\w*|"
-    r"neu\s+(be|er)rechnet|"
+    r"neu\s+(be|er)rechnet|kl(ä|ae)ren\s+(die|diese|den)\s+(differenz|unterschied)|in\s+klärung|"
+    r"(differenz|difference)\s+(wird|is\s+being)\s+(derzeit\s+|noch\s+)?(geklärt|clarified)|"
     r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
     r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance))",
     re.I,

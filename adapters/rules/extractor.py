@@ -37,7 +37,7 @@ _SETTLED = re.compile(
     r"(angelegenheit|sache|vorgang|akte|forderung)\s+(ist\s+)?(für\s+uns\s+)?(damit\s+)?(erledigt|"
     r"abgeschlossen)|\berloschen\b|ausgleich\s+der\s+forderung|vollständig\s+gezahlt|"
     r"(komplett|ganz|restlos)\s+(bezahlt|beglichen|ausgeglichen|gezahlt)|"
-    r"(ist|sind)\s+(da\s+|hier\s+)?nichts\s+mehr\s+(offen|zu\s+zahlen)|"
+    r"(ist|sind)\s+(da\s+|hier\s+|also\s+|damit\s+|somit\s+){0,2}nichts\s+mehr\s+(offen|zu\s+zahlen)|"
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled|in\s+voller\s+höhe\s+(ausgeglichen|beglichen|bezahlt|getilgt)|"
     r"(ausgeglichen|beglichen|getilgt)\s+wurde\b)",

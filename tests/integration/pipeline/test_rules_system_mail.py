@@ -387,3 +387,34 @@ def test_the_creditors_clerk_named_for_correspondence_is_not_the_client():
         "Die Sachbearbeitung ist intern auf Herrn Olbrich übergegangen; bitte z. Hd. Herrn Olbrich."
     )
     assert client_name(body) is None
+
+
+# Classes the fresh blind batch z-… showed (each case moved to dev; no batch ran after them).
+
+
+def test_a_difference_being_clarified_gives_no_amount():
+    body = (
+        "Unsere Mandantin hat die Forderung mit 4.000,00 € beziffert; nach unserer Berechnung "
+        "ergibt sich ein Betrag von 4.250,00 €. Wir klären die Differenz derzeit mit der Mandantin."
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Frau Brandt hat die Mietschulden für die Wohnung Am Markt 3 inzwischen KOMPLETT bezahlt, "
+        "die letzte Rate kam auf mein Konto. Die 900 Euro sind erledigt.",
+        "Mein Mann ist im Krankenhaus, deshalb schreibe ich. Es sind noch 700 Euro offen, das ist "
+        "die Miete für Oktober.",
+    ],
+)
+def test_a_landlady_writing_for_the_household_is_a_creditor(body):
+    result = RulesExtractor().extract(body, "Brandt", "i.peters61@gmx.de", "Ingrid Peters")
+    assert result.is_creditor_reply is True
+
+
+def test_money_that_is_erledigt_after_a_settlement_is_no_open_figure():
+    body = "Es ist also nichts mehr offen, die 1.200 Euro sind erledigt."
+    assert _read(body).claim_amount == Decimal("0.00")
