@@ -418,3 +418,17 @@ def test_a_landlady_writing_for_the_household_is_a_creditor(body):
 def test_money_that_is_erledigt_after_a_settlement_is_no_open_figure():
     body = "Es ist also nichts mehr offen, die 1.200 Euro sind erledigt."
     assert _read(body).claim_amount == Decimal("0.00")
+
+
+def test_the_non_reply_signs_count_the_same_on_a_lower_cased_copy():
+    """`_hits` searches lower-cased text without re.I (a third of the cost): it must count
+    exactly what the case-insensitive patterns count, on every email of the corpus."""
+    from adapters.rules import non_reply
+    from tests.fixtures.pipeline import load_corpus
+
+    for patterns in (non_reply._PHISHING, non_reply._MARKETING, non_reply._CLIENT):
+        for case in load_corpus("dev") + load_corpus("blind"):
+            payload = case["payload"]
+            text = f"{payload.get('subject') or ''}\n{payload.get('body_text') or payload.get('body_html') or ''}"
+            expected = sum(1 for p in patterns if p.search(text))
+            assert non_reply._hits(patterns, text) == expected, case["id"]
