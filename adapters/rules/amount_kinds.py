@@ -59,7 +59,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|angekommen|\bsind\s+(alle\s+)?da\b|"
             r"erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.)|teilzahlung|zahlungseingang|abzüglich|abzgl|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt)|teilzahlung|zahlungseingang|"
+            r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",

@@ -432,3 +432,10 @@ def test_the_non_reply_signs_count_the_same_on_a_lower_cased_copy():
             text = f"{payload.get('subject') or ''}\n{payload.get('body_text') or payload.get('body_html') or ''}"
             expected = sum(1 for p in patterns if p.search(text))
             assert non_reply._hits(patterns, text) == expected, case["id"]
+
+
+def test_payments_to_date_beside_one_total_leave_the_claim_open():
+    """ "Zahlungen bisher: 250,00 EUR" under "Forderung gesamt": before or after? (za-060)"""
+    body = "Forderung gesamt: 900,00 EUR\nZahlungen bisher: 100,00 EUR\nStand: 12.11.2026"
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
