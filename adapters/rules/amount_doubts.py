@@ -20,7 +20,7 @@ from adapters.rules.amount_kinds import (
 )
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
-from adapters.rules.clauses import _CLAUSE_BREAK
+from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
 
 _AMOUNT_NOUN = re.compile(
     r"(betrag|forderung|saldo|summe|kontostand|differenz|amount|balance|claim|total|figure|difference)",
@@ -76,8 +76,7 @@ def passed_on(body: str) -> re.Match | None:
     """A statement that the claim went to another party ("… wurde bisher nicht an ein
     Inkassounternehmen übergeben" says the opposite)."""
     for match in PASSED_ON.finditer(body):
-        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n\n", 0, match.start()))
-        if not _NOT.search(body, start + 1, match.end()):
+        if not _NOT.search(body, sentence_start(body, match.start()) + 1, match.end()):
             return match
     return None
 
@@ -100,8 +99,7 @@ def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention |
     if not later or any(_CONTAINED.search(m.context) for m in after):
         return None
     first = later[0].start
-    sentence = max(total.end, body.rfind(". ", 0, first), body.rfind("\n\n", 0, first))
-    if _CONTAINED.search(body, sentence, first):
+    if _CONTAINED.search(body, max(total.end, sentence_start(body, first)), first):
         return None  # "… 262,50 Euro. Hierin enthalten sind\nSäumniszuschläge von 8,00 Euro."
     if sum((m.value for m in after if m.kind in (COMPONENT, NONE, CLAIM)), Decimal(0)) == (
         total.value

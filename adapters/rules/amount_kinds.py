@@ -201,8 +201,8 @@ _CHANGE = re.compile(
 
 def _kind(text: str) -> str:
     text = _ASIDE.sub(" ", text)  # "Hauptforderung (Saldo … zum 31.03.)": the aside says nothing
-    if (own := _after_colon(text)) is not text:
-        return _kind(own)
+    if (named := _colon_tail(text)) is not None:
+        return named[1]
     if _UNIT_PRICE.search(text) or _INSTALMENT.search(text) or _RATE_BEFORE.search(text):
         return OFFER
     if PAYMENT_OVER.search(text) and not _OFFERED_PAYMENT.search(text):
@@ -253,17 +253,18 @@ _MODIFIER_REACH = 50
 _ASIDE = re.compile(r"\([^()\n]{0,120}\)")
 
 
-def _after_colon(text: str) -> str:
-    """ "… in your letter: the balance owed is": the words after the colon name the amount when
-    they say what it is; otherwise the whole text does."""
+def _colon_tail(text: str) -> tuple[str, str] | None:
+    """ "… in your letter: the balance owed is": the words after the colon and their kind, when
+    they say what the amount is; None when the whole text names it."""
     colon, tail = text.rpartition(": ")[1:]
-    if colon and re.search(r"[^\W\d]{3}", tail) and _kind(tail) != NONE:
-        return tail
-    return text
+    if colon and re.search(r"[^\W\d]{3}", tail) and (kind := _kind(tail)) != NONE:
+        return tail, kind
+    return None
 
 
 def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
-    text = _after_colon(text)
+    if (named := _colon_tail(text)) is not None:
+        text = named[0]
     for kind, pattern in _KINDS:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if kind not in excluded and pattern.search(window):

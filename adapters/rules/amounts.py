@@ -36,7 +36,7 @@ from adapters.rules.amount_kinds import (
 )
 from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
 from adapters.rules.amount_phrases import ACCOUNTED, PENDING_CHARGES
-from adapters.rules.clauses import _CLAUSE_BREAK
+from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
 from adapters.rules.components import (
     derive_principal,
     part_of_line,
@@ -84,7 +84,7 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
 
 
 def _sentence(body: str, position: int) -> str:
-    start = max(body.rfind(". ", 0, position), body.rfind("\n\n", 0, position))
+    start = sentence_start(body, position)
     end = min(
         i for i in (body.find(". ", position), body.find("\n\n", position), len(body)) if i >= 0
     )
@@ -164,11 +164,8 @@ def _read_claim(
         tabled = balance_of_rows(body, mentions, remaining + totals)
         chosen = tabled or _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
         # figures in the rows of a statement that adds up to its total are explained by it
-        claims = [
-            m
-            for m in by_kind.get(CLAIM, [])
-            if not tabled or m not in rows_of(body, mentions, tabled)
-        ]
+        explained = rows_of(body, mentions, tabled) if tabled else []
+        claims = [m for m in by_kind.get(CLAIM, []) if m not in explained]
         if chosen is None:
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")

@@ -35,3 +35,8 @@ def _clause_start(body: str, position: int) -> int:
             continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
         cut = match.end()
     return cut
+
+
+def sentence_start(body: str, position: int) -> int:
+    """The last ". " or blank line before `position` (-1: none), where its sentence begins."""
+    return max(body.rfind(". ", 0, position), body.rfind("\n\n", 0, position))
