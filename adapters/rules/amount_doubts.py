@@ -21,6 +21,7 @@ from adapters.rules.amount_kinds import (
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
 from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
+from adapters.rules.statements import rows_of
 
 _AMOUNT_NOUN = re.compile(
     r"(betrag|forderung|saldo|summe|kontostand|differenz|amount|balance|claim|total|figure|difference)",
@@ -106,3 +107,39 @@ def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention |
     ):
         return None
     return next((m for m in later if _CLAUSE_BREAK.search(body, total.end, m.start)), None)
+
+
+# A row of a table or a list: a cell border, a tab, a run of spaces between words and figure,
+# or dot leaders. The statement readers decide what rows are; this only tells prose from them.
+_ROW_LIKE = re.compile(r"\||\t|\S {2,}\S|\.{4,}")
+_RESTATED = re.compile(
+    r",\s*(also|d\.\s?h\.|sprich|insgesamt|zusammen|i\.\s?e\.|that\s+is)\s*$", re.I
+)
+
+
+def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Mention | None:
+    """A figure in running prose beside the claim whose role the rules could not read (no label
+    before it, no verb after it): it may be the real current figure, a payment or an older one,
+    so the claim is not certain. Table rows, the rows right above the claim's own line, asides
+    in parentheses and the claim's own value are not asked about."""
+    rows = rows_of(body, mentions, claim)
+    claim_sentence = sentence_start(body, claim.start)
+    for index, mention in enumerate(mentions):
+        if mention.kind != NONE or mention.value in (claim.value, Decimal("0.00")):
+            continue
+        if mention.aside or mention in rows:
+            continue
+        if claim_sentence < mention.start < claim.start:
+            continue  # "von den 2.150 € noch 1.550 € offen", "430 plus 300, macht 730": its parts
+        previous = mentions[index - 1] if index else None
+        if (
+            previous is not None
+            and sentence_start(body, mention.start) < previous.start
+            and _RESTATED.search(body, previous.end, mention.start)
+        ):
+            continue  # "je 300 Euro gezahlt, also 600 Euro": the figure before, added up
+        line_end = body.find("\n", mention.end)
+        line = body[mention.line : len(body) if line_end == -1 else line_end]
+        if not _ROW_LIKE.search(line):
+            return mention
+    return None

@@ -9,6 +9,7 @@ import re
 from adapters.rules.amount_phrases import (
     _OFFERED_PAYMENT,
     _RATE_BEFORE,
+    HYPOTHETICAL,
     PARTS_MARKER,
     PARTS_OPENING,
     PAYMENT_OVER,
@@ -50,6 +51,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
+            r"ihre[rn]?\s+angabe|your\s+figure|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,
         ),
@@ -236,7 +238,9 @@ def _kind(text: str) -> str:
         window = text[-_MODIFIER_REACH:] if kind in _MODIFIERS else text
         if pattern.search(window):
             return COMPONENT if kind in (TOTAL, CLAIM) and _PART_OF.search(text) else kind
-    return COMPONENT if _PART_OF.search(text) else NONE
+    if _PART_OF.search(text):
+        return COMPONENT
+    return OFFER if HYPOTHETICAL.search(text) else NONE  # "Wenn sie 700 Euro zahlt, …"
 
 
 _OWN_NOUN_PHRASE = re.compile(

@@ -65,6 +65,8 @@ _CURRENCY_NOTE = re.compile(
     rf"(?P<cur>{_CURRENCY})(?![\w])",
     re.I,
 )
+# Digits grouped by spaces, without cents or a currency sign: an account or reference number.
+_SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 _LEADER = re.compile(r"\.{4,}\s*$")  # dot leaders: the label of this row, wrapped from above
 _DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."
@@ -141,6 +143,8 @@ def find_mentions(body: str) -> list[Mention]:
                     line, m.start()
                 ):
                     continue
+                if _SPACED_WHOLE.fullmatch(m.group("n3")):
+                    continue  # "Girokonto 9004 117 332": an account number's groups, no figure
                 value = parse_amount(m.group("n3"))
                 if value is not None:
                     mentions.append((offset + m.start(), offset + m.end(), value, line_currency))

@@ -22,10 +22,14 @@ RATE_AFTER = re.compile(
 )
 # "den Eingang einer Zahlung Ihrer Mandantin Frau Demir über 200,00 €": a payment made.
 PAYMENT_OVER = re.compile(
-    r"\b(eingang\s+einer\s+zahlung|zahlungseingang|überweisung|gutschrift)\b[^.\d]{0,80}"
+    r"\b(eingang\s+(einer|der|ihrer|seiner)\s+(teil|rest|raten)?zahlung|zahlungseingang|"
+    r"teilzahlung|überweisung|gutschrift)\b[^.\d]{0,80}"
     r"\b(über|von|in\s+höhe\s+von)\s*$",
     re.I,
 )
+# An unlabelled figure in a condition or a readiness is what would be paid, not what is owed:
+# "Wenn sie bis Weihnachten 700 Euro zahlt, …", "Ich wäre bereit, mich mit 600 Euro …".
+HYPOTHETICAL = re.compile(r"\b(wenn|falls|sofern|if|bereit|willing|prepared)\b", re.I)
 # "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
 _OFFERED_PAYMENT = re.compile(
     r"(gegen\s+(eine\s+)?(\w+\s+)?zahlung|einmal(zahlung|betrag)|einmalige[rn]?\s+zahlung|"

@@ -19,6 +19,7 @@ from adapters.rules.amount_doubts import (
     passed_on,
     payment_unexplained,
     provisional,
+    unexplained_figure,
 )
 from adapters.rules.amount_kinds import (
     _BALANCE,
@@ -80,6 +81,10 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         reading.payment_span = None  # a statement's balance or total row below its payment rows
     if reading.payment_span and ACCOUNTED.search(_sentence(body, reading.payment_span[0])):
         reading.payment_span = None  # "Die Teilzahlung von 300,00 € ist … bereits berücksichtigt"
+    if chosen and reading.amount and (unread := unexplained_figure(body, mentions, chosen[0])):
+        reading.conflicts.append(f"what {unread.text} beside {reading.amount} is, is not clear")
+        reading.amount = reading.span = reading.currency = None
+        reading.quality = 0.0
     return reading
 
 

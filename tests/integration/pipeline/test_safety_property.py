@@ -33,6 +33,13 @@ CONTRADICTIONS = [
     "second_total",
     "sender_of_another_creditor",
     "settled_then_open",
+    "figure_of_unknown_role",
+]
+# A figure in prose with no label before it and no verb after it: nobody can say what it is.
+UNKNOWN_ROLE = [
+    "Bitte beachten Sie auch die {} aus dem Sommer.",
+    "Wir verweisen ferner auf die {} vom 03.05.2026.",
+    "Please also note the {} from last spring.",
 ]
 
 
@@ -117,6 +124,9 @@ def planted(draw):
     elif contradiction == "settled_then_open":
         extra = "\nDie Forderung ist vollständig ausgeglichen."
         extra += f"\nOffener Betrag: {_german(amount)}"
+    elif contradiction == "figure_of_unknown_role":
+        other_amount = draw(st.integers(100, 2_000_000).filter(lambda a: a != amount))
+        extra = "\n" + draw(st.sampled_from(UNKNOWN_ROLE)).format(_german(other_amount))
     role = draw(
         st.sampled_from(
             [

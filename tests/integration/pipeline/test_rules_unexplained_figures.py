@@ -1,0 +1,106 @@
+"""Session 5's structural safety step: every figure in the reply's prose must have a role the
+rules can read, or the claim is not certain. Phrasings written here, not copied from the corpus."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from adapters.rules.amount_notation import find_mentions
+from adapters.rules.extractor import RulesExtractor
+
+
+def _read(body: str):
+    return RulesExtractor().extract(body, "Az. 2024/1187", "forderung@energie.example", "Energie")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Die Gesamtforderung beträgt 1.250,00 EUR.\nBitte beachten Sie auch die 310,00 EUR aus "
+        "dem Sommer.",
+        "Offener Saldo: 842,10 €\n\nBitte berücksichtigen Sie die 95,00 € vom März.",
+        "The total amount due is EUR 1,900.00. Please also note the EUR 420.00 from last spring.",
+    ],
+)
+def test_a_prose_figure_whose_role_is_not_read_leaves_the_claim_open(body):
+    result = _read(body)
+    assert result.claim_amount is None
+    assert any("is not clear" in c for c in result.amount_conflicts)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the rows right above the total line are the statement's, not unknown figures
+        (
+            "Herr Weber schuldet mir:\nMiete Oktober 800,00 €\nNebenkosten 2025 215,30 €\n\n"
+            "zusammen also 1.015,30 €.",
+            "1015.30",
+        ),
+        # an aside in parentheses beside the sentence's own figure
+        ("Der offene Betrag beträgt 612,00 € (Stand 01.11.: 598,00 €).", "612.00"),
+        # a condition or a readiness names what would be paid, not what is owed
+        (
+            "Offen sind noch 900 Euro. Wenn sie bis Weihnachten 500 Euro zahlt, ist die Sache "
+            "für mich erledigt.",
+            "900.00",
+        ),
+        (
+            "Insgesamt schuldet sie mir 800 Euro. Ich wäre bereit mich mit 450 Euro zufrieden zu "
+            "geben, wenn das bis Januar kommt.",
+            "800.00",
+        ),
+        # the receipt of a part payment, then what remains
+        (
+            "Wir bestätigen den Eingang der Teilzahlung Ihrer Mandantin Frau Jana Hoffmann über "
+            "250,00 EUR vom 03.11.2026.\nDer Restsaldo beläuft sich somit auf 1.130,00 EUR.",
+            "1130.00",
+        ),
+        # the practice's own figure, quoted back as outdated
+        (
+            "Gesamtforderung                 955,10 EUR\n\nIhre Angabe von 990,00 EUR beruhte auf "
+            "einer älteren Zinsberechnung.",
+            "955.10",
+        ),
+    ],
+)
+def test_figures_whose_role_is_read_leave_the_claim(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_an_account_number_in_digit_groups_is_no_figure():
+    body = "Betrag in EUR\nKonto 9004 117 332 (Inhaberin: Jana Hoffmann)\nSaldo 1.234,56"
+    assert [str(m.value) for m in find_mentions(body)] == ["1234.56"]
+    # with cents, digits grouped by spaces are still an amount
+    assert [str(m.value) for m in find_mentions("Saldo EUR\nOffen 1 234,56")] == ["1234.56"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the sentence that states the claim explains its own figures
+        ("Er hat 200 € gezahlt. Damit sind von den 1.700 € noch 1.500,00 € offen.", "1500.00"),
+        (
+            "Rückstand ist Miete August bis Oktober je 500,- Euro plus die Heizkostennachzahlung "
+            "über 120,- Euro, macht zusammen 1.620,- Euro.",
+            "1620.00",
+        ),
+        # a figure restating the one before it in its sentence
+        (
+            "Sie hat im September und Oktober je 150 Euro überwiesen, also 300 Euro. Offen ist "
+            "somit noch 700,00 €.",
+            "700.00",
+        ),
+    ],
+)
+def test_figures_of_the_claims_own_computation_are_explained(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_figure_in_the_sentence_after_the_claim_is_still_asked_about():
+    body = "Damit sind noch 1.500,00 € offen. Die 1.700 € vom Frühjahr sind nicht betroffen."
+    assert _read(body).claim_amount is None
