@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 from adapters.rules.amount_kinds import (
-    _BALANCE,
     _CONTAINED,
     _COSTS,
     _CURRENT,
@@ -33,24 +32,41 @@ _OFFERED = re.compile(
     r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
     re.I,
 )
+# The same, anywhere in the payment's sentence (a hard wrap may part it from its figure).
+_OFFERED_IN_SENTENCE = re.compile(
+    r"(prepared|willing|ready|bereit)\s+to\s+accept|\bbereit\b|one[- ]off|einmalzahlung|"
+    r"vergleichsangebot|settlement\s+offer|\boffer\b",
+    re.I,
+)
+# A balance stated as the one after the payment ("Account balance:" alone may be before it).
+_AFTER_PAYMENT = re.compile(
+    r"(after|following)\s+(this|the|your|that)\s+payment|nach\s+(dieser|der|ihrer|erfolgter)\s+"
+    r"(teil)?zahlung|nach\s+verrechnung|nach\s+abzug|neue[rs]?\s+(saldo|kontostand)|new\s+balance",
+    re.I,
+)
 PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 
-def made_payments(payments: list[Mention]) -> list[Mention]:
-    """The payments a letter reports as made (not offered ones)."""
+def made_payments(payments: list[Mention], body: str) -> list[Mention]:
+    """The payments a letter reports as made (not offered ones, "gezahlt: 0,00" none), read
+    in their whole sentence: "… is prepared to accept a one-off\npayment of" wraps."""
     return [
-        p for p in payments if p.value > 0 and not _OFFERED.search(p.context)
-    ]  # "gezahlt: 0,00"
+        p
+        for p in payments
+        if p.value > 0
+        and not _OFFERED.search(p.context)
+        and not _OFFERED_IN_SENTENCE.search(body, sentence_start(body, p.start) + 1, p.start)
+    ]
 
 
 def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
     """A payment beside one claim figure, no remainder: is the figure before or after it?
     It is after it when it is a balance, marked current, stated after the payment, or the
     letter says the payment is accounted for."""
-    payments = made_payments(payments)
+    payments = made_payments(payments, body)
     if not payments or chosen.start > max(p.start for p in payments):
         return False
-    if _BALANCE.search(chosen.context) or _CURRENT.search(chosen.context):
+    if _CURRENT.search(chosen.context) or _AFTER_PAYMENT.search(chosen.context):
         return False
     return not ACCOUNTED.search(body)
 

@@ -103,7 +103,8 @@ _OLD_AFTER = re.compile(
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
-    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(forderung|rückstand|saldo))\s*$",
+    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|rückstand|saldo))"
+    r"(\s+(per|zum|am|stand|as\s+(of|at))\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*$",  # "… per 20.11.2026"
     re.I,
 )
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
@@ -115,6 +116,10 @@ PENDING_CHARGES = re.compile(
     r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+)?"
     r"(gesondert|separat|später|neu|separately|later)\s*(festgesetzt|berechnet|erhoben|mitgeteilt|"
     r"charged|calculated|added|set)?|(noch\s+|derzeit\s+)?(gesondert|separat|später|neu)\s+"
-    r"(festgesetzt|berechnet|erhoben|mitgeteilt)\s+(werden|wird))",
+    r"(festgesetzt|berechnet|erhoben|mitgeteilt)\s+(werden|wird))|"
+    # "… unserer Gebühren, die wir nach Abschluss gesondert abrechnen": active voice
+    r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(gesondert|separat|"
+    r"nachträglich|separately)\s+(abgerechnet|abrechnen|berechnen|festsetzen|beziffert|beziffern|"
+    r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)",
     re.I,
 )

@@ -106,7 +106,7 @@ def _read_claim(
     for mention in mentions:
         by_kind.setdefault(mention.kind, []).append(mention)
 
-    made = made_payments(by_kind.get(PAID, []))
+    made = made_payments(by_kind.get(PAID, []), body)
     if made:
         reading.payment_span = (made[0].start, made[0].end)
     remaining = by_kind.get(REMAINING, [])

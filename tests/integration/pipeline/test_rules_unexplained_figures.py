@@ -104,3 +104,42 @@ def test_figures_of_the_claims_own_computation_are_explained(body, expected):
 def test_a_figure_in_the_sentence_after_the_claim_is_still_asked_about():
     body = "Damit sind noch 1.500,00 € offen. Die 1.700 € vom Frühjahr sind nicht betroffen."
     assert _read(body).claim_amount is None
+
+
+# Classes the fresh blind batch zb-… showed (its cases moved to dev).
+
+
+def test_charges_billed_separately_in_the_active_voice_give_no_amount():
+    body = (
+        "Hauptforderung: 800,00 EUR\nZinsen bis 01.11.2026: 40,00 EUR\nzuzüglich unserer "
+        "Gebühren, die wir nach Abschluss des Verfahrens gesondert abrechnen."
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_line_ending_on_the_total_and_its_date_labels_the_figure_below():
+    body = (
+        "Der in Ihrem Schreiben genannte Betrag von 500,00 EUR ist überholt. Mit den Zinsen "
+        "beträgt die aktuelle Gesamtforderung per 01.12.2026\n            512,40 EUR."
+    )
+    assert _read(body).claim_amount == Decimal("512.40")
+
+
+def test_a_balance_stated_before_a_payment_leaves_open_whether_it_is_before_it():
+    body = "Kontostand: 900,00 €.\nAm 03.11. haben wir eine Zahlung von 100,00 € erhalten."
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+    body = (
+        "New balance after this payment: 800,00 €.\nAm 03.11. haben wir eine Zahlung von "
+        "100,00 € erhalten."
+    )
+    assert _read(body).claim_amount == Decimal("800.00")
+
+
+def test_a_one_off_payment_offered_across_a_hard_wrap_is_no_payment_made():
+    body = (
+        "The outstanding balance on the account is EUR 2,000.00. We are prepared to accept a "
+        "one-off\npayment of EUR 1,200.00 in full and final settlement by 15/01/2027."
+    )
+    assert _read(body).claim_amount == Decimal("2000.00")
