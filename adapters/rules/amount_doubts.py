@@ -59,7 +59,9 @@ def made_payments(payments: list[Mention], body: str) -> list[Mention]:
     ]
 
 
-def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> bool:
+def payment_unexplained(
+    chosen: Mention, payments: list[Mention], body: str, olds: list[Mention] = ()
+) -> bool:
     """A payment beside one claim figure, no remainder: is the figure before or after it?
     It is after it when it is a balance, marked current, stated after the payment, or the
     letter says the payment is accounted for."""
@@ -68,6 +70,8 @@ def payment_unexplained(chosen: Mention, payments: list[Mention], body: str) -> 
         return False
     if _CURRENT.search(chosen.context) or _AFTER_PAYMENT.search(chosen.context):
         return False
+    if any(old.value - paid.value == chosen.value for old in olds for paid in payments):
+        return False  # "812,40 … nicht mehr aktuell, da die Gutschrift (56,81) verrechnet wurde"
     return not ACCOUNTED.search(body)
 
 

@@ -44,7 +44,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         OLD,
         re.compile(
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
-            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|"
+            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|earlier|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
             r"\bbetrug(en)?\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
@@ -61,7 +61,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|angekommen|\bsind\s+(alle\s+)?da\b|"
             r"erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt)|teilzahlung|zahlungseingang|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|"
             r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"

@@ -204,7 +204,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
         # "300 € überwiesen": the words right after the amount, up to its clause's end.
         next_start = mentions[index + 1][0] if index + 1 < len(mentions) else len(body)
         tail = body[end : min(line_end, next_start)]
-        clause_end = _CLAUSE_BREAK.search(tail)
+        clause_end = _CLAUSE_BREAK.search(tail) or re.search(r"\.\s", tail)  # ". also offen"
         tail = tail[: clause_end.start() if clause_end else len(tail)]
         if _CONTAINED.search(tail):
             kind, context = COMPONENT, tail

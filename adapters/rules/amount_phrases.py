@@ -91,6 +91,7 @@ ACCOUNTED = re.compile(
 # applies": the words after the amount call it superseded.
 _OLD_AFTER = re.compile(
     r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
+    r"stimm(t|en)\s+nicht\s+mehr|"
     r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
     r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
     r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
@@ -120,6 +121,9 @@ PENDING_CHARGES = re.compile(
     # "… unserer Gebühren, die wir nach Abschluss gesondert abrechnen": active voice
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(gesondert|separat|"
     r"nachträglich|separately)\s+(abgerechnet|abrechnen|berechnen|festsetzen|beziffert|beziffern|"
-    r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)",
+    r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)|"
+    # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
+    r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"
+    r"will\s+follow)\s+(noch\s+)?(gesondert|separat|später|nachträglich|separately|later)",
     re.I,
 )

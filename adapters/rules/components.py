@@ -110,7 +110,9 @@ def sum_components(body: str, mentions: list[Mention], by_kind, reading) -> bool
         return False
     if any(_CONTAINED.search(m.context) for m in by_kind[COMPONENT]):
         return False  # "darin enthalten": the components are part of a stated figure
-    if components.get("interest") is None and _RUNNING_INTEREST.search(body):
+    if components.get("interest") is None and (
+        _RUNNING_INTEREST.search(body) or _rate_only_line(body, mentions)
+    ):
         if _RATE_ONLY not in reading.conflicts:
             reading.conflicts.append(_RATE_ONLY)
         return False  # "nebst Zinsen in Höhe von 5 Prozentpunkten …": the sum is not the claim
@@ -129,6 +131,19 @@ def sum_components(body: str, mentions: list[Mention], by_kind, reading) -> bool
     reading.span = (min(s for s, _ in spans), max(e for _, e in spans))
     reading.quality, reading.currency = 0.8, mentions[0].currency
     return True
+
+
+# "2. Zinsen hieraus i. H. v. 5 Prozentpunkten über dem Basiszinssatz seit …": interest
+# claimed as a rate on a line of its own, with no figure.
+_RATE_LINE = re.compile(
+    r"^[^\n]*\b(zinsen|interest)\b[^\n]*(\d\s*(%|prozent)|basiszins|base\s+rate)[^\n]*$",
+    re.I | re.M,
+)
+
+
+def _rate_only_line(body: str, mentions: list[Mention]) -> bool:
+    lines = {m.line for m in mentions}
+    return any(line.start() not in lines for line in _RATE_LINE.finditer(body))
 
 
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:

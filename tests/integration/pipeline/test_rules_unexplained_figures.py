@@ -143,3 +143,51 @@ def test_a_one_off_payment_offered_across_a_hard_wrap_is_no_payment_made():
         "one-off\npayment of EUR 1,200.00 in full and final settlement by 15/01/2027."
     )
     assert _read(body).claim_amount == Decimal("2000.00")
+
+
+# Classes the fresh blind batch zc-… (replies with several figures) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # interest claimed as a rate on a numbered line of its own: the items are not the claim
+        "1. Hauptforderung: 900,00 €\n2. Zinsen hieraus i. H. v. 5 Prozentpunkten über dem "
+        "Basiszinssatz seit dem 01.03.2026\n3. Kosten: 120,00 €",
+        # the rest of the claim follows separately
+        "Forderung lt. Bescheid        2.000,00 EUR\nSaldo per 31.10.2026          2.150,00 EUR\n"
+        "Eine Aufstellung der Zinsen und weiteren Kosten folgt gesondert.",
+        # payments since the title, beside a balance stated before them
+        "Saldo per 31.10.2026          2.150,00 EUR\nZahlungen seit Titulierung      300,00 EUR",
+    ],
+)
+def test_claims_with_a_part_still_unknown_give_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the old figure minus the credit is the new total
+        (
+            "Gesamtforderung                   700,00 EUR\nDer genannte Betrag von 750,00 EUR ist "
+            "nicht mehr aktuell, da die Gutschrift (50,00 EUR) verrechnet wurde.",
+            "700.00",
+        ),
+        # a sloppy sentence end before a lower-case word; an old figure that "stimmt nicht mehr"
+        (
+            "Die 900 Euro stimmen nicht mehr, er hat 200 euro überwiesen. also offen sind jetzt "
+            "noch 700,- Euro.",
+            "700.00",
+        ),
+        # "the earlier figure" is an older one
+        (
+            "The current balance due is €410.00. Please disregard the earlier figure of €380.00.",
+            "410.00",
+        ),
+    ],
+)
+def test_old_figures_and_credits_that_explain_the_claim(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
