@@ -64,7 +64,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|"
             r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"verrechnet|aufgerechnet|einbehalten|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",
             re.I,
         ),

@@ -192,6 +192,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
+    if lead.strip() == "=" and previous_end > line_start:
+        # "Bisher aufgerechnet: 5 x 56,30 € = 281,50 €": the result is what the line's label says
+        label = re.sub(r"\d+\s*[x×*]\s*$", "", body[line_start : mentions[index - 1][0]])
+        kind, context = _kind(label), label
     label_after = _LABEL_AFTER.match(body, end, line_end)
     if label_after and kind in (CLAIM, TOTAL, NONE, COMPONENT):
         kind, context = COMPONENT, label_after.group("label")

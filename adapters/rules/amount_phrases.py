@@ -22,9 +22,9 @@ RATE_AFTER = re.compile(
 )
 # "den Eingang einer Zahlung Ihrer Mandantin Frau Demir über 200,00 €": a payment made.
 PAYMENT_OVER = re.compile(
-    r"\b(eingang\s+(einer|der|ihrer|seiner)\s+(teil|rest|raten)?zahlung|zahlungseingang|"
+    r"\b(eingang\s+(von|einer|der|ihrer|seiner)\s+(teil|rest|raten)?zahlung(en)?|zahlungseingang|"
     r"teilzahlung|überweisung|gutschrift)\b[^.\d]{0,80}"
-    r"\b(über|von|in\s+höhe\s+von)\s*$",
+    r"\b(über|von|in\s+höhe\s+von)(\s+insgesamt)?\s*$",
     re.I,
 )
 # An unlabelled figure in a condition or a readiness is what would be paid, not what is owed:

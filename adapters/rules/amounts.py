@@ -155,7 +155,10 @@ def _read_claim(
         if not final or further.start > max(final):
             reading.conflicts.append(f"a further amount stands beside the claim ({further.text})")
             return reading
-    remaining, totals = by_kind.get(REMAINING, []), without_subtotals(by_kind.get(TOTAL, []))
+    remaining, totals = (
+        by_kind.get(REMAINING, []),
+        without_subtotals(by_kind.get(TOTAL, []), mentions),
+    )
     if not totals and not by_kind.get(PAID) and sum_components(body, mentions, by_kind, reading):
         return reading
     if remaining or totals:

@@ -106,7 +106,8 @@ _PHISHING = [
         r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+(stunden|std\b)|within\s+\d{1,2}\s+(hours|hrs)|"
         r"\d{1,2}\s+hours|\d{1,2}\s+stunden\s+gültig|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
         r"by\s+(today|tonight|end\s+of\s+(the\s+)?day)",
-        r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|paysafe|western\s+union|crypto",
+        r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|guthabenkarten?|google[- ]play|"
+        r"itunes|paysafe|western\s+union|crypto",
         r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
         r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b|"
         r"https?://\S*(login|verifi|signin|anmeld)",
@@ -139,7 +140,8 @@ _CLIENT = [
         r"\b(leite|schicke|sende)\s+(ich\s+)?ihnen\b|\b(ab\s+sofort|neue[rn]?\s+(telefon|handy)?nummer)\b[^.\n]{0,50}\bzu\s+erreichen\b|\bi\s+(just\s+)?(got|received)\s+(this|a\s+letter)\b",
         r"\bich\s+(dachte|wollte|hab|habe\s+(gestern|heute|jetzt))\b|\bpasst\s+das\b|\bbescheid\s+(geben|sagen)\b|"
         r"\b(zum|den|unseren|meinen)\s+termin\b[^.\n]{0,40}\b(kommen|verschieben|absagen)|\bbringe\s+ich\b[^.\n]{0,40}\bmit\b",
-        r"\b(können|könnten)\s+sie\s+(ihn|sie|die|das|bitte)\b|"
+        r"\b(können|könnten)\s+sie\s+(sich\s+)?(ihn|sie|die|das|bitte|darum|drum)\b|"
+        r"\b(mahnung|brief|schreiben|rechnung)\b[^.\n]{0,40}\b(heute|gestern)\s+(gekommen|angekommen)|"
         r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b|"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from adapters.rules.amount_kinds import PAID
+from adapters.rules.amount_kinds import COMPONENT, PAID
 from adapters.rules.amount_notation import Mention
 
 _SEPARATOR = re.compile(r"^[\s\-=_|+]*$")
@@ -104,9 +104,14 @@ _SUBTOTAL = re.compile(
 )
 
 
-def without_subtotals(totals: list[Mention]) -> list[Mention]:
+def without_subtotals(totals: list[Mention], mentions: list[Mention] = ()) -> list[Mention]:
     """The totals without the subtotals above a grand total (and the block figures that equal
-    one of them, "Saldo 387,61" over "Zwischensumme 387,61"): parts, not competing totals."""
+    one of them, "Saldo 387,61" over "Zwischensumme 387,61"): parts, not competing totals.
+    A total that, with the component rows between it and the last total, adds up to the last
+    one is a subtotal too ("zusammen 384,50", "Säumniszuschläge 19,00", "Gesamtbetrag 403,50")."""
+    if len(totals) >= 2:
+        last = max(totals, key=lambda m: m.start)
+        totals = [m for m in totals if m is last or not _adds_up_to(m, last, mentions)]
     grand = [m for m in totals if not _SUBTOTAL.search(m.context)]
     if not grand or len(grand) == len(totals):
         return totals
@@ -122,3 +127,13 @@ def without_subtotals(totals: list[Mention]) -> list[Mention]:
         for m in totals
         if m not in parts and (m is last or m.start > last.start or m.value not in values)
     ]
+
+
+def _adds_up_to(part: Mention, last: Mention, mentions: list[Mention]) -> bool:
+    between = [m for m in mentions if part.start < m.start < last.start]
+    return (
+        part.start < last.start
+        and bool(between)
+        and all(m.kind == COMPONENT for m in between)
+        and part.value + sum((m.value for m in between), Decimal("0.00")) == last.value
+    )

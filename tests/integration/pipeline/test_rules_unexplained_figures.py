@@ -191,3 +191,58 @@ def test_claims_with_a_part_still_unknown_give_no_amount(body):
 def test_old_figures_and_credits_that_explain_the_claim(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+# Classes the fresh blind batch zd-… (Inkasso, lawyers, public bodies) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "Eingang von Zahlungen … über insgesamt": payments made, not a total
+        (
+            "Wir bestätigen den Eingang von Zahlungen Ihrer Mandantin über insgesamt 150,00 EUR. "
+            "Die Forderung betrug vor diesen Zahlungen 450,00 EUR. Es verbleibt eine Restforderung "
+            "von 300,00 EUR.",
+            "300.00",
+        ),
+        # "5 x 40,00 € = 200,00 €" under a payment label is a payment, not a total
+        (
+            "Die Forderung betrug ursprünglich 600,00 €.\nBisher aufgerechnet: 5 x 40,00 € = "
+            "200,00 €\nRestforderung: 400,00 €",
+            "400.00",
+        ),
+        # a subtotal that, with the rows below it, adds up to the grand total
+        (
+            "Gebühren:\n  Abfall 2025 ........ 200,00 EUR\n  Straße 2025 ......... 50,00 EUR\n"
+            "  zusammen ........... 250,00 EUR\nSäumniszuschläge ....... 10,00 EUR\n"
+            "Gesamtbetrag ........... 260,00 EUR",
+            "260.00",
+        ),
+    ],
+)
+def test_payments_products_and_subtotals_are_read(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_subtotal_that_does_not_add_up_still_disagrees():
+    body = (
+        "  zusammen ........... 250,00 EUR\nSäumniszuschläge ....... 10,00 EUR\n"
+        "Gesamtbetrag ........... 275,00 EUR"
+    )
+    assert _read(body).claim_amount is None
+
+
+def test_gift_cards_and_a_client_forwarding_a_reminder_are_no_replies():
+    fake = (
+        "Für Ihr Steuerkonto besteht eine offene Steuerschuld von 900,00 EUR. Zahlen Sie "
+        "über https://steuer-portal.example.com/zahlung oder per Google-Play-Guthabenkarte."
+    )
+    assert (
+        RulesExtractor().extract(fake, "", "x@steuer-portal.example.com", None).non_reply_reason
+        == "phishing"
+    )
+    client = "Hallo, anbei die Mahnung von der Telekom, die gestern gekommen ist. Können Sie sich darum kümmern?"
+    reason = RulesExtractor().extract(client, "", "jana.h@web.de", "Jana H").non_reply_reason
+    assert reason == "client_message"
