@@ -163,3 +163,14 @@ def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Me
         if not _ROW_LIKE.search(line):
             return mention
     return None
+
+
+_OPEN = re.compile(r"\b(offen|open|outstanding|ausstehend|rückständig)\b", re.I)
+
+
+def stated_open(body: str, mention: Mention) -> bool:
+    """The figure's own sentence says it is open ("… ist ein Betrag von 240,00 € offen")."""
+    clause_end = _CLAUSE_BREAK.search(body, mention.end)
+    end = clause_end.start() if clause_end else len(body)
+    start = max(sentence_start(body, mention.start), body.rfind("\n", 0, mention.start))
+    return bool(_OPEN.search(body, start + 1, end))

@@ -67,6 +67,8 @@ _CURRENCY_NOTE = re.compile(
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
+_TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
+_COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 _LEADER = re.compile(r"\.{4,}\s*$")  # dot leaders: the label of this row, wrapped from above
 _DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."
@@ -192,9 +194,12 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
-    if lead.strip() == "=" and previous_end > line_start:
-        # "Bisher aufgerechnet: 5 x 56,30 € = 281,50 €": the result is what the line's label says
-        label = re.sub(r"\d+\s*[x×*]\s*$", "", body[line_start : mentions[index - 1][0]])
+    if _TIMES_AFTER.match(body, end):
+        kind = OFFER  # "Monatsbeitrag 15,50 € x 12 = 186,00 €": a unit price, like "à 15,50 €"
+    if lead.rstrip().endswith("="):
+        # "Bisher aufgerechnet: 5 x 56,30 € = 281,50 €", "Mieten Juli bis Oktober, 4 x 460,- =":
+        # the result of a computation is what the line's label before the computation says
+        label = _COMPUTATION.split(body[line_start:start], maxsplit=1)[0]
         kind, context = _kind(label), label
     label_after = _LABEL_AFTER.match(body, end, line_end)
     if label_after and kind in (CLAIM, TOTAL, NONE, COMPONENT):

@@ -19,6 +19,7 @@ from adapters.rules.amount_doubts import (
     passed_on,
     payment_unexplained,
     provisional,
+    stated_open,
     unexplained_figure,
 )
 from adapters.rules.amount_kinds import (
@@ -182,7 +183,8 @@ def _read_claim(
         ):
             reading.conflicts.append(PAYMENT_CONFLICT.format(chosen.value))
         elif (not by_kind.get(PAID) and any(m.value > chosen.value for m in claims)) or any(
-            m.value != chosen.value and _CURRENT.search(m.context)  # "Summe 820 … Kontostand: 790"
+            m.value != chosen.value
+            and (_CURRENT.search(m.context) or stated_open(body, m))  # "Summe 820 … offen: 790"
             for m in claims
         ):
             # "415,60 offen … im Mahnverfahren 512,30 geltend gemacht": a larger claim figure

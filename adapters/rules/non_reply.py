@@ -264,7 +264,7 @@ def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
 
 
 _THIRD_PARTY = re.compile(
-    r"\b(wegen|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
+    r"\b(wegen|wg\.|für|von|betreffend|betr\.|bzgl\.?|über|zu|mieterin|mieter|schuldnerin|schuldner)\s+"
     r"(ihre[rmn]?\s+mandant\w*|(?-i:(Frau|Herrn?|Fr\.|Hr\.)\s+(?P<surname>[A-ZÄÖÜ][\wäöüß-]+)))",
     _I,
 )
@@ -272,7 +272,7 @@ _THIRD_PARTY = re.compile(
 _CREDITOR_STANCE = re.compile(
     r"\bhat\s+bei\s+(mir|uns)\b|\bschulde[tn]\s+mir\b|\bmein(e|en|em|er)?\s+(ehemalige[rn]?\s+)?mieter(in)?\b|"
     r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b|\b(ihr|ihm)\s+[^.\n]{0,40}\bgeliehen\b|"
-    r"\bhat\s+mir\s+[^.\n]{0,40}\bzurück\s*(ge)?(geben|gezahlt)|\bi\s+lent\b|"
+    r"\bhat\s+mir\s+[^.\n]{0,40}\b(zurück\s*)?(ge)?(geben|gezahlt|bezahlt|überwiesen)\b|\bi\s+lent\b|"
     r"(auf|in)\s+mein(em|en)?\s+konto\b|\b(miete|mieten)\b[^.\n]{0,60}\boffen\b|"
     r"\boffen\b[^.\n]{0,40}\b(die|der)\s+miete\b|"
     # "FRAU LINDEMANN HAT ALLES BEZAHLT": the writer reports what someone else paid or owes

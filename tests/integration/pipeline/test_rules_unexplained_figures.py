@@ -246,3 +246,50 @@ def test_gift_cards_and_a_client_forwarding_a_reminder_are_no_replies():
     client = "Hallo, anbei die Mahnung von der Telekom, die gestern gekommen ist. Können Sie sich darum kümmern?"
     reason = RulesExtractor().extract(client, "", "jana.h@web.de", "Jana H").non_reply_reason
     assert reason == "client_message"
+
+
+# Classes the fresh blind batch ze-… (English mail, small private creditors) showed (moved to dev).
+
+
+def test_an_open_figure_in_a_sentence_beside_a_different_table_sum_disagrees():
+    body = (
+        "Für Frau Jana Hoffmann ist ein Betrag von 200,00 € offen.\nAufstellung:\n"
+        "Hundesteuer 2026                              200,00\nMahngebühr                    "
+        "                  5,00\n                                             -------\n"
+        "Summe                                         205,00"
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a computation's result takes the label before the computation
+        (
+            "offen sind die Mieten August bis Oktober, 3 x 500,- = 1.500,- €\ndazu Mahnkosten "
+            "2 x 5,- = 10,- €\nmacht zusammen 1.510,- Euro",
+            "1510.00",
+        ),
+        # "Rückstand war …" is the old figure; cash "bar gegeben" is a payment
+        (
+            "Rückstand war 800 €, sie hat mir am 02.11. 200 € bar gegeben. Offen sind also noch "
+            "600,- €.",
+            "600.00",
+        ),
+    ],
+)
+def test_computations_old_figures_and_cash_payments(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_an_amount_times_a_count_is_a_unit_price():
+    mentions = find_mentions("Monatsbeitrag 15,50 € x 12 = 186,00 €")
+    assert [m.kind for m in mentions][0] == "offer"
+
+
+def test_a_landlord_reporting_a_cash_payment_wg_is_a_creditor():
+    body = "zu Ihrer Anfrage wg. Frau Nowak: sie hat mir am 12.10. 300 € bar gegeben."
+    result = RulesExtractor().extract(body, "", "p.petersen@web.de", "Peter Petersen")
+    assert result.is_creditor_reply is True
