@@ -15,7 +15,21 @@ _LEGAL_FORMS = re.compile(
     re.I,
 )
 _TITLES = re.compile(r"\b(herr|herrn|frau|dr|prof|mr|mrs|ms)\b\.?", re.I)
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# Letters NFKD does not decompose to ASCII: "Yılmaz" is "Yilmaz", "Łukasz" "Lukasz".
+_UMLAUTS = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "æ": "ae",
+        "œ": "oe",
+    }
+)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -268,6 +268,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = REMAINING if paid_after.group("no") else PAID
     if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL
+    alone = not body[line_start:start].strip() and body[end:line_end].strip() in ("", ".")
+    if kind == NONE and alone and _TOTAL_AFTER.search(body[line_end + 1 : line_end + 40]):
+        kind = TOTAL  # "… auf\n3.412,00 €\nbeläuft.": the verb on the line below
     if kind == NONE and _CURRENT_LEAD.search(lead):
         kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure
     if kind in (TOTAL, CLAIM, REMAINING, NONE) and _OLD_AFTER.search(_clause_after(body, end)):

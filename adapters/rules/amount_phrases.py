@@ -43,7 +43,7 @@ _OFFERED_PAYMENT = re.compile(
 # "…, das sind drei Mieten und die restliche Nachzahlung von 250 €": the parts of the total
 # before it in the same sentence.
 PARTS_MARKER = re.compile(
-    r"\b(das\s+sind|dies\s+sind|bestehend\s+aus|zusammengesetzt\s+aus|und\s+zwar|that\s+is|"
+    r"\b(das\s+sind|dies\s+sind|das\s+ist\s+(die|der)|bestehend\s+aus|zusammengesetzt\s+aus|und\s+zwar|that\s+is|"
     r"consisting\s+of|made\s+up\s+of)\b",
     re.I,
 )

@@ -108,7 +108,7 @@ _PHISHING = [
         r"by\s+(today|tonight|end\s+of\s+(the\s+)?day)",
         r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|guthabenkarten?|google[- ]play|"
         r"itunes|paysafe|western\s+union|crypto",
-        r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+aktualisieren|"
+        r"(update|verify|confirm)\s+your\s+(payment|account|details)|zahlungsdaten\s+(\w+\s+)?aktualisieren|"
         r"(hier|here)\s+(herunterladen|download|klicken|click)|login\?|\.zip\b|\.exe\b|"
         r"https?://\S*(login|verifi|signin|anmeld)",
         r"gegen\s+sie\s+wurde|pfändung\s+ihres|ihres\s+gehalts|your\s+organisation\s+has|"
@@ -124,7 +124,8 @@ _PHISHING = [
         r"(jetzt|sofort)\s+(bezahlen|zahlen)|pay\s+now|https?://\S*(pay|bezahl|zahl|checkout)|"
         r"zur\s+vermeidung\s+(der|einer|von)\s+(zwangs)?(vollstreckung|pfändung|sperr)|sofortüberweisung|"
         r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
-        r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal",
+        r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal|"
+        r"ihr\s+(anschluss|konto|zugang)\s+wird\s+[^.\n]{0,30}\bgesperrt",
         # a German creditor's account held by a foreign company
         r"(empfänger|kontoinhaber|recipient|beneficiary|account\s+name)\s*:[^\n]{0,60}"
         r"\b(ltd|limited|llc|inc|s\.r\.o|b\.v)\b",

@@ -293,3 +293,44 @@ def test_a_landlord_reporting_a_cash_payment_wg_is_a_creditor():
     body = "zu Ihrer Anfrage wg. Frau Nowak: sie hat mir am 12.10. 300 € bar gegeben."
     result = RulesExtractor().extract(body, "", "p.petersen@web.de", "Peter Petersen")
     assert result.is_creditor_reply is True
+
+
+# Classes the fresh blind batch zf-… (HTML mail, long threads) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the figure alone on its line, the verb on the line below
+        (
+            "Wir teilen mit, dass sich der Rückstand inkl. der Heizkosten (120,00 €) auf\n"
+            "2.120,00 €\nbeläuft.",
+            "2120.00",
+        ),
+        # "das ist die Miete für …": the parts after the open figure
+        (
+            "bei frau weber sind noch 700,00 € offen, das ist die miete für oktober (320) + "
+            "november (320) + 60 euro rest nebenkosten.",
+            "700.00",
+        ),
+    ],
+)
+def test_wrapped_totals_and_their_parts(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_turkish_dotless_i_is_an_i_when_names_are_compared():
+    from adapters.similarity import RapidFuzzSimilarity, normalize_name
+
+    assert normalize_name("Mehmet Yılmaz") == "mehmet yilmaz"
+    assert RapidFuzzSimilarity()("Yilmaz", "Mehmet Yılmaz") >= 0.9
+
+
+def test_a_fake_failed_debit_asking_to_update_payment_details_is_phishing():
+    body = (
+        "Sehr geehrte/r Kunde/in,\ndie Abbuchung Ihrer Rechnung über 49,99 € ist fehlgeschlagen. "
+        "Ihr Anschluss wird am 30.11. gesperrt, wenn Sie Ihre Zahlungsdaten nicht aktualisieren."
+    )
+    result = RulesExtractor().extract(body, "", "service@kundenkonto-info.example", None)
+    assert result.non_reply_reason == "phishing"
