@@ -28,7 +28,7 @@ _AMOUNT_NOUN = re.compile(
 )
 # "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
 _OFFERED = re.compile(
-    r"(\bbei\b|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
+    r"(\bbei\s+(\w+\s+)?(zahlung|eingang|überweisung|begleichung|ausgleich)|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
     r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
     re.I,
 )
@@ -63,10 +63,14 @@ def payment_unexplained(
     chosen: Mention, payments: list[Mention], body: str, olds: list[Mention] = ()
 ) -> bool:
     """A payment beside one claim figure, no remainder: is the figure before or after it?
-    It is after it when it is a balance, marked current, stated after the payment, or the
-    letter says the payment is accounted for."""
+    It is after it when it is marked current or after the payment, when a total or balance is
+    stated after the payment (a plain "Forderung: …" below it may still be the old figure),
+    when an old figure minus the payment gives it, or the letter says the payment is
+    accounted for."""
     payments = made_payments(payments, body)
-    if not payments or chosen.start > max(p.start for p in payments):
+    if not payments:
+        return False
+    if chosen.start > max(p.start for p in payments) and chosen.kind != CLAIM:
         return False
     if _CURRENT.search(chosen.context) or _AFTER_PAYMENT.search(chosen.context):
         return False

@@ -199,7 +199,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
     if lead.rstrip().endswith("="):
         # "Bisher aufgerechnet: 5 x 56,30 € = 281,50 €", "Mieten Juli bis Oktober, 4 x 460,- =":
         # the result of a computation is what the line's label before the computation says
-        text = body[line_start:start] if lead.strip() == "=" else lead
+        text = lead
+        if lead.strip() == "=":  # the clause of the computation's first figure
+            text = body[max(line_start, _clause_start(body, mentions[index - 1][0])) : start]
         label = _COMPUTATION.split(text, maxsplit=1)[0]
         kind, context = _kind(label), label
     label_after = _LABEL_AFTER.match(body, end, line_end)

@@ -11,7 +11,8 @@ _RATE_BEFORE = re.compile(
     r"\btageszins\w*(\s+[\w.]+){0,2}|\bdaily\s+interest(\s+\w+){0,2}|"
     # "Für jeden weiteren angefangenen Monat … von 21,50 €", "die nächste Rechnung über 29,95 €"
     r"\b(für|je)\s+(jeden\s+)?(weiteren\s+)?(angefangenen\s+)?(monat|tag)\b[^\d]{0,60}|"
-    r"\b(nächste|next)\s+(\w+\s+)?(rechnung|rate|abbuchung|bill|invoice|instal?ment)\b[^\d]{0,20})\s*$",
+    r"\b(nächste|next)\s+(\w+\s+)?(rechnung|rate|abbuchung|bill|invoice|instal?ment)\b[^\d]{0,20})"
+    r"(\s+(um|von|by|of|in\s+höhe\s+von))?\s*$",  # "erhöht sich täglich um 2,05"
     re.I,
 )
 RATE_AFTER = re.compile(

@@ -50,6 +50,7 @@ _NAME_AFTER_TITLE = re.compile(
 # "in Sachen Bank AG ./. Weber, Thomas": the party after "./." is the debtor.
 _VERSUS = re.compile(rf"\./\.\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})")
 # "(Wolf, Jennifer)", "(Lukas Richter, your ref. …)": a person in parentheses beside a reference.
+_BEFORE_VERSUS = re.compile(r"[^\n]{0,30}?\s\./\.")
 _IN_PARENTHESES = re.compile(rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])")
 _SALUTATION = re.compile(
     r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
@@ -199,6 +200,8 @@ def _full_name(text: str) -> tuple[str, int, int] | None:
                 _SALUTATION.search(before[-25:]) or _CONTACT.search(before)
             ):
                 continue
+            if _BEFORE_VERSUS.match(text, match.end()):
+                continue  # "in Sachen Wohnbau Rhein GmbH ./. Brenner": the creditor's side
             found = _name_of(match)
             if found is not None:
                 return found

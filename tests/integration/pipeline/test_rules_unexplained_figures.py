@@ -334,3 +334,59 @@ def test_a_fake_failed_debit_asking_to_update_payment_details_is_phishing():
     )
     result = RulesExtractor().extract(body, "", "service@kundenkonto-info.example", None)
     assert result.non_reply_reason == "phishing"
+
+
+# Classes the fresh blind batch zg-… showed (moved to dev).
+
+
+def test_a_plain_claim_figure_below_a_payment_may_be_before_it():
+    body = (
+        "Bei uns gingen seit Übernahme des Mandats Teilzahlungen über insgesamt 300,00 EUR ein.\n"
+        "Forderung: 1.100,00 EUR"
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a daily rate "erhöht sich täglich um"
+        (
+            "Beträge in EUR\nSaldo zu Ihren Lasten                 5.000,00\nDer Saldo erhöht sich täglich um "
+            "1,10 Verzugszinsen.",
+            "5000.00",
+        ),
+        # "… on account N26-… was settled": a reference with digits between figure and verb
+        (
+            "We confirm that the outstanding amount of EUR 900.00 on account AB-CD-12345 was "
+            "settled by the customer on 2 November 2026. The current balance is EUR 0.00.",
+            "0.00",
+        ),
+        # a computation's label is its own clause, not the sentence before it
+        (
+            "Sie hat seit Juli keine Miete mehr gezahlt. Rückstand Juli bis Oktober 4 x 400,- € "
+            "= 1.600,- €",
+            "1600.00",
+        ),
+    ],
+)
+def test_rates_settlements_and_computations(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_the_party_before_versus_is_the_creditor_not_the_client():
+    from adapters.rules.parties import client_name
+
+    assert client_name("in Sachen Wohnbau Rhein GmbH ./. Brenner-Kowalski") is None
+    assert client_name("in Sachen Telekom ./. Weber, Thomas")[0] == "Thomas Weber"
+
+
+def test_a_request_registered_under_a_case_number_is_an_acknowledgement():
+    body = (
+        "Thank you for your message.\nYour request has been registered under case number "
+        "XY-2026-1234. Our team will get back to you within 10 business days."
+    )
+    result = RulesExtractor().extract(body, "Re: Anfrage", "service@bank.example", "Bank")
+    assert result.non_reply_reason == "acknowledgement"
