@@ -19,11 +19,12 @@ from adapters.rules.amount_kinds import (
 )
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
-from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
+from adapters.rules.clauses import _CLAUSE_BREAK, _clause_start, sentence_start
 from adapters.rules.statements import rows_of
 
 _AMOUNT_NOUN = re.compile(
-    r"(betrag|forderung|saldo|summe|kontostand|differenz|amount|balance|claim|total|figure|difference)",
+    r"(betrag|forderung|saldo|summe|kontostand|differenz|aktuelle[rn]?\s+stand|amount|balance|claim|"
+    r"total|figure|difference)",
     re.I,
 )
 # "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
@@ -82,7 +83,7 @@ def payment_unexplained(
 def provisional(body: str, mentions: list[Mention]) -> str | None:
     """A hedge ("vorläufig", "kann sich noch ändern") in a sentence about an amount."""
     for match in PROVISIONAL.finditer(body):
-        start = max(body.rfind(". ", 0, match.start()), body.rfind("\n", 0, match.start()))
+        start = _clause_start(body, match.start()) - 1  # "zzgl. weiterer" ends no sentence
         end = min(
             i
             for i in (body.find(". ", match.end()), body.find("\n", match.end()), len(body))

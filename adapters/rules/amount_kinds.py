@@ -72,7 +72,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     (
         OFFER,
         re.compile(
-            r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\braten?\b|ratenzahlung|"
+            r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\b(mindest|monats|teil|erst)?raten?\b|ratenzahlung|"
             r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
             r"monthly|lump[- ]sum|discount|accept|akzeptier|\bquote\b|abgeltung)",
             re.I,

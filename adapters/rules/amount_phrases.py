@@ -62,10 +62,17 @@ PROVISIONAL = re.compile(
     r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review|"
     # "einen verbindlichen Endbetrag können wir erst … nennen", "no final figure yet"
     r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|recalculat\w*|"
-    r"neu\s+(be|er)rechnet|kl(ä|ae)ren\s+(die|diese|den)\s+(differenz|unterschied)|in\s+klärung|"
+    r"neu\s+(be|er)rechne[nt]|kl(ä|ae)ren\s+(die|diese|den)\s+(differenz|unterschied)|in\s+klärung|"
     r"(differenz|difference)\s+(wird|is\s+being)\s+(derzeit\s+|noch\s+)?(geklärt|clarified)|"
     r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
-    r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance))",
+    r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance)|"
+    # the current figure is still to come, or is to be asked for elsewhere
+    r"(aktuelle|genaue|tagesaktuelle|aktualisierte)[rns]?\s+(forderungshöhe|forderungsaufstellung|"
+    r"forderung|stand|betrag|saldo|höhe|kontostand)\b(?:[^.]|\.(?=\S)){0,120}\b(mitgeteilt|mitteilen|teilen\s+wir|"
+    r"nachreichen|nachgereicht|reiche\s+ich\s+nach|reichen\s+wir\s+nach|folgt|erfragen)|"
+    r"wenden\s+sie\s+sich\s+[^.]{0,40}(aktuellen|genauen)\s+(forderungshöhe|forderung|betrag|stand|saldo)|"
+    r"(current|exact|up[- ]to[- ]date|updated)\s+(balance|amount|figure|statement)\b[^.]{0,60}\b"
+    r"(will\s+(follow|be\s+(sent|provided|confirmed|given))|to\s+follow|separately))",
     re.I,
 )
 # "an ein Inkassounternehmen abgegeben", "sold to a debt collection agency", "we no longer hold
@@ -83,7 +90,8 @@ PASSED_ON = re.compile(
 ACCOUNTED = re.compile(
     r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
     r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|leaving\s+(the|a)\s+balance|after\s+(deduct|your\s+payment|"
-    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of)",
+    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of|"
+    r"(been\s+)?reduced\s+by|(reduziert|vermindert|verringert)\s+(sich\s+)?um)",
     re.I,
 )
 

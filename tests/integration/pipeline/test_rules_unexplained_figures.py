@@ -390,3 +390,43 @@ def test_a_request_registered_under_a_case_number_is_an_acknowledgement():
     )
     result = RulesExtractor().extract(body, "Re: Anfrage", "service@bank.example", "Bank")
     assert result.non_reply_reason == "acknowledgement"
+
+
+# Classes the fresh blind batch zh-… (replies with several figures) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Die Forderung ist tituliert (Vollstreckungsbescheid vom 01.02.2024 über 5.000,00 € nebst "
+        "Zinsen). Die aktuelle Forderungshöhe teilen wir nach Eingang der Vollmacht mit.",
+        "Die Forderung beläuft sich nach dem Titel auf 1.200,00 € zzgl. weiterer Zinsen, die wir "
+        "derzeit neu berechnen.",
+        "Die Forderung (zuletzt bei uns geführt mit 400,00 €) wird wieder von der Gläubigerin "
+        "bearbeitet. Bitte wenden Sie sich wegen der aktuellen Forderungshöhe an die Stadtwerke.",
+        "Der Restsaldo laut Kontoauszug vom 30.06.2026 betrug 3.000,00 EUR. Der aktuelle Stand "
+        "einschließlich der Zinsen (9,75 % p.a.) wird Ihnen gesondert mitgeteilt.",
+        "The balance in June was EUR 800.00. The current balance will follow separately.",
+    ],
+)
+def test_a_current_figure_still_to_come_gives_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_minimum_instalment_is_no_claim_figure():
+    body = (
+        "Bei Rückständen dieser Höhe ist eine Mindestrate von 80,00 € erforderlich.\n"
+        "Gesamtrückstand: 629,30 €"
+    )
+    assert _read(body).claim_amount == Decimal("629.30")
+
+
+def test_a_credit_that_reduced_the_old_figure_is_accounted_for():
+    body = (
+        "Total:                EUR 500.00\nThe amount in our letter of 12 August (EUR 540.00) has "
+        "since been reduced by a goodwill credit of EUR 40.00."
+    )
+    result = _read(body)
+    assert result.claim_amount == Decimal("500.00")
+    assert "payment" not in result.evidence
