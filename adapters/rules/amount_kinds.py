@@ -51,7 +51,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
-            r"ihre[rn]?\s+angabe|your\s+figure|"
+            r"ihre[rn]?\s+angabe|your\s+figure|zum\s+zeitpunkt\s+ihres\s+schreibens|"
+            r"at\s+the\s+time\s+of\s+your\s+letter|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,
         ),
@@ -83,6 +84,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gesamt|insgesamt|summe|saldo|kontostand|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
+            r"stand\s+(heute|jetzt|aktuell)|"
             r"(?<!sich\s)(?<!folgt\s)zusammen(?!\s*(aus|:))|belaufen\s+sich|in\s+summe|"
             r"alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",

@@ -67,6 +67,7 @@ _CURRENCY_NOTE = re.compile(
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
+_INCLUDES = re.compile(r"\s*\(\s*(inkl|inklusive|einschl|inc|including)\b", re.I)
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
@@ -218,7 +219,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         tail = body[end : min(line_end, next_start)]
         clause_end = _CLAUSE_BREAK.search(tail) or re.search(r"\.\s", tail)  # ". also offen"
         tail = tail[: clause_end.start() if clause_end else len(tail)]
-        if _CONTAINED.search(tail):
+        if _INCLUDES.match(tail):
+            kind, context = TOTAL, tail  # "629,30 EUR (inkl. Säumniszuschläge)": it includes them
+        elif _CONTAINED.search(tail):
             kind, context = COMPONENT, tail
         elif end + len(tail) < next_start or next_start >= line_end:
             own = tail.split(",")[0]  # "… was credited, leaving the balance": up to the comma

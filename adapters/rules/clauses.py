@@ -6,7 +6,7 @@ import re
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
 _CLAUSE_BREAK = re.compile(
-    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
+    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)(?<!\bFr)(?<!\bHr)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
 )
 
 

@@ -49,7 +49,7 @@ _ACK = re.compile(
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?(received|registered|logged)|"
     r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received"
     r"(?!\s+(a\s+|your\s+|the\s+|two\s+|several\s+)?(partial\s+|further\s+)?payments?\b)|"
-    r"confirm\s+(that\s+we\s+have\s+)?(received|receipt))|"
+    r"confirm\s+(that\s+we\s+have\s+)?(received|receipt)(?!\s+of\s+(a|your|the)\s+(partial\s+)?payment))|"
     r"request\s+received)",
     _I,
 )
@@ -143,6 +143,7 @@ _CLIENT = [
         r"\b(zum|den|unseren|meinen)\s+termin\b[^.\n]{0,40}\b(kommen|verschieben|absagen)|\bbringe\s+ich\b[^.\n]{0,40}\bmit\b",
         r"\b(können|könnten)\s+sie\s+(sich\s+)?(ihn|sie|die|das|bitte|darum|drum)\b|"
         r"\b(mahnung|brief|schreiben|rechnung)\b[^.\n]{0,40}\b(heute|gestern)\s+(gekommen|angekommen)|"
+        r"(^|\n)\s*hab\s+(die|den|das)\b|\bwie\s+ist\s+(denn\s+)?der\s+stand\b|"
         r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b|"

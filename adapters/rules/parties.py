@@ -168,7 +168,8 @@ _NOUN = re.compile(
     r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
     r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
     r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
-    r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder)$",
+    r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder|"
+    r"weg|straße|strasse|gasse|platz|allee|damm|chaussee)$",
     re.I,
 )
 _CONTACT = re.compile(

@@ -430,3 +430,60 @@ def test_a_credit_that_reduced_the_old_figure_is_accounted_for():
     result = _read(body)
     assert result.claim_amount == Decimal("500.00")
     assert "payment" not in result.evidence
+
+
+# Classes the fresh blind batch zi-… (clerks of mid-sized creditors in a hurry) showed.
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "beträgt somit" ending the line above its figure
+        (
+            "Ursprüngliche Forderung: 900,00 €\nAm 10.11. ist eine Zahlung\nvon 200,00 € "
+            "eingegangen. Die Restforderung beträgt somit\n700,00 €.",
+            "700.00",
+        ),
+        # "(inkl. …)" after the figure: it includes them
+        (
+            "Für Frau Jana Hoffmann besteht ein Beitragsrückstand von\n512,40 EUR (inkl. "
+            "Säumniszuschläge).",
+            "512.40",
+        ),
+        # "zum Zeitpunkt Ihres Schreibens" is the old figure, "Stand heute:" the current one;
+        # "Fr." ends no sentence
+        (
+            "der Rückstand von Fr. Nowak war zum Zeitpunkt Ihres Schreibens 500,00 Euro.\n"
+            "Inzwischen ist noch die Nachzahlung über 100,- fällig geworden, d.h.\n"
+            "Stand heute: 600,00 €",
+            "600.00",
+        ),
+    ],
+)
+def test_hurried_clerks_phrasings(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_street_after_the_name_is_no_part_of_it():
+    from adapters.rules.parties import client_name
+
+    found = client_name("zu ihrem schreiben wegen frau claudia becker gartenweg 7 EG: offen")
+    assert found is None or found[0] == "Claudia Becker"
+
+
+def test_a_confirmed_payment_receipt_is_no_acknowledgement():
+    body = (
+        "we confirm receipt of a payment of EUR 500.00 on 3 November 2026 for customer Elena "
+        "Petrova (case N26-CS-447120).\nRemaining balance: EUR 1,593.55"
+    )
+    result = RulesExtractor().extract(body, "", "collections@bank.example", "Bank")
+    assert result.is_creditor_reply is True
+
+
+def test_a_client_asking_how_things_stand_is_the_clients_mail():
+    body = (
+        "Hi,\nhab die Rechnung jetzt teilweise bezahlt (80 euro).\nWie ist der Stand?\nGruß Kevin"
+    )
+    result = RulesExtractor().extract(body, "", "kevin.s@gmx.de", "Kevin S")
+    assert result.non_reply_reason == "client_message"
