@@ -121,6 +121,8 @@ def assess(
                 f"client's {entry.client_birth_date}"
             )
 
+    _shared_surname(extraction, entry, others, similarity, evidence, conflicts)
+
     payment = extraction.evidence.get(PAYMENT)
     if (
         payment is not None
@@ -207,3 +209,30 @@ def _best_named(similarity, name, entry, others) -> tuple[DirectoryEntry, float]
         if best is None or score > best[1]:
             best = (other, score)
     return best
+
+
+def _shared_surname(extraction, entry, others, similarity, evidence, conflicts) -> None:
+    """A name that fits another client of the same creditor as well as this one ("Frau
+    Schäfer" with two Schäfers at Telekom): only the creditor's own reference or the birth
+    date tells them apart. The practice's file number alone does not: creditors quote the
+    wrong one, and that is the wrong-client booking the safety rule exists to stop."""
+    if not extraction.client_name or CLIENT_NAME in evidence:
+        return
+    if any(c.startswith(f"the email names {extraction.client_name},") for c in conflicts):
+        return  # already named as somebody else
+    if {CREDITOR_REFERENCE, CLIENT_BIRTH_DATE} & set(evidence):
+        return
+    own = _similar(similarity, extraction.client_name, entry.client_name)
+    if own < NAME_DIFFERS:
+        return  # (a name that differs is a conflict of its own)
+    for other in others:
+        if (
+            other.client_id != entry.client_id
+            and _same_creditor(similarity, entry, other)
+            and _similar(similarity, extraction.client_name, other.client_name) >= own
+        ):
+            conflicts.append(
+                f"the email names {extraction.client_name}, which fits {other.client_name} at "
+                f"the same creditor as well as {entry.client_name}"
+            )
+            return

@@ -67,7 +67,16 @@ _CURRENCY_NOTE = re.compile(
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
-_INCLUDES = re.compile(r"\s*\(\s*(inkl|inklusive|einschl|inc|including)\b", re.I)
+_INCLUDES = re.compile(
+    r"\s*([^\W\d]+\s*){0,2}\([^()]{0,40}?\b(inkl|inklusive|einschl|inc|including)\b", re.I
+)
+# "Beitragsrückstände einschl. Säumniszuschläge (Stand …):", "ein Rückstand einschließlich
+# Säumniszuschlägen in Höhe von": the claim's noun, then what it includes, then the figure.
+_INCLUDING_LEAD = re.compile(
+    r"(rückst[aä]nd\w*|forderung\w*|saldo|betrag|schulden|balance|amount)\s+(einschl\w*|inkl\w*|"
+    r"inklusive|including)\.?\s+(der\s+|aller\s+)?[^\W\d]+(\s*\([^()]*\))?\s*(in\s+höhe\s+von|von|:|of)?\s*$",
+    re.I,
+)
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
@@ -195,6 +204,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[lead.index(",") + 1 :]
     kind = _kind(lead)
     context = lead
+    if _INCLUDING_LEAD.search(lead):
+        kind = TOTAL
     if _TIMES_AFTER.match(body, end):
         kind = OFFER  # "Monatsbeitrag 15,50 € x 12 = 186,00 €": a unit price, like "à 15,50 €"
     if lead.rstrip().endswith("="):

@@ -37,6 +37,8 @@ _OFFERED_PAYMENT = re.compile(
     r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for|"
     r"(prepared|willing|ready|agree)\s+to\s+accept|one[- ]off\s+payment|"
     r"bereit\b[^\d.]{0,40}\b(zu\s+)?(akzeptieren|anzunehmen))[^\d]{0,30}$|"
+    # "ist … bereit, sich mit einem Betrag von 2.500,00 € zu begnügen"
+    r"(?<!nicht\s)\bbereit\b[^\d.]{0,60}$|"
     # "60 % der Gesamtforderung, mithin 5.786,82 EUR": a share of a figure, not the figure
     r"\d\s*(%|prozent|per\s*cent)\s+(der|des|von|of)\b[^\d]{0,60}$",
     re.I,
@@ -61,8 +63,8 @@ PROVISIONAL = re.compile(
     r"prüfung\s+(ist\s+)?noch\s+nicht\s+abgeschlossen|once\s+(our|the)\s+review|subject\s+to\s+change|provisional|preliminary|"
     r"may\s+(still\s+)?change|not\s+(yet\s+)?final|under\s+review|"
     # "einen verbindlichen Endbetrag können wir erst … nennen", "no final figure yet"
-    r"kein(e|en)?\s+(verbindlichen?|endgültigen?)\s+\w*(betrag|summe|höhe|stand)|recalculat\w*|"
-    r"neu\s+(be|er)rechne[nt]|kl(ä|ae)ren\s+(die|diese|den)\s+(differenz|unterschied)|in\s+klärung|"
+    r"kein(e|en)?\s+(verbindlichen?|endgültigen?|abschließenden?)\s+\w*(betrag|summe|höhe|stand)|recalculat\w*|"
+    r"neu\s+(be|er)rechne[nt]|kl(ä|ae)ren\s+(die|diese|den)\s+(differenz|unterschied)|kl(ä|ae)ren\s+(dies|das)\s+(intern|derzeit|noch)|in\s+klärung|"
     r"(differenz|difference)\s+(wird|is\s+being)\s+(derzeit\s+|noch\s+)?(geklärt|clarified)|"
     r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
     r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance)|"
@@ -131,6 +133,7 @@ PENDING_CHARGES = re.compile(
     # "… unserer Gebühren, die wir nach Abschluss gesondert abrechnen": active voice
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(gesondert|separat|"
     r"nachträglich|separately)\s+(abgerechnet|abrechnen|berechnen|festsetzen|beziffert|beziffern|"
+    r"mitteilen|mitgeteilt|nennen|bekannt\s+geben|"
     r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)|"
     # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"

@@ -188,3 +188,37 @@ def test_a_mislabelled_reference_of_the_pair_itself_agrees():
     extraction = reply(client_reference="KD-4471", client_name="Jana Hoffmann")
     result = assess(extraction, JANA, DIRECTORY, similarity, SENDER)
     assert "creditor_reference" in result.evidence and result.conflicts == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "allowed"),
+    [
+        # "Frau Hoffmann" with Jana's file number, two Hoffmanns at Telekom: the file number alone
+        # cannot tell them apart (zj-041 moved to dev)
+        ({"client_reference": "2024/1187", "client_name": "Hoffmann"}, False),
+        # the creditor's own reference or the birth date does
+        (
+            {
+                "client_reference": "2024/1187",
+                "client_name": "Hoffmann",
+                "creditor_reference": "KD-4471",
+            },
+            True,
+        ),
+        (
+            {
+                "client_reference": "2024/1187",
+                "client_name": "Hoffmann",
+                "client_birth_date": "1980-02-01",
+            },
+            True,
+        ),
+        # the full name tells them apart
+        ({"client_reference": "2024/1187", "client_name": "Jana Hoffmann"}, True),
+    ],
+)
+def test_a_surname_shared_at_the_same_creditor_needs_more_than_the_file_number(fields, allowed):
+    result = assess(reply(**fields), JANA, DIRECTORY, similarity, SENDER)
+    assert result.allows_auto_match is allowed, result
+    if not allowed:
+        assert any("fits Thomas Hoffmann at the same creditor" in c for c in result.conflicts)

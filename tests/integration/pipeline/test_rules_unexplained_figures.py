@@ -487,3 +487,53 @@ def test_a_client_asking_how_things_stand_is_the_clients_mail():
     )
     result = RulesExtractor().extract(body, "", "kevin.s@gmx.de", "Kevin S")
     assert result.non_reply_reason == "client_message"
+
+
+# Classes the fresh blind batch zj-… showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Zum Vertragskonto können wir Ihnen derzeit keinen abschließenden Stand nennen. In unserem "
+        "System ist ein offener Betrag von 900,00 EUR ausgewiesen.",
+        "Der Saldo des gekündigten Kontos beträgt 4.000,00 EUR.\nHinzu kommen Sollzinsen sowie "
+        "Kosten der Rechtsverfolgung, die wir Ihnen nach Abschluss gesondert mitteilen.",
+    ],
+)
+def test_no_final_figure_yet_gives_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the claim's noun, what it includes, then the figure: a total
+        ("Beitragsrückstände einschl. Säumniszuschläge (Stand 16.11.2026): 1.466,38 €", "1466.38"),
+        (
+            "Für das Beitragskonto besteht ein Rückstand einschließlich Säumniszuschlägen in Höhe "
+            "von 570,20 Euro (Stand: 20.11.2026).",
+            "570.20",
+        ),
+        (
+            "Für Frau Jana Hoffmann sind aktuell 812,00 € offen (Beiträge bis 10/2026 inkl. "
+            "Säumniszuschläge).",
+            "812.00",
+        ),
+        # readiness to settle for less, the verb after the figure
+        (
+            "Die Forderung beträgt unverändert 3.900,00 €. Zur Vermeidung weiterer Kosten ist "
+            "unsere Mandantin bereit, sich mit einem Betrag von 2.500,00 € zu begnügen.",
+            "3900.00",
+        ),
+    ],
+)
+def test_totals_that_include_their_parts_and_offers_to_take_less(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_not_ready_to_waive_keeps_the_claim():
+    body = "Wir sind nicht bereit, auf die Forderung von 900,00 € zu verzichten."
+    assert _read(body).claim_amount == Decimal("900.00")
