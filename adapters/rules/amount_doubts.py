@@ -23,7 +23,7 @@ from adapters.rules.clauses import _CLAUSE_BREAK, _clause_start, sentence_start
 from adapters.rules.statements import rows_of
 
 _AMOUNT_NOUN = re.compile(
-    r"(betrag|forderung|saldo|summe|kontostand|differenz|(aktuelle|abschließende)[rn]?\s+stand|amount|balance|claim|"
+    r"(betrag|forderung(?!s?management)|saldo|summe|kontostand|differenz|(aktuelle|abschließende)[rn]?\s+stand|gutschrift|credit\s+note|amount|balance|claim|"
     r"total|figure|difference)",
     re.I,
 )
@@ -142,6 +142,23 @@ _RESTATED = re.compile(
 )
 
 
+_ALTERNATIVE = re.compile(
+    r"^[^\d.;]{0,12}\b(bzw|beziehungsweise|oder|or|respectively)\b[^\d;]{0,80}$", re.I
+)
+
+
+def alternative_figure(body: str, mentions: list[Mention], claim: Mention) -> Mention | None:
+    """ "beläuft sich auf 1.210,05 € bzw. nach Berücksichtigung der Gutschrift auf 1.091,55 €":
+    the claim and another figure offered as alternatives in one sentence."""
+    for mention in mentions:
+        if mention.value == claim.value:
+            continue
+        first, second = sorted((mention, claim), key=lambda m: m.start)
+        if _ALTERNATIVE.match(body[first.end : second.start]):
+            return mention
+    return None
+
+
 def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Mention | None:
     """A figure in running prose beside the claim whose role the rules could not read (no label
     before it, no verb after it): it may be the real current figure, a payment or an older one,
@@ -170,7 +187,11 @@ def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Me
     return None
 
 
-_OPEN = re.compile(r"\b(offen|open|outstanding|ausstehend|rückständig)\b", re.I)
+_OPEN = re.compile(
+    r"\b(offen|open|outstanding|ausstehend|rückständig)\b|"
+    r"\bbesteh(t|en)\b[^.\n]{0,40}\b(rückstand|rückstände|forderung|saldo|betrag)",
+    re.I,
+)
 
 
 def stated_open(body: str, mention: Mention) -> bool:

@@ -185,7 +185,10 @@ _INCLUDED_IN = re.compile(
     re.I,
 )
 # "davon Hauptforderung 8.120,00 €": a part of the figure before it.
-_PART_OF = re.compile(r"\b(davon|darin|hiervon|hierin|of\s+which)\b[^\d]{0,40}$", re.I)
+_PART_OF = re.compile(
+    r"\b(davon|darin|hiervon|hierin|of\s+which|this\s+includes|includes|beinhaltet|enthält)\b[^\d]{0,40}$",
+    re.I,
+)
 # "der Betrag von 212,00 EUR wurde am 03.11. gezahlt": the verb after it makes it a payment
 # ("… wurde nicht bezahlt": what remains).
 _PAID_AFTER = re.compile(

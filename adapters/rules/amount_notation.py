@@ -77,6 +77,10 @@ _INCLUDING_LEAD = re.compile(
     r"inklusive|including)\.?\s+(der\s+|aller\s+)?[^\W\d]+(\s*\([^()]*\))?\s*(in\s+höhe\s+von|von|:|of)?\s*$",
     re.I,
 )
+_CLAIM_PLUS = re.compile(
+    r"(forderung|rückstand|saldo|betrag)\w*\b(?:[^.]|\.(?=\S)){0,60}\b(zzgl|zuzüglich|inkl|einschl|plus|nebst)",
+    re.I,
+)
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
@@ -284,6 +288,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = REMAINING if paid_after.group("no") else PAID
     if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL
+    if kind == COMPONENT and _TOTAL_AFTER.search(body[end:line_end]) and _CLAIM_PLUS.search(lead):
+        kind = TOTAL  # "die Forderung … zzgl. Mahn- und Sperrkosten derzeit 1.189,30 € beträgt"
     alone = not body[line_start:start].strip() and body[end:line_end].strip() in ("", ".")
     if kind == NONE and alone and _TOTAL_AFTER.search(body[line_end + 1 : line_end + 40]):
         kind = TOTAL  # "… auf\n3.412,00 €\nbeläuft.": the verb on the line below

@@ -136,6 +136,8 @@ PENDING_CHARGES = re.compile(
     r"mitteilen|mitgeteilt|nennen|bekannt\s+geben|"
     r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)|"
     # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
+    r"(interest|charges|fees|costs)\b[^.\d]{0,60}\b(will\s+be|are\s+to\s+be)\s+(confirmed|advised|"
+    r"notified|calculated|charged|added|invoiced|provided)\s+(separately|later|in\s+due\s+course)|"
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"
     r"will\s+follow)\s+(noch\s+)?(gesondert|separat|später|nachträglich|separately|later)",
     re.I,

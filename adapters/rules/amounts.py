@@ -15,6 +15,7 @@ from decimal import Decimal
 from adapters.rules.amount_doubts import (
     PAYMENT_CONFLICT,
     added_after,
+    alternative_figure,
     made_payments,
     passed_on,
     payment_unexplained,
@@ -82,8 +83,13 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
         reading.payment_span = None  # a statement's balance or total row below its payment rows
     if reading.payment_span and ACCOUNTED.search(_sentence(body, reading.payment_span[0])):
         reading.payment_span = None  # "Die Teilzahlung von 300,00 € ist … bereits berücksichtigt"
-    if chosen and reading.amount and (unread := unexplained_figure(body, mentions, chosen[0])):
-        reading.conflicts.append(f"what {unread.text} beside {reading.amount} is, is not clear")
+    doubt = None
+    if chosen and reading.amount and (other := alternative_figure(body, mentions, chosen[0])):
+        doubt = f"{other.text} is named as an alternative to {reading.amount}"
+    elif chosen and reading.amount and (unread := unexplained_figure(body, mentions, chosen[0])):
+        doubt = f"what {unread.text} beside {reading.amount} is, is not clear"
+    if doubt:
+        reading.conflicts.append(doubt)
         reading.amount = reading.span = reading.currency = None
         reading.quality = 0.0
     return reading

@@ -537,3 +537,59 @@ def test_totals_that_include_their_parts_and_offers_to_take_less(body, expected)
 def test_not_ready_to_waive_keeps_the_claim():
     body = "Wir sind nicht bereit, auf die Forderung von 900,00 € zu verzichten."
     assert _read(body).claim_amount == Decimal("900.00")
+
+
+# Classes the fresh blind batch zk-… showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "besteht ein Rückstand in Höhe von" in the sentence, a different sum under the table
+        "Für Frau Jana Hoffmann besteht ein Rückstand in Höhe von 300,00 Euro.\n"
+        "Zeitraum                 Beitrag     Zuschlag\n01.2025 – 06.2025        150,00 €    "
+        "8,00 €\n07.2025 – 12.2025        150,00 €    8,00 €\nSumme                          "
+        "             316,00 €",
+        # two figures offered as alternatives; a credit still under review
+        "Der offene Betrag beläuft sich auf 900,00 € bzw. nach Berücksichtigung der Gutschrift "
+        "auf 850,00 €. Die Gutschrift befindet sich derzeit noch in Prüfung.",
+        # English: charges to be confirmed separately
+        "The principal outstanding on the account is EUR 2,000.00. Interest and charges will be "
+        "confirmed separately by our legal department.",
+    ],
+)
+def test_competing_or_unfinished_figures_give_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "We confirm that the outstanding balance is EUR 1,400.00 (this includes the overdrawn "
+            "amount of EUR 1,380.00 and EUR 20.00 in late fees).",
+            "1400.00",
+        ),
+        (
+            "Vorab teilen wir mit, dass die Forderung aus der Schlussrechnung vom 14.05.2026 zzgl. "
+            "Mahn- und Sperrkosten derzeit 1.189,30 € beträgt.",
+            "1189.30",
+        ),
+        # a hedge about the settlement procedure, not the amount ("Forderungsmanagement")
+        (
+            "Die Erstattungsforderung beträgt noch 1.875,00 €.\nEiner Einigung kann erst nach "
+            "Prüfung durch das Forderungsmanagement zugestimmt werden.",
+            "1875.00",
+        ),
+    ],
+)
+def test_included_parts_claims_plus_costs_and_hedges_about_other_things(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_client_asking_whether_a_creditors_letter_is_right_is_the_clients_mail():
+    body = "Hallo Herr Berger,\nanbei was die Telekom mir geschickt hat, ist das richtig so??"
+    result = RulesExtractor().extract(body, "", "jana.hoffmann@gmx.de", "Jana Hoffmann")
+    assert result.non_reply_reason == "client_message"
