@@ -136,7 +136,7 @@ def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention |
 
 # A row of a table or a list: a cell border, a tab, a run of spaces between words and figure,
 # or dot leaders. The statement readers decide what rows are; this only tells prose from them.
-_ROW_LIKE = re.compile(r"\||\t|\S {2,}\S|\.{4,}")
+_ROW_LIKE = re.compile(r"\||\t|\S {2,}\S|\.{4,}|^\s*([-–•*]|\d{1,2}[.)])\s")  # or a list item
 _RESTATED = re.compile(
     r",\s*(also|d\.\s?h\.|sprich|insgesamt|zusammen|i\.\s?e\.|that\s+is)\s*$", re.I
 )

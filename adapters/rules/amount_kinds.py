@@ -47,11 +47,12 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|earlier|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
-            r"\bbetrug(en)?\b|\bwar(en)?\s*$|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
+            r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
-            r"ihre[rn]?\s+angabe|your\s+figure|zum\s+zeitpunkt\s+ihres\s+schreibens|"
+            r"ihre[rn]?\s+angabe|your\s+figure|(von|vom)\s+(ihnen|ihrer\s+mandant\w*|ihrem\s+mandanten)\s+"
+            r"(genannt|angegeben)\w*|zum\s+zeitpunkt\s+ihres\s+schreibens|"
             r"at\s+the\s+time\s+of\s+your\s+letter|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
             re.I,
@@ -65,7 +66,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|"
             r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|aufgerechnet|einbehalten|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"verrechnet|aufgerechnet|einbehalten|\bzahlungen\s*$|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",
             re.I,
         ),

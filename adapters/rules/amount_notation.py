@@ -81,6 +81,7 @@ _CLAIM_PLUS = re.compile(
     r"(forderung|rückstand|saldo|betrag)\w*\b(?:[^.]|\.(?=\S)){0,60}\b(zzgl|zuzüglich|inkl|einschl|plus|nebst)",
     re.I,
 )
+_CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
@@ -201,7 +202,14 @@ def _classify(body: str, mentions, index: int) -> Mention:
     opened = body.rfind("(", line_start, start)
     if opened != -1 and previous_end > opened and ")" in body[previous_end:start]:
         previous_end = line_start  # "Kosten (2 x 6,00 EUR, …): 37,55 EUR": the aside is the label's
-    lead = body[max(line_start, previous_end, _clause_start(body, start)) : start]
+    lead_start = max(line_start, _clause_start(body, start))
+    if lead_start == line_start and _CONTINUED.match(body, line_start):
+        # "…Säumniszuschläge von 1 % des\nabgerundeten … (derzeit 20,81 €)": a hard wrap
+        above = body[body.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
+        if above.strip() and not re.search(r"[.:;!?]\s*$", above):
+            joined = body[: line_start - 1] + " " + body[line_start:]
+            lead_start = max(line_start - 1 - len(above), _clause_start(joined, start))
+    lead = body[max(lead_start, previous_end) : start]
     if previous_end > max(line_start, _clause_start(body, start)) and "," in lead:
         # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
         # belong to the amount before.
@@ -216,9 +224,9 @@ def _classify(body: str, mentions, index: int) -> Mention:
         # "Bisher aufgerechnet: 5 x 56,30 € = 281,50 €", "Mieten Juli bis Oktober, 4 x 460,- =":
         # the result of a computation is what the line's label before the computation says
         text = lead
-        if lead.strip() == "=":  # the clause of the computation's first figure
+        if re.fullmatch(r"[\s)=]*", lead):  # the clause of the computation's first figure
             text = body[max(line_start, _clause_start(body, mentions[index - 1][0])) : start]
-        label = _COMPUTATION.split(text, maxsplit=1)[0]
+        label = _COMPUTATION.split(text, maxsplit=1)[0].rstrip(" =")
         kind, context = _kind(label), label
     label_after = _LABEL_AFTER.match(body, end, line_end)
     if label_after and kind in (CLAIM, TOTAL, NONE, COMPONENT):
@@ -267,6 +275,12 @@ def _classify(body: str, mentions, index: int) -> Mention:
         if not listed and not _WITH_CURRENCY.search(above) and not _BARE.search(above):
             kind = _kind(above)
             context = above
+            wrapped = body[
+                body.rfind("\n", 0, max(above_start - 1, 0)) + 1 : max(above_start - 1, 0)
+            ]
+            if kind == NONE and wrapped.strip() and not re.search(r"[.:;!?]\s*$", wrapped):
+                context = f"{wrapped} {above}"  # "beträgt der Rückstand auf dem\nSteuerkonto zum …"
+                kind = _kind(context) if _OPEN_LABEL.search(context) else NONE
         elif not listed and _OPEN_LABEL.search(above):
             # "…; der aktuelle Saldo per 18.11.2026 beträgt" ending a line that also holds an
             # earlier amount: the sentence goes on with this amount on the next line.

@@ -68,6 +68,9 @@ PROVISIONAL = re.compile(
     r"(differenz|difference)\s+(wird|is\s+being)\s+(derzeit\s+|noch\s+)?(geklärt|clarified)|"
     r"erst\s+(danach|dann|später|nach\s+\w+)\s+(\w+\s+)?(nennen|mitteilen|beziffern|bestätigen)|"
     r"(no|cannot\s+(yet\s+)?(confirm|give|provide)\s+(a|the))\s+(binding|final)\s+(amount|figure|balance)|"
+    # a figure in the conditional or unbooked: "der Saldo dürfte also bei … liegen"
+    r"\b(dürfte|müsste|vermutlich|wahrscheinlich|probably|presumably)\b|bestätigung\s+ab\b|"
+    r"noch\s+nicht\s+(gebucht|verbucht)|not\s+yet\s+(been\s+)?(booked|posted)|"
     # the current figure is still to come, or is to be asked for elsewhere
     r"(aktuelle|genaue|tagesaktuelle|aktualisierte)[rns]?\s+(forderungshöhe|forderungsaufstellung|"
     r"forderung|stand|betrag|saldo|höhe|kontostand)\b(?:[^.]|\.(?=\S)){0,120}\b(mitgeteilt|mitteilen|teilen\s+wir|"
@@ -107,7 +110,7 @@ _OLD_AFTER = re.compile(
     r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
     r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
     r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the)|"
-    r"entspricht\s+nicht\s+(mehr\s+)?dem\s+(aktuellen|heutigen))",
+    r"entspr(icht|echen)\s+nicht\s+(mehr\s+)?dem\s+(aktuellen|heutigen)|when\s+the\s+account\s+was\s+passed)",
     re.I,
 )
 
@@ -115,7 +118,7 @@ _OLD_AFTER = re.compile(
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
-    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|rückstand|saldo))"
+    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|rückstand|saldo)([^\d\n.]{0,40}?)?)"
     r"(\s+(somit|also|damit|nunmehr|noch|jetzt|insgesamt|now|therefore))?"
     r"(\s+(per|zum|am|stand|as\s+(of|at))\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*$",  # "… per 20.11.2026"
     re.I,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from adapters.rules.amount_kinds import COMPONENT, PAID
+from adapters.rules.amount_kinds import COMPONENT, OLD, PAID
 from adapters.rules.amount_notation import Mention
 
 _SEPARATOR = re.compile(r"^[\s\-=_|+]*$")
@@ -71,8 +71,13 @@ def _rows_above(body: str, mentions: list[Mention], line: int) -> list[Row]:
 
 def _cells_add_up(body: str, rows: list[Row], last: Mention) -> bool:
     cells = [row[-1] for row in rows]
-    total = sum((_signed(body, m) for m in cells), Decimal("0.00"))
-    return len(cells) >= _MIN_ROWS and total == last.value
+    while len(cells) >= _MIN_ROWS:
+        if sum((_signed(body, m) for m in cells), Decimal("0.00")) == last.value:
+            return True
+        if cells[-1].kind != OLD:
+            return False
+        cells = cells[:-1]  # "ursprünglicher Nettokreditbetrag" above the rows that add up
+    return False
 
 
 def _running_balance(body: str, rows: list[Row], last: Mention) -> bool:

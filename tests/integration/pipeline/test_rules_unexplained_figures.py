@@ -593,3 +593,65 @@ def test_a_client_asking_whether_a_creditors_letter_is_right_is_the_clients_mail
     body = "Hallo Herr Berger,\nanbei was die Telekom mir geschickt hat, ist das richtig so??"
     result = RulesExtractor().extract(body, "", "jana.hoffmann@gmx.de", "Jana Hoffmann")
     assert result.non_reply_reason == "client_message"
+
+
+# Classes the fresh blind batch zl-… (replies with several figures) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the client's approximate figure quoted back as not current
+        (
+            "Gesamtforderung per 20.11.2026                         3.400,00 EUR\nDie von Ihrer "
+            "Mandantin genannten ca. 3.100,00 EUR entsprechen nicht dem aktuellen Stand.",
+            "3400.00",
+        ),
+        # "the order total was EUR …": an older figure
+        (
+            "The outstanding balance is EUR 271.47. Please note that the order total was EUR "
+            "246.97 when the account was passed to our collections team.",
+            "271.47",
+        ),
+        # a signed statement: "- Zahlungen" is a payment row, "= aktueller Saldo" its result
+        (
+            "Forderung bei Kündigung            2.000,00 EUR\n+ Verzugszinsen                       "
+            "50,00 EUR\n- Zahlungen (2 Raten à 100,00 EUR)      200,00 EUR\n= aktueller Saldo   "
+            "               1.850,00 EUR",
+            "1850.00",
+        ),
+        # rows that add up below an older first row
+        (
+            "ursprünglicher Kreditbetrag        8.000,00 EUR\nRestschuld bei Kündigung           "
+            "6.000,00 EUR\nabzgl. Zahlungen                  -1.000,00 EUR\nzzgl. Verzugszinsen "
+            "               300,00 EUR\n----------------\naktuelle Restforderung            5.300,00 EUR",
+            "5300.00",
+        ),
+        # a bulleted breakdown under the total
+        (
+            "Offener Saldo: 388,62 EUR\ndarin enthalten:\n- Abschläge (3 x 98,00 EUR) = 294,00 EUR\n"
+            "- Sperrkosten = 94,62 EUR",
+            "388.62",
+        ),
+        # the label wrapped over two lines above a figure alone on its line; a monthly rate
+        # whose sentence wrapped
+        (
+            "in der Steuersache beträgt der Rückstand auf dem\nSteuerkonto zum 20.11.2026\n"
+            "                2.418,37 €\nFür jeden angefangenen Monat entstehen weitere Zuschläge "
+            "von 1 % des\nabgerundeten rückständigen Steuerbetrags (derzeit 20,81 €).",
+            "2418.37",
+        ),
+    ],
+)
+def test_several_figures_read_by_their_roles(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_balance_in_the_conditional_is_a_hedge():
+    body = (
+        "Stand Mahnung vom 05.10.: 298,77 €. Inzwischen wurde eine Gutschrift erstellt, der Saldo "
+        "dürfte also\nbei 241,30 € liegen - bitte warten Sie unsere Bestätigung ab."
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
