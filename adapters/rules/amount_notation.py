@@ -305,7 +305,11 @@ def _classify(body: str, mentions, index: int) -> Mention:
     if kind == COMPONENT and _TOTAL_AFTER.search(body[end:line_end]) and _CLAIM_PLUS.search(lead):
         kind = TOTAL  # "die Forderung … zzgl. Mahn- und Sperrkosten derzeit 1.189,30 € beträgt"
     alone = not body[line_start:start].strip() and body[end:line_end].strip() in ("", ".")
-    if kind == NONE and alone and _TOTAL_AFTER.search(body[line_end + 1 : line_end + 40]):
+    if (
+        kind in (NONE, COMPONENT, CLAIM)
+        and alone
+        and _TOTAL_AFTER.search(body[line_end + 1 : line_end + 40])
+    ):
         kind = TOTAL  # "… auf\n3.412,00 €\nbeläuft.": the verb on the line below
     if kind == NONE and _CURRENT_LEAD.search(lead):
         kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure

@@ -43,6 +43,7 @@ _ACK = re.compile(
     r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(\w+\s+){0,2}(den\s+)?eingang|"
     r"(opened|created|logged)\s+(a\s+)?(new\s+)?(case|ticket)|"
     # (a payment that came in is no acknowledgement: "ist eine Zahlung über 100 € eingegangen")
+    r"(?<!zahlung\s)(?<!zahlungen\s)(?<!überweisung\s)(?<!betrag\s)"
     r"(ist|sind)\s+((?:(?!\w*(zahlung|überweisung|betrag|gutschrift|€|eur\b))(?:[^.\n]|\.(?=\d))){0,70}\s)?"
     r"eingegangen|haben\s+(ihre|ihr)\s+(?!\w*(zahlung|überweisung|betrag))\w+\s+([^.\n]{0,60}\s)?"
     r"(erhalten|aufgenommen|erfasst|registriert)|"
@@ -115,7 +116,7 @@ _PHISHING = [
         r"ohne\s+weitere\s+ankündigung|final\s+notice|letzte\s+warnung|"
         r"your\s+(scheduled\s+)?payment\s+(of\s+\S+\s+)?(failed|could\s+not)",
         r"sehr\s+geehrte/?r\s+empfänger|sehr\s+geehrte/r\s+\w+/(r|in|innen)\b|dear\s+customer|"
-        r"sehr\s+geehrter\s+kunde(?!,\s+sehr)",
+        r"sehr\s+geehrter\s+([\w-]+-)?kunde(?!,\s+sehr)|sehr\s+geehrte\s+([\w-]+-)?kundin\b",
         r"vollstreckungsankündigung|mahnbescheid|negative[rn]?\s+(credit|schufa)|schufa-?eintrag|"
         r"(meldung|eintrag|übermittlung)\s+(an|bei|in)\s+(die\s+)?schufa",
         r"(andernfalls|ansonsten|otherwise|failing\s+which|bei\s+nichtzahlung)\s+[^.\n]{0,60}(gericht|pfändung|sperr|"
@@ -125,7 +126,8 @@ _PHISHING = [
         r"zur\s+vermeidung\s+(der|einer|von)\s+(zwangs)?(vollstreckung|pfändung|sperr)|sofortüberweisung|"
         r"login\s+credentials|zugangsdaten|passwor[dt]|without\s+(any\s+)?(further\s+)?notice|"
         r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal|"
-        r"ihr\s+(anschluss|konto|zugang)\s+wird\s+[^.\n]{0,30}\bgesperrt",
+        r"ihr\s+(anschluss|konto|zugang)\s+wird\s+[^.\n]{0,30}\bgesperrt|kontosperrung|"
+        r"(bestätigen|verifizieren)\s+sie\s+[^.\n]{0,30}\bidentität|verify\s+your\s+identity",
         # a German creditor's account held by a foreign company
         r"(empfänger|kontoinhaber|recipient|beneficiary|account\s+name)\s*:[^\n]{0,60}"
         r"\b(ltd|limited|llc|inc|s\.r\.o|b\.v)\b",

@@ -655,3 +655,33 @@ def test_a_balance_in_the_conditional_is_a_hedge():
     )
     result = _read(body)
     assert result.claim_amount is None and result.amount_conflicts
+
+
+# Classes the fresh blind batch zm-… (banks, card issuers, buy-now-pay-later) showed.
+
+
+def test_a_settlement_mentioning_when_the_last_payment_came_in_is_a_reply():
+    body = (
+        "Die Forderung zur Referenz KL-90233718 ist vollständig ausgeglichen. Der aktuelle Saldo "
+        "beträgt 0,00 €.\nFür Ihre Unterlagen: Die letzte Zahlung ist am 27.10.2026 eingegangen."
+    )
+    result = RulesExtractor().extract(body, "Ihre Anfrage", "collections@klarna.example", None)
+    assert result.is_creditor_reply is True and result.claim_amount == Decimal("0.00")
+
+
+def test_a_fake_payment_service_asking_to_confirm_an_identity_is_phishing():
+    body = (
+        "Sehr geehrter PayPal-Kunde,\nIhr Konto weist eine offene Forderung von 512,77 EUR auf. Um "
+        "eine Kontosperrung zu vermeiden, bestätigen Sie bitte umgehend Ihre Identität."
+    )
+    result = RulesExtractor().extract(body, "", "service@paypa1-konto.example", None)
+    assert result.non_reply_reason == "phishing"
+
+
+def test_a_lone_figure_with_its_verb_below_is_the_total_even_after_included_parts():
+    body = (
+        "die Forderung gegenüber Herrn Michael Schneider einschließlich Zinsen und Kosten per "
+        "24.11.2026\n3.212,60 EUR\nbeträgt. Zur Erledigung bieten wir an, uns mit einer "
+        "Einmalzahlung von 1.900,00 EUR zufrieden zu geben."
+    )
+    assert _read(body).claim_amount == Decimal("3212.60")
