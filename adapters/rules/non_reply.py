@@ -279,7 +279,7 @@ _CREDITOR_STANCE = re.compile(
     r"\bowes\s+me\b|\bmy\s+(former\s+)?tenant\b|\b(ihr|ihm)\s+[^.\n]{0,40}\bgeliehen\b|"
     r"\bhat\s+mir\s+[^.\n]{0,40}\b(zurück\s*)?(ge)?(geben|gezahlt|bezahlt|überwiesen)\b|\bi\s+lent\b|"
     r"(auf|in)\s+mein(em|en)?\s+konto\b|\b(miete|mieten)\b[^.\n]{0,60}\boffen\b|"
-    r"\boffen\b[^.\n]{0,40}\b(die|der)\s+miete\b|"
+    r"\boffen\b[^.\n]{0,40}\b(die|der)\s+miete\b|\bkeine\s+miete\b|\b(die|meine)\s+miete\s+gezahlt\s+wird\b|"
     # "FRAU LINDEMANN HAT ALLES BEZAHLT": the writer reports what someone else paid or owes
     r"(?-i:\b(Frau|Herr|FRAU|HERR)\s+[A-ZÄÖÜ][\wäöüÄÖÜß-]+)\s+(hat|ist)\b[^\n]{0,80}?"
     r"\b(bezahlt|gezahlt|überwiesen|im\s+rückstand|schulden)\b",

@@ -685,3 +685,15 @@ def test_a_lone_figure_with_its_verb_below_is_the_total_even_after_included_part
         "Einmalzahlung von 1.900,00 EUR zufrieden zu geben."
     )
     assert _read(body).claim_amount == Decimal("3212.60")
+
+
+def test_a_landlord_whose_tenant_paid_no_rent_is_a_creditor():
+    """zn-026 (moved to dev): the landlord writes in the first person about the tenant."""
+    body = (
+        "mit Ratenzahlung von 30 Euro im Monat bin ich nicht einverstanden. Frau Becker hat seit "
+        "Juli keine Miete gezahlt.\noffen sind 1.840 Euro. Ich erwarte das die Miete gezahlt wird."
+    )
+    result = RulesExtractor().extract(
+        body, "AW: SB-2025-0233", "k.dietrich@web.de", "Klaus Dietrich"
+    )
+    assert result.is_creditor_reply is True
