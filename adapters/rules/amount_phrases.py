@@ -118,7 +118,8 @@ _OLD_AFTER = re.compile(
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
-    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|rückstand|saldo)([^\d\n.]{0,40}?)?)"
+    r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|\w*rückstand|\w*saldo)"
+    r"([^\n.€]{0,40}?)?)"
     r"(\s+(somit|also|damit|nunmehr|noch|jetzt|insgesamt|now|therefore))?"
     r"(\s+(per|zum|am|stand|as\s+(of|at))\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*$",  # "… per 20.11.2026"
     re.I,

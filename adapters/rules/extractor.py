@@ -30,6 +30,7 @@ _SETTLED = re.compile(
     r"nothing\s+(further\s+)?(is\s+)?(owed|outstanding|due)|(balance|saldo)\s+(of\s+|von\s+)?"
     r"(eur\s*|€\s*)?0[,.]00|fully\s+(paid|settled)|zero\s+balance|forderung\s+(ist\s+|wurde\s+)?(vollständig\s+)?(ausgeglichen|beglichen|erledigt|bezahlt)|"
     r"keine\s+offenen?\s+forderung|keine\s+(weiteren\s+)?ansprüche|"
+    r"besteh(t|en)\s+(derzeit\s+|aktuell\s+|zurzeit\s+)?kein(e|en)?\s+(rückstand|rückstände|forderung)|"
     r"kein(en|e)?\s+offenen?\s+(betrag|saldo|rückstand|posten)|"
     r"kein(en|e)?\s+(betrag|saldo|rückstand)\s+mehr\s+(offen|aus)|"
     r"(bereits|vollständig)\s+(vollständig\s+)?(bezahlt|beglichen|ausgeglichen)|"

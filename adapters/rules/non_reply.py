@@ -105,7 +105,7 @@ _PHISHING = [
     for p in (
         # a deadline in hours or today: "binnen 24 Std.", "bis heute 16 Uhr", "by tonight"
         r"(innerhalb|binnen)\s+(von\s+)?\d{1,2}\s+(stunden|std\b)|within\s+\d{1,2}\s+(hours|hrs)|"
-        r"\d{1,2}\s+hours|\d{1,2}\s+stunden\s+gültig|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
+        r"\d{1,2}\s+hours|\d{1,2}\s+stunden\s+gültig|\bin\s+\d{1,2}\s+stunden\b|bis\s+(spätestens\s+)?(heute|morgen)\s+(um\s+)?\d{1,2}([:.]\d\d)?\s*uhr|"
         r"by\s+(today|tonight|end\s+of\s+(the\s+)?day)",
         r"bitcoin|wallet|gift\s?cards?|geschenkkarten?|gutscheinkarten?|guthabenkarten?|google[- ]play|"
         r"itunes|paysafe|western\s+union|crypto",

@@ -697,3 +697,28 @@ def test_a_landlord_whose_tenant_paid_no_rent_is_a_creditor():
         body, "AW: SB-2025-0233", "k.dietrich@web.de", "Klaus Dietrich"
     )
     assert result.is_creditor_reply is True
+
+
+# Classes the fresh blind batch zo-… showed (moved to dev).
+
+
+def test_a_remainder_label_with_an_account_number_over_its_figure():
+    body = (
+        "nach Eingang einer Zahlung über 400,00 EUR am 03.11.2026 beträgt der Restsaldo auf dem "
+        "Konto 9004 117 332 nunmehr\n                2.499,10 EUR."
+    )
+    assert _read(body).claim_amount == Decimal("2499.10")
+
+
+def test_no_arrears_exist_is_a_settlement():
+    body = "Die Forderung ist durch Zahlung vom 21.10.2026 erledigt. Es besteht derzeit kein Rückstand."
+    assert _read(body).claim_amount == Decimal("0.00")
+
+
+def test_a_line_cut_within_hours_is_a_phishing_sign():
+    body = (
+        "Ihre Rechnung über 158,20 € konnte nicht abgebucht werden.\nIhr Anschluss wird in 48 "
+        "Stunden gesperrt. Rechnung bezahlen: http://rechnung-online.example/pay?id=1"
+    )
+    result = RulesExtractor().extract(body, "", "rechnung@rechnung-online.example", None)
+    assert result.non_reply_reason == "phishing"
