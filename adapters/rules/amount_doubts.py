@@ -45,6 +45,7 @@ _AFTER_PAYMENT = re.compile(
     r"(teil)?zahlung|nach\s+verrechnung|nach\s+abzug|neue[rs]?\s+(saldo|kontostand)|new\s+balance",
     re.I,
 )
+_NOT_YET = re.compile(r"\b(noch\s+nicht|nicht|not\s+yet|not)\b", re.I)
 PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 
@@ -56,6 +57,7 @@ def made_payments(payments: list[Mention], body: str) -> list[Mention]:
         for p in payments
         if p.value > 0
         and not _OFFERED.search(p.context)
+        and not _NOT_YET.search(p.context)  # "Die Kaution … hab ich noch nicht verrechnet"
         and not _OFFERED_IN_SENTENCE.search(body, sentence_start(body, p.start) + 1, p.start)
     ]
 

@@ -63,7 +63,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|angekommen|\bsind\s+(alle\s+)?da\b|"
             r"erhalten|gutgeschrieben|gutschrift|"
-            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|"
+            r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|zahlungseingäng|"
             r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|aufgerechnet|einbehalten|\bzahlungen\s*$|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"

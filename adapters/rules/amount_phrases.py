@@ -137,7 +137,7 @@ PENDING_CHARGES = re.compile(
     # "… unserer Gebühren, die wir nach Abschluss gesondert abrechnen": active voice
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(gesondert|separat|"
     r"nachträglich|separately)\s+(abgerechnet|abrechnen|berechnen|festsetzen|beziffert|beziffern|"
-    r"mitteilen|mitgeteilt|nennen|bekannt\s+geben|"
+    r"mitteilen|mitgeteilt|nennen|bekannt\s+geben|aufstellen|aufgestellt|aufschlüsseln|ausweisen|"
     r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)|"
     # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
     r"(interest|charges|fees|costs)\b[^.\d]{0,60}\b(will\s+be|are\s+to\s+be)\s+(confirmed|advised|"

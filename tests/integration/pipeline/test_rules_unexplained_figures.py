@@ -722,3 +722,38 @@ def test_a_line_cut_within_hours_is_a_phishing_sign():
     )
     result = RulesExtractor().extract(body, "", "rechnung@rechnung-online.example", None)
     assert result.non_reply_reason == "phishing"
+
+
+# Classes the fresh blind batch zp-… (replies with several figures) showed (moved to dev).
+
+
+def test_charges_to_be_itemised_separately_give_no_amount():
+    body = (
+        "Für Herrn Thomas Hoffmann besteht ein offener Warenwert von 589,95 €.\nHinzu kommen "
+        "Mahnkosten sowie Verzugszinsen, die wir Ihnen gesondert aufstellen."
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a deposit not yet set off is no payment made
+        (
+            "je 650 Euro = 1950 Euro, dazu kommt die Nachzahlung von 200 Euro. Das macht zusammen "
+            "2150 Euro.\nDie Kaution von 1.300 Euro hab ich noch nicht verrechnet.",
+            "2150.00",
+        ),
+        # "- Zahlungseingänge (3 x 50,00 EUR)" is a payment row
+        (
+            "Forderung per 30.06.2026 (Kündigungssaldo)      2.899,10 EUR\n+ Zinsen            "
+            "               86,42 EUR\n- Zahlungseingänge (3 x 50,00 EUR)                  150,00 "
+            "EUR\n= aktueller Saldo per 20.11.2026                  2.835,52 EUR",
+            "2835.52",
+        ),
+    ],
+)
+def test_deposits_and_payment_rows(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
