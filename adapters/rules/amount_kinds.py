@@ -171,7 +171,7 @@ _ADDITIONAL = re.compile(
 _STILL = re.compile(r"\b(noch|still)\s*$", re.I)
 _ADDED_ON_TOP = re.compile(
     r"((dazu|hinzu|außerdem|zusätzlich|noch)\s+(komm|trete|fall)|(kommen|kommt|treten|tritt)\s+"
-    r"(noch\s+)?(hinzu|dazu)|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
+    r"(noch\s+)?(nochmal\s+|nochmals\s+)?(hinzu|dazu)|(kommen|kommt)\s+(noch\s+)?(nochmal|nochmals|noch)\s*$|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
     re.I,
 )
 # "einschließlich der Mahngebühren … ein Betrag von 262,50 EUR": the amount includes them.

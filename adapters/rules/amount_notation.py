@@ -66,6 +66,7 @@ _CURRENCY_NOTE = re.compile(
     re.I,
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
+_CENTS = re.compile(r",\d{2}$")
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
 _INCLUDES = re.compile(
     r"\s*([^\W\d]+\s*){0,2}\([^()]{0,40}?\b(inkl|inklusive|einschl|inc|including)\b", re.I
@@ -152,6 +153,9 @@ def find_mentions(body: str) -> list[Mention]:
             line_currency = _currency_code(re.search(_CURRENCY, inline.group(0)).group(0))
         if line_currency is None and table_currency and _TABLE_ROW.match(line):
             line_currency = table_currency  # an aligned row of bare figures in a letter in euros
+        cents_only = line_currency is None and bool(taken)
+        if cents_only:  # "… noch 212,40 dazu, macht zusammen 2052,40 Euro": the line's currency
+            line_currency = mentions[-1][3]
         if line_currency is not None:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
@@ -159,6 +163,8 @@ def find_mentions(body: str) -> list[Mention]:
                 if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]) or _DAY_MONTH.match(
                     line, m.start()
                 ):
+                    continue
+                if cents_only and not _CENTS.search(m.group("n3")):
                     continue
                 if _SPACED_WHOLE.fullmatch(m.group("n3")):
                     continue  # "Girokonto 9004 117 332": an account number's groups, no figure
@@ -311,8 +317,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         and _TOTAL_AFTER.search(body[line_end + 1 : line_end + 40])
     ):
         kind = TOTAL  # "… auf\n3.412,00 €\nbeläuft.": the verb on the line below
-    if kind == NONE and _CURRENT_LEAD.search(lead):
-        kind = CLAIM  # "…, aktuell sind es 812,40 EUR": the current figure
+    if kind in (NONE, PAID) and _CURRENT_LEAD.search(lead.rsplit(",", 1)[-1]):
+        kind = CLAIM  # "…, aktuell sind es 812,40 EUR", "keine Miete gezahlt, es sind jetzt …"
     if kind in (TOTAL, CLAIM, REMAINING, NONE) and _OLD_AFTER.search(_clause_after(body, end)):
         kind = OLD
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:

@@ -757,3 +757,27 @@ def test_charges_to_be_itemised_separately_give_no_amount():
 def test_deposits_and_payment_rows(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+# Classes the fresh blind batch zq-… showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "…keine volle Miete gezahlt, es sind jetzt …": the amount's own clause after the comma
+        (
+            "Frau Weber hat seit Februar keine volle Miete gezahlt, es sind jetzt 2.150,- €",
+            "2150.00",
+        ),
+        # a bare figure with cents beside a figure in euros on its line; "kommen nochmal … dazu"
+        (
+            "Sie schuldet mir noch 1840 Euro Miete und aus der Nebenkostenabrechnung kommen "
+            "nochmal 212,40 dazu, macht zusammen 2052,40 Euro.",
+            "2052.40",
+        ),
+    ],
+)
+def test_clauses_after_a_comma_and_bare_cents_on_a_line_in_euros(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
