@@ -67,6 +67,7 @@ _CURRENCY_NOTE = re.compile(
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
 _CENTS = re.compile(r",\d{2}$")
+_DASH_CENTS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,-(?!-?\d)")
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
 _INCLUDES = re.compile(
     r"\s*([^\W\d]+\s*){0,2}\([^()]{0,40}?\b(inkl|inklusive|einschl|inc|including)\b", re.I
@@ -156,6 +157,8 @@ def find_mentions(body: str) -> list[Mention]:
         cents_only = line_currency is None and bool(taken)
         if cents_only:  # "… noch 212,40 dazu, macht zusammen 2052,40 Euro": the line's currency
             line_currency = mentions[-1][3]
+        if line_currency is None and _DASH_CENTS.search(line):
+            line_currency = "EUR"  # "920,- offen": the German dash for no cents is a price in euros
         if line_currency is not None:
             for m in _BARE.finditer(line):
                 if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):

@@ -117,7 +117,7 @@ _OLD_AFTER = re.compile(
 
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
 _OPEN_LABEL = re.compile(
-    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
+    r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\b(beläuft|belaufen)\s+sich\s+([^\d\n.]{0,50}\s)?auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
     r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|\w*rückstand|\w*saldo)"
     r"([^\n.€]{0,40}?)?)"
     r"(\s+(somit|also|damit|nunmehr|noch|jetzt|insgesamt|now|therefore))?"
@@ -129,7 +129,8 @@ _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)
 # "Säumniszuschläge werden gesondert festgesetzt", "Hinzu kommen Säumniszuschläge, die derzeit
 # neu berechnet werden", "fees will be charged separately": part of the claim has no figure yet.
 PENDING_CHARGES = re.compile(
-    r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|fees|charges|interest)\s*,?\s+(die\s+|which\s+)?"
+    r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|auslagen|vergütung|fees|charges|interest)"
+    r"(\s+gemäß\s+\w+)?\s*[,(]?\s*(die\s+|which\s+)?"
     r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+)?"
     r"(gesondert|separat|später|neu|separately|later)\s*(festgesetzt|berechnet|erhoben|mitgeteilt|"
     r"charged|calculated|added|set)?|(noch\s+|derzeit\s+)?(gesondert|separat|später|neu)\s+"

@@ -781,3 +781,27 @@ def test_deposits_and_payment_rows(body, expected):
 def test_clauses_after_a_comma_and_bare_cents_on_a_line_in_euros(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+# Classes the fresh blind batch zr-… showed (moved to dev).
+
+
+def test_fees_under_a_statute_to_be_charged_separately_give_no_amount():
+    body = (
+        "Hauptforderung: 489,10 EUR\nZinsen bis heute: 23,71 EUR\nzzgl. Inkassovergütung und "
+        "Auslagen gemäß RVG (werden gesondert berechnet)"
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_a_label_beläuft_sich_der_saldo_auf_over_a_blank_line():
+    body = (
+        "Die Forderung betrug ursprünglich 612,90 €. Zuzüglich der Mahnkosten beläuft sich der "
+        "aktuelle Saldo heute auf\n\n632,90 €."
+    )
+    assert _read(body).claim_amount == Decimal("632.90")
+
+
+def test_the_german_dash_for_no_cents_is_a_figure_in_euros():
+    assert [str(m.value) for m in find_mentions("frau nowak hat noch 920,- offen")] == ["920.00"]
