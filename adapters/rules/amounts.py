@@ -37,7 +37,7 @@ from adapters.rules.amount_kinds import (
     REMAINING,
     TOTAL,
 )
-from adapters.rules.amount_notation import Mention, find_mentions, parse_amount
+from adapters.rules.amount_notation import Mention, parse_amount
 from adapters.rules.amount_phrases import ACCOUNTED, PENDING_CHARGES
 from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
 from adapters.rules.components import (
@@ -47,6 +47,7 @@ from adapters.rules.components import (
     stated_none,
     sum_components,
 )
+from adapters.rules.mention_kinds import find_mentions
 from adapters.rules.statements import balance_of_rows, rows_of, without_subtotals
 
 __all__ = ["AmountReading", "parse_amount", "read_claim"]

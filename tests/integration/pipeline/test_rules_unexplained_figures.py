@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.rules.amount_notation import find_mentions
 from adapters.rules.extractor import RulesExtractor
+from adapters.rules.mention_kinds import find_mentions
 
 
 def _read(body: str):
