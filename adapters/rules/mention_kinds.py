@@ -66,15 +66,19 @@ def _classify(body: str, mentions, index: int) -> Mention:
     opened = body.rfind("(", line_start, start)
     if opened != -1 and previous_end > opened and ")" in body[previous_end:start]:
         previous_end = line_start  # "Kosten (2 x 6,00 EUR, …): 37,55 EUR": the aside is the label's
-    lead_start = max(line_start, _clause_start(body, start))
+    clause_start = max(line_start, _clause_start(body, start))  # computed once per mention
+    lead_start = clause_start
     if lead_start == line_start and _CONTINUED.match(body, line_start):
         # "…Säumniszuschläge von 1 % des\nabgerundeten … (derzeit 20,81 €)": a hard wrap
         above = body[body.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
         if above.strip() and not re.search(r"[.:;!?]\s*$", above):
-            joined = body[: line_start - 1] + " " + body[line_start:]
-            lead_start = max(line_start - 1 - len(above), _clause_start(joined, start))
+            window = max(0, start - 200)  # the clause start is looked for 160 characters back
+            joined = body[window : line_start - 1] + " " + body[line_start:start]
+            lead_start = max(
+                line_start - 1 - len(above), window + _clause_start(joined, start - window)
+            )
     lead = body[max(lead_start, previous_end) : start]
-    if previous_end > max(line_start, _clause_start(body, start)) and "," in lead:
+    if previous_end > clause_start and "," in lead:
         # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
         # belong to the amount before.
         lead = lead[lead.index(",") + 1 :]
@@ -154,7 +158,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
     if kind == NONE and re.search(r"\b(auf|to)\s*$", lead):
         # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR", "hat sich auf 334,20 EUR
         # reduziert": the figure it changed to.
-        clause = body[max(line_start, _clause_start(body, start)) : end] + _clause_after(body, end)
+        clause = body[clause_start:end] + _clause_after(body, end)
         if _CHANGE.search(clause):
             kind, context = TOTAL, clause
     if kind in (CLAIM, TOTAL) and _PARTICIPLE_AFTER.match(body, end):
@@ -181,7 +185,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
         kind = OLD
     if kind in (TOTAL, CLAIM) and _kind_excluding(lead, (TOTAL, CLAIM)) == OLD:
         kind = OLD
-    kind = as_rate_or_part(body, start, end, kind, max(line_start, _clause_start(body, start)))
+    kind = as_rate_or_part(body, start, end, kind, clause_start)
     if kind not in (OLD, PAID, OFFER) and _APPROXIMATE.search(lead):
         kind = APPROXIMATE
     aside = (
