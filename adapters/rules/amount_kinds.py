@@ -96,7 +96,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         COMPONENT,
         re.compile(
             # ("Betriebskostenabrechnung", "Nebenkostennachzahlung": the claim's source, no label)
-            r"(hauptforderung|grundforderung|kapital|zinsen|kosten(?!abrechnung|nachzahlung|vorauszahlung)|"
+            r"(hauptforderung|grundforderung|kapital|warenwert|zinsen|kosten(?!abrechnung|nachzahlung|vorauszahlung)|"
             r"gebühr|entgelt|auslagen|zuschl[aä]g|"
             r"vergütung|\w*steuer\b|\w+steuer\s+\d{4}|principal|interest|fees?\b|costs?\b|charges?\b)",
             re.I,
@@ -113,7 +113,8 @@ _KINDS: list[tuple[str, re.Pattern]] = [
 ]
 # A tax is the principal of a tax office's claim ("Einkommensteuer 2024", not "Steuernummer").
 _PRINCIPAL = re.compile(
-    r"(hauptforderung|grundforderung|kapital|principal|\w*steuer\b|\w+steuer\s+\d{4})", re.I
+    r"(hauptforderung|grundforderung|kapital|warenwert|principal|\w*steuer\b|\w+steuer\s+\d{4})",
+    re.I,
 )
 _INTEREST = re.compile(r"(zinsen|interest|säumniszuschl|verzugszuschl)", re.I)
 _COSTS = re.compile(
@@ -145,7 +146,7 @@ _INSTALMENT = re.compile(
     r"(re)?(payments?|zahlung(en)?|rate))\s+(von|in\s+höhe\s+von|über|of)\s*$",
     re.I,
 )
-_PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital)\s*:?\s*$", re.I)
+_PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital|warenwert)\s*:?\s*$", re.I)
 
 
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.

@@ -48,7 +48,9 @@ _CLAIM_PLUS = re.compile(
 )
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
-_COMPUTATION = re.compile(r"\d+\s*[x×*]\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]")
+_COMPUTATION = re.compile(
+    r"\d+\s*(?:[^\W\d]+\s+)?(?:[x×*]|à|je)\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]"
+)
 _LEADER = re.compile(r"\.{4,}\s*$")  # dot leaders: the label of this row, wrapped from above
 
 

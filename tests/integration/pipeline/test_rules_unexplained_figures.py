@@ -805,3 +805,24 @@ def test_a_label_beläuft_sich_der_saldo_auf_over_a_blank_line():
 
 def test_the_german_dash_for_no_cents_is_a_figure_in_euros():
     assert [str(m.value) for m in find_mentions("frau nowak hat noch 920,- offen")] == ["920.00"]
+
+
+# Classes the fresh blind batch zs-… showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "Offener Warenwert" is the principal of a shop's claim; labelled items add up
+        ("Offener Warenwert: 159,90 €\nVerzugszinsen: 2,35 €\nMahngebühren: 10,00 €", "172.25"),
+        # "4 Monatsmieten à 460,- EUR = 1.840,- EUR": the result takes the clause's label
+        (
+            "Frau Becker hat die Miete für Juli bis Oktober nicht bezahlt, 4 Monatsmieten à 460,- "
+            "EUR = 1.840,- EUR.",
+            "1840.00",
+        ),
+    ],
+)
+def test_goods_value_and_counted_rents(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
