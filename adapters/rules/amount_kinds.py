@@ -194,7 +194,7 @@ _PART_OF = re.compile(
 # "der Betrag von 212,00 EUR wurde am 03.11. gezahlt": the verb after it makes it a payment
 # ("… wurde nicht bezahlt": what remains).
 _PAID_AFTER = re.compile(
-    r"^(?:[^\d;]|(?<=[A-Za-z-])\d+){0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
+    r"^(?:[^\d;.]|\.(?=\d)|(?<=[A-Za-z-])\d+){0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
     r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+|(noch\s+)?nichts\s+|nothing\s+)?(vollständig\s+|in\s+full\s+)?"
     r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|erledigt|"
     r"paid|received|settled)\b",

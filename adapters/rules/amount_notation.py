@@ -43,8 +43,8 @@ _CURRENCY_NOTE = re.compile(
     re.I,
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
-_CENTS = re.compile(r",\d{2}$")
-_DASH_CENTS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,-(?!-?\d)")
+_CENTS = re.compile(r",(\d{2}|-{1,2})$")
+_DASH_CENTS = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+),-(?!-?\d)")
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 _DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."

@@ -16,7 +16,7 @@ _RATE_BEFORE = re.compile(
     re.I,
 )
 RATE_AFTER = re.compile(
-    r"\s*\)?\s*((pro|je)\s+(kalender)?(tag|monat|jahr)|/\s*(tag|monat|day|month)|täglich|tägl\.|"
+    r"\s*\)?\s*((pro|je)\s+(angefangene[nm]?\s+|weitere[nm]?\s+)?(kalender)?(tag|monat|jahr)|/\s*(tag|monat|day|month)|täglich|tägl\.|"
     r"monatlich|mtl\.|im\s+monat|"
     r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
     re.I,
@@ -105,7 +105,7 @@ ACCOUNTED = re.compile(
 # applies": the words after the amount call it superseded.
 _OLD_AFTER = re.compile(
     r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
-    r"stimm(t|en)\s+nicht\s+mehr|"
+    r"stimm(t|en)\s+nicht\s+mehr|quoted\s+in\s+your\s+(letter|enquiry|request)|dates\s+from\s+our|"
     r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
     r"(is|are)\s+(out\s*of\s*date|outdated|superseded)|does\s+not\s+apply\s+any\s*more|"
     r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"

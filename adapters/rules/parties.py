@@ -169,7 +169,7 @@ _NOUN = re.compile(
     r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
     r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
     r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder|"
-    r"weg|straße|strasse|gasse|platz|allee|damm|chaussee)$",
+    r"weg|straße|strasse|gasse|platz|allee|damm|chaussee|auslagen|gebühren|vergütung)$",
     re.I,
 )
 _CONTACT = re.compile(
@@ -251,7 +251,14 @@ def _name_of(match: re.Match) -> tuple[str, int, int] | None:
     groups = match.groupdict()
     if groups.get("last") and groups.get("first"):
         words_first = groups["first"].split()
-        if not set(words_first) & _STOPWORDS and not set(groups["last"].split()) & _STOPWORDS:
+        nouns = any(
+            _NOUN.search(w) for w in words_first + groups["last"].split()
+        )  # "(RVG, Auslagen)"
+        if (
+            not nouns
+            and not set(words_first) & _STOPWORDS
+            and not set(groups["last"].split()) & _STOPWORDS
+        ):
             name = f"{groups['first']} {_title_case(groups['last'])}"
             if not _ORGANISATION.search(name):
                 return name, match.start("last"), match.end("first")

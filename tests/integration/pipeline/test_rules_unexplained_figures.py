@@ -826,3 +826,46 @@ def test_the_german_dash_for_no_cents_is_a_figure_in_euros():
 def test_goods_value_and_counted_rents(body, expected):
     result = _read(body)
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+# Classes the fresh blind batch zt-… (replies with several figures) showed (moved to dev).
+
+
+def test_a_part_settled_beside_what_remains_is_no_settlement_of_the_whole():
+    """zt-041: "300,- bezahlt, also sind noch 620,- Euro offen. Nebenkosten sind ausgeglichen." —
+    the payment verb of the next sentence was read as this figure's, and the settlement of a part
+    as one of the whole: 0.00 was booked."""
+    body = (
+        "der Mietrückstand war 920 Euro. Frau Nowak hat im Oktober 300,- bezahlt, also sind noch "
+        "620,- Euro offen. Nebenkosten sind ausgeglichen."
+    )
+    assert _read(body).claim_amount == Decimal("620.00")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a rate per month after the figure in parentheses
+        (
+            "Umsatzsteuer 2024                     2.205,00 EUR\nSäumniszuschläge                  "
+            "      198,00 EUR\nGesamtrückstand                       2.403,00 EUR\nAb dem 11.12. "
+            "entstehen weitere Säumniszuschläge von 1 % (22,00 EUR) je angefangenem Monat.",
+            "2403.00",
+        ),
+        # the practice's figure "quoted in your letter" is an older one
+        (
+            "- Current balance as at 19/11/2026: EUR 3,512.09\nPlease note the balance of EUR "
+            "3,381.47 quoted in your letter dates from our statement of July 2026.",
+            "3512.09",
+        ),
+    ],
+)
+def test_rates_after_the_figure_and_figures_quoted_back(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_costs_in_parentheses_are_no_surname_first_name():
+    from adapters.rules.parties import client_name
+
+    assert client_name("Kosten (RVG, Auslagen)                 312,55 €") is None
