@@ -869,3 +869,10 @@ def test_costs_in_parentheses_are_no_surname_first_name():
     from adapters.rules.parties import client_name
 
     assert client_name("Kosten (RVG, Auslagen)                 312,55 €") is None
+
+
+def test_a_client_whose_creditor_keeps_calling_is_the_clients_mail():
+    """zu-056 (moved to dev)."""
+    body = "hallo,\nhat sich EOS schon bei ihnen gemeldet? die rufen bei mir ständig an und wollen 1300 euro."
+    result = RulesExtractor().extract(body, "eos", "markus.s81@web.de", "Markus S")
+    assert result.non_reply_reason == "client_message"
