@@ -38,7 +38,7 @@ _OFFERED_PAYMENT = re.compile(
     r"(prepared|willing|ready|agree)\s+to\s+accept|one[- ]off\s+payment|"
     r"bereit\b[^\d.]{0,40}\b(zu\s+)?(akzeptieren|anzunehmen))[^\d]{0,30}$|"
     # "ist … bereit, sich mit einem Betrag von 2.500,00 € zu begnügen"
-    r"(?<!nicht\s)\bbereit\b[^\d.]{0,60}$|"
+    r"(?<!nicht\s)\bbereit\b[^\d.]{0,90}$|"
     # "60 % der Gesamtforderung, mithin 5.786,82 EUR": a share of a figure, not the figure
     r"\d\s*(%|prozent|per\s*cent)\s+(der|des|von|of)\b[^\d]{0,60}$",
     re.I,

@@ -39,10 +39,10 @@ from adapters.rules.amount_kinds import (
 )
 from adapters.rules.amount_notation import Mention, parse_amount
 from adapters.rules.amount_phrases import ACCOUNTED, PENDING_CHARGES
+from adapters.rules.claim_choice import breakdown_differs, current_claim, loose_parts, one_current
 from adapters.rules.clauses import _CLAUSE_BREAK, sentence_start
 from adapters.rules.components import (
     derive_principal,
-    part_of_line,
     read_components,
     stated_none,
     sum_components,
@@ -178,7 +178,7 @@ def _read_claim(
         if any(m.kind == NONE and first < m.start < last for m in mentions):
             extras = []  # unlabelled rows between two totals: no "740 + 5 = 745" explains them
         tabled = balance_of_rows(body, mentions, remaining + totals)
-        chosen = tabled or _current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
+        chosen = tabled or current_claim(remaining, totals, bool(by_kind.get(PAID)), extras)
         # figures in the rows of a statement that adds up to its total are explained by it
         explained = rows_of(body, mentions, tabled) if tabled else []
         claims = [m for m in by_kind.get(CLAIM, []) if m not in explained]
@@ -200,7 +200,7 @@ def _read_claim(
             reading.conflicts.append(f"a claim of {other.value} stands beside {chosen.value}")
         elif (added := added_after(body, mentions, chosen)) is not None:
             reading.conflicts.append(f"{added.text} is claimed on top of {chosen.value}")
-        elif _breakdown_differs(mentions, chosen, reading.components):
+        elif breakdown_differs(mentions, chosen, reading.components):
             reading.conflicts.append(
                 f"principal, interest and costs do not add up to the total {chosen.value}"
             )
@@ -219,6 +219,12 @@ def _read_claim(
             reading.amount = reading.span = reading.currency = None
             reading.quality = 0.0
             reading.conflicts.append(PAYMENT_CONFLICT.format(chosen))
+        elif chosen is not None and (parts := loose_parts(body, by_kind.get(COMPONENT, []))):
+            # "Rundfunkbeiträge: 367,20 Euro / Säumniszuschläge: 24,00 Euro" that did not sum:
+            # is the claim figure with or without them?
+            reading.amount = reading.span = reading.currency = None
+            reading.quality = 0.0
+            reading.conflicts.append(f"{parts[0].text} stands beside {chosen} with no total")
         return reading
     loose = by_kind.get(NONE, [])
     # A lone unlabelled figure beside a payment or an older figure: nobody can tell what it is.
@@ -228,84 +234,16 @@ def _read_claim(
     return reading
 
 
-def _current_claim(
-    remaining: list[Mention], totals: list[Mention], payment_stated: bool, extras: list[Mention]
-) -> Mention | None:
-    """One clear current figure, or None when the candidates disagree unexplained."""
-    candidates = remaining + totals
-    last = max(candidates, key=lambda m: m.start)
-    earlier = {m.value for m in candidates if m.value != last.value}
-    added = sum((m.value for m in extras if m.start < last.start), Decimal("0.00"))
-    if earlier and added and sum(earlier, Decimal("0.00")) + added == last.value:
-        return last  # "beträgt 740,00 € zzgl. Mahngebühren 5,00 €, insgesamt 745,00 €"
-    if (
-        len({m.value for m in candidates}) > 1
-        and len({m.value for m in candidates if not m.aside}) == 1
-    ):
-        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
-    if len({m.value for m in candidates}) == 1:
-        return candidates[0]
-    current = [m for m in candidates if _CURRENT.search(m.context)]
-    if len({m.value for m in current}) == 1:
-        others = {m.value for m in candidates if m.value != current[0].value}
-        # "334,20 left, then an invoice of 39,99: currently 374,19" explains itself.
-        if sum(others, Decimal("0.00")) == current[0].value:
-            return current[0]
-    # A statement's running balance: the last balance row is the current one, provided every
-    # other kind of total agrees with it (a "Summe" that disagrees is still a conflict).
-    # A figure marked current ("is now …") that is not that last row makes it no running balance.
-    balances = sorted((m for m in candidates if _BALANCE.search(m.context)), key=lambda m: m.start)
-    if (
-        len(balances) >= 2
-        and all(m.value == balances[-1].value for m in candidates if m not in balances)
-        and all(m.value == balances[-1].value for m in current)
-    ):
-        return balances[-1]
-    # A payment beside what remains: the remainder is the claim, the total the old one.
-    if (
-        payment_stated
-        and len({m.value for m in remaining}) == 1
-        and all(m.value >= remaining[0].value for m in totals)
-    ):
-        return remaining[0]
-    return None
-
-
 def _chosen_or_conflict(
     reading: AmountReading, candidates: list[Mention], kind: str, quality: float
 ) -> AmountReading:
-    chosen = _one_current(candidates)
+    chosen = one_current(candidates)
     if chosen is None:
         values = ", ".join(sorted({f"{m.value}" for m in candidates}))
         reading.conflicts.append(f"several {kind} amounts disagree ({values})")
     else:
         _choose(reading, chosen, quality)
     return reading
-
-
-def _breakdown_differs(mentions: list[Mention], total: Mention, components) -> bool:
-    """All three components labelled, nothing else listed, and their sum is not the total."""
-    if not components or any(components.get(n) is None for n in ("principal", "interest", "costs")):
-        return False
-    rest = [
-        m
-        for m in mentions
-        if m is not total and m.value != total.value and not part_of_line(m, mentions)
-    ]
-    stated = sum((m.value for m in rest), Decimal("0.00"))
-    return bool(rest) and all(m.kind == COMPONENT for m in rest) and stated != total.value
-
-
-def _one_current(candidates: list[Mention]) -> Mention | None:
-    if len({m.value for m in candidates if not m.aside}) == 1:
-        candidates = [m for m in candidates if not m.aside]  # "(55,08 Euro)" is an aside
-    values = {m.value for m in candidates}
-    if len(values) == 1:
-        return candidates[0]
-    current = [m for m in candidates if _CURRENT.search(m.context)]
-    if current and len({m.value for m in current}) == 1:
-        return current[0]
-    return None
 
 
 def _choose(reading: AmountReading, mention: Mention, quality: float) -> None:

@@ -15,6 +15,7 @@ from adapters.rules.amount_kinds import (
     CLAIM,
     COMPONENT,
     NONE,
+    OFFER,
     REMAINING,
     TOTAL,
 )
@@ -147,7 +148,11 @@ def _rate_only_line(body: str, mentions: list[Mention]) -> bool:
 
 
 def _shares_line(mention: Mention, mentions: list[Mention]) -> bool:
-    return any(other is not mention and other.line == mention.line for other in mentions)
+    """Another figure on the item's line (a unit price "20 Monate à 18,36 Euro" is its own)."""
+    return any(
+        other is not mention and other.line == mention.line and other.kind != OFFER
+        for other in mentions
+    )
 
 
 def part_of_line(mention: Mention, mentions: list[Mention]) -> bool:

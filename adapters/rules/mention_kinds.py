@@ -47,6 +47,11 @@ _CLAIM_PLUS = re.compile(
     re.I,
 )
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
+_ACCEPT_AFTER = re.compile(
+    r"[^\d.;\n]{0,30}?\b(zu\s+akzeptieren|anzunehmen|zu\s+begnügen|zufrieden\s+zu\s+geben|"
+    r"als\s+vergleich|in\s+full\s+and\s+final\s+settlement)\b",
+    re.I,
+)
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(
     r"\d+\s*(?:[^\W\d]+\s+)?(?:[x×*]|à|je)\s*\S|[\d.,-]+\s*(?:€|EUR|Euro)?\s*[+=]"
@@ -88,6 +93,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
     context = lead
     if _INCLUDING_LEAD.search(lead):
         kind = TOTAL
+    if kind in (CLAIM, TOTAL, NONE) and _ACCEPT_AFTER.match(body, end):
+        kind = OFFER  # "… einen Betrag von 3.500,00 € zu akzeptieren": what they would take
     if _TIMES_AFTER.match(body, end):
         kind = OFFER  # "Monatsbeitrag 15,50 € x 12 = 186,00 €": a unit price, like "à 15,50 €"
     if lead.rstrip().endswith("="):

@@ -89,12 +89,14 @@ _MARKETING = [
         r"jetzt\s+(zugreifen|anmelden|bestellen|sichern|entdecken|informieren|starten|loslegen)|"
         r"nur\s+(bis|für\s+kurze)",
         r"black\s+(week|friday)|sale\b|deal\b|aktion\b|prämie|gewinnspiel",
-        r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung",
+        r"in\s+dieser\s+ausgabe|ausgabe\s+\w+\s+\d{4}|seminar|webinar|veranstaltung|summit|konferenz|"
+        r"early\s+bird|frühbucher|register\s+now",
         r"ihre\s+vorteile|your\s+benefits|special\s+offer|limited\s+time",
         # English promotions: what a creditor's letter about a debt never says
         r"\bdeals\b|shop\s+(now|all)|\bupgrade\b|earn\s+up\s+to|\bfree\b|\bsave\s+\d|"
         r"\bfor\s+just\b|what'?s\s+new|release\s+notes|read\s+more",
         r"you('re|\s+are)\s+receiving\s+this|you\s+received\s+this\s+(e-?mail|message)|"
+        r"you\s+receive\s+this\s+(e-?mail|message)\s+because|"
         r"(are|were)\s+subscribed|manage\s+(your\s+)?preferences|in\s+this\s+issue|"
         r"(sie\s+erhalten|du\s+erhältst)\s+diese\s+(e-?mail|nachricht),?\s+weil|"
         r"marketing-?(mitteilungen|e-?mails)|werbe-?(mitteilungen|e-?mails)",
@@ -128,6 +130,8 @@ _PHISHING = [
         r"sperrung\s+ihres|account\s+(limitation|suspension)|to\s+avoid\s+legal|"
         r"ihr\s+(anschluss|konto|zugang)\s+wird\s+[^.\n]{0,30}\bgesperrt|kontosperrung|"
         r"(bestätigen|verifizieren)\s+sie\s+[^.\n]{0,30}\bidentität|verify\s+your\s+identity",
+        # an arrest warrant, a payment proof to upload, a document open for hours with bank logins
+        r"haftbefehl|\b(hochladen|upload)\b|nur\s+\d{1,2}\s+stunden\s+abrufbar|online-?banking-?zugangsdaten",
         # a German creditor's account held by a foreign company
         r"(empfänger|kontoinhaber|recipient|beneficiary|account\s+name)\s*:[^\n]{0,60}"
         r"\b(ltd|limited|llc|inc|s\.r\.o|b\.v)\b",

@@ -876,3 +876,58 @@ def test_a_client_whose_creditor_keeps_calling_is_the_clients_mail():
     body = "hallo,\nhat sich EOS schon bei ihnen gemeldet? die rufen bei mir ständig an und wollen 1300 euro."
     result = RulesExtractor().extract(body, "eos", "markus.s81@web.de", "Markus S")
     assert result.non_reply_reason == "client_message"
+
+
+# Classes the fresh blind batch zv-… showed (moved to dev).
+
+
+def test_a_claim_line_with_its_unit_price_and_a_labelled_surcharge_add_up():
+    """zv-014: the unit price on the claim's line forbade the sum and 367,20 was booked alone."""
+    body = (
+        "sind derzeit folgende Beträge offen:\nRundfunkbeiträge (04/2025 bis 11/2026, 20 Monate à "
+        "18,36 Euro): 367,20 Euro\nSäumniszuschläge: 24,00 Euro"
+    )
+    assert _read(body).claim_amount == Decimal("391.20")
+
+
+def test_a_claim_figure_beside_a_component_that_did_not_sum_is_a_conflict():
+    """A plain claim figure (no total word) and a labelled cost that could not be summed."""
+    body = "Rückstand: 367,20 Euro (Stand 01.10.: 340,00 Euro)\nSäumniszuschläge: 24,00 Euro"
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+def test_an_amount_they_would_accept_is_an_offer():
+    """zv-056: "bereit, zur vollständigen Erledigung … einen Betrag von 3.500,00 € zu akzeptieren"."""
+    body = (
+        "sind wir bereit, zur vollständigen Erledigung der Angelegenheit einen Betrag von "
+        "3.500,00 € zu akzeptieren, zahlbar bis zum 31.12.2026."
+    )
+    assert _read(body).claim_amount is None
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "reason"),
+    [
+        (
+            "Zahlen Sie den Betrag innerhalb von 24 Stunden, um einen Haftbefehl zu vermeiden. Die "
+            "Zahlungsbestätigung können Sie hier hochladen.",
+            "mahnung@inkasso-service.example",
+            "phishing",
+        ),
+        (
+            "Aus Sicherheitsgründen ist das Dokument nur 24 Stunden abrufbar. Bitte melden Sie sich "
+            "mit Ihren Online-Banking-Zugangsdaten an.",
+            "dokumente@bank-dokumente.example",
+            "phishing",
+        ),
+        (
+            "Collections Summit 2027 · Early bird: €499 until 15 December. Register now. You receive "
+            "this email because you subscribed.",
+            "events@credit-events.example",
+            "newsletter",
+        ),
+    ],
+)
+def test_fake_warrants_document_portals_and_event_promotions(body, sender, reason):
+    assert RulesExtractor().extract(body, "", sender, None).non_reply_reason == reason
