@@ -40,6 +40,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_RESULT
 
 from adapters.sqlalchemy import outcome_gauge
 from adapters.sqlalchemy.orm import email_jobs, metadata
@@ -122,7 +124,7 @@ def open_review_condition():
 
 def _in_review(job: EmailJob, old: bool) -> bool:
     value = _old if old else getattr
-    if "review_status" in inspect(job).mapper.attrs:
+    if _has_review_status(type(job)):
         return value(job, "review_status") == "open"
     return (
         value(job, "status") is JobStatus.COMPLETED
@@ -130,12 +132,20 @@ def _in_review(job: EmailJob, old: bool) -> bool:
     )
 
 
+@functools.cache
+def _has_review_status(job_class: type) -> bool:
+    return "review_status" in inspect(job_class).attrs
+
+
 def _old(job: EmailJob, name: str):
-    """The value `name` had when the job was loaded (or last flushed)."""
-    history = inspect(job).attrs[name].history
-    if history.deleted:
-        return history.deleted[0]
-    return getattr(job, name)
+    """The value `name` had when the job was loaded (or last flushed): what the attribute's
+    history would give as `deleted`, read from the state's committed values without building
+    a History (this runs for several attributes in every transition)."""
+    current = getattr(job, name)
+    original = instance_state(job).committed_state.get(name, NO_VALUE)
+    if original is NO_VALUE or original is PASSIVE_NO_RESULT or original == current:
+        return current
+    return original
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
