@@ -45,6 +45,7 @@ from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_RESULT
 
 from adapters.sqlalchemy import outcome_gauge
 from adapters.sqlalchemy.orm import email_jobs, metadata
+from adapters.sqlalchemy.prebuilt import execute
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
 from domain.values import JobStatus, Outcome
@@ -257,7 +258,7 @@ def apply_deltas(connection, rows: Iterable[tuple[Key, int, float]], shard: int 
         for (name, label), count, total in rows
         for value in (name, label, shard, count, float(total))
     )
-    connection.exec_driver_sql(_upsert_sql(connection.dialect.name, len(rows)), params)
+    execute(connection, _upsert_sql(connection.dialect.name, len(rows)), params)
 
 
 def _after_flush(session: Session, _flush_context) -> None:
