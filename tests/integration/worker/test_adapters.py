@@ -381,3 +381,10 @@ def test_the_applications_huey_runs_a_task_without_reading_or_clearing_revocatio
             tasks.process_email.revoke()
     finally:
         huey.storage.flush_all()
+
+
+def test_memory_guard_reads_the_rss_psutil_reports():
+    import psutil
+
+    guard = MemoryGuard(10**6, stop=lambda: None)
+    assert abs(guard.rss_mb() - psutil.Process().memory_info().rss / 2**20) < 2
