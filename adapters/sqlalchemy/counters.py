@@ -246,6 +246,19 @@ def _upsert_sql(dialect: str, rows: int) -> str:
     )
 
 
+def delta_arrays(rows: Iterable[tuple[Key, int, float]]) -> dict[str, object]:
+    """The rows of apply_deltas as the parameters of the job statement's upsert on
+    PostgreSQL (job_writes._counters_upsert): one array per column, in key order."""
+    rows = sorted(rows)
+    return {
+        "counter_names": [name for (name, _label), _count, _total in rows],
+        "counter_labels": [label for (_name, label), _count, _total in rows],
+        "counter_counts": [count for _key, count, _total in rows],
+        "counter_totals": [float(total) for _key, _count, total in rows],
+        "counter_shard": _shard(),
+    }
+
+
 def apply_deltas(connection, rows: Iterable[tuple[Key, int, float]], shard: int | None = None):
     """Upsert the (name, label) deltas into one shard in one statement, rows in key order
     (so two transactions lock shared rows in the same order and never deadlock)."""

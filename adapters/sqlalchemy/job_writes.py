@@ -9,6 +9,8 @@ a failed attempt, the sweep) is written in the unit of work's transaction as
     INSERT INTO job_history …                 (one per new entry, if any)
     the job counters' deltas                  (counters.job_changed, as the flush hook does)
 
+On PostgreSQL the three are one statement (data-modifying CTEs, the entry and the counters
+written only if the UPDATE found the row): a transition is one round trip.
 No row updated means someone else (the sweep after a lease expiry, another worker) changed
 the job since it was read: ConcurrencyConflict, before anything else of it is written, exactly
 the guarantee of the ORM's version counter. Everything else — a new job through the ORM, review
@@ -22,7 +24,20 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -69,14 +84,16 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[object, tuple[str, ...], bool], Prebuilt] = {}
+_statements: dict[tuple[object, tuple[str, ...], bool, bool], Prebuilt] = {}
 
 
-def _update(dialect, keys: tuple[str, ...], with_entry: bool) -> Prebuilt:
+def _update(dialect, keys: tuple[str, ...], with_entry: bool, with_counts: bool = False):
     """The UPDATE of `keys` under the compare-and-set; `with_entry` (PostgreSQL): with the
     history entry's INSERT in the same statement, made only if the UPDATE found the row, so
-    a transition costs one round trip: `SELECT <rows updated>, <entry id>`."""
-    statement = _statements.get((dialect, keys, with_entry))
+    a transition costs one round trip: `SELECT <rows updated>, <entry id>`; `with_counts`
+    also: with the counters' upsert (counters.apply_deltas's rows, given as arrays), made
+    only if the UPDATE found the row, `SELECT <rows updated>, <entry id>, <counter rows>`."""
+    statement = _statements.get((dialect, keys, with_entry, with_counts))
     if statement is not None:
         return statement
     update = (
@@ -99,12 +116,48 @@ def _update(dialect, keys: tuple[str, ...], with_entry: bool) -> Prebuilt:
             .returning(job_history.c.id)
             .cte("entry")
         )
-        built = select(
+        columns = [
             select(func.count()).select_from(updated).scalar_subquery(),
             select(entry.c.id).scalar_subquery(),
-        )
-    statement = _statements[(dialect, keys, with_entry)] = Prebuilt.of(built, dialect)
+        ]
+        if with_counts:
+            counted = _counters_upsert(updated)
+            columns.append(select(func.count()).select_from(counted).scalar_subquery())
+        built = select(*columns)
+    statement = Prebuilt.of(built, dialect)
+    _statements[(dialect, keys, with_entry, with_counts)] = statement
     return statement
+
+
+def _counters_upsert(updated):
+    """counters.apply_deltas's upsert as a CTE of the job's statement: the (name, label)
+    rows come as arrays in key order (unnest keeps it: two transactions lock shared rows in
+    the same order), one shard a transaction, written only if the job's UPDATE found it."""
+    rows = (
+        func.unnest(
+            cast(bindparam("counter_names"), ARRAY(String)),
+            cast(bindparam("counter_labels"), ARRAY(String)),
+            cast(bindparam("counter_counts"), ARRAY(BigInteger)),
+            cast(bindparam("counter_totals"), ARRAY(Float)),
+        )
+        .table_valued("name", "label", "count", "total")
+        .render_derived()
+    )
+    table = counters.job_counters
+    upsert = pg_insert(table).from_select(
+        ["name", "label", "shard", "count", "total"],
+        select(
+            rows.c.name, rows.c.label, bindparam("counter_shard"), rows.c.count, rows.c.total
+        ).where(exists(select(updated.c.id))),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["name", "label", "shard"],
+        set_={
+            "count": table.c["count"] + upsert.excluded["count"],
+            "total": table.c.total + upsert.excluded.total,
+        },
+    )
+    return upsert.returning(table.c.shard).cte("counted")
 
 
 @functools.cache
@@ -125,10 +178,14 @@ def write(session: Session, plan: JobWrite) -> None:
     values = {f"new_{key}": value for key, value in plan.changes.items()}
     values.update(job_id=job.id, read_version=version, next_version=version + 1)
     ids: list[int] = []
+    counted = False
     if dialect.name == "postgresql" and len(plan.entries) == 1:
         entry = plan.entries[0]
         values.update({f"entry_{key}": getattr(entry, key) for key in _ENTRY_COLUMNS[1:]})
-        updated, entry_id = _update(dialect, keys, True).run(connection, values).one()
+        counted = bool(plan.counter_rows)
+        if counted:
+            values.update(counters.delta_arrays(plan.counter_rows))
+        updated, entry_id, *_ = _update(dialect, keys, True, counted).run(connection, values).one()
         ids.append(entry_id)
     else:
         updated = _update(dialect, keys, False).run(connection, values).rowcount
@@ -139,7 +196,8 @@ def write(session: Session, plan: JobWrite) -> None:
         row["job_id"] = job.id
         result = _history_insert(dialect).run(connection, row)
         ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
-    counters.apply_deltas(connection, plan.counter_rows)
+    if not counted:
+        counters.apply_deltas(connection, plan.counter_rows)
     if job in session:
         session.expunge(job)  # with its new history entries
     for entry, entry_id in zip(plan.entries, ids, strict=True):
