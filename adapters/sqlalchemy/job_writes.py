@@ -34,6 +34,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal_column,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -84,16 +85,25 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[object, tuple[str, ...], bool, bool], Prebuilt] = {}
+_statements: dict[tuple[object, tuple[str, ...], bool, bool, bool], Prebuilt] = {}
 
 
-def _update(dialect, keys: tuple[str, ...], with_entry: bool, with_counts: bool = False):
+def _update(
+    dialect,
+    keys: tuple[str, ...],
+    with_entry: bool,
+    with_counts: bool = False,
+    not_durable: bool = False,
+) -> Prebuilt:
     """The UPDATE of `keys` under the compare-and-set; `with_entry` (PostgreSQL): with the
     history entry's INSERT in the same statement, made only if the UPDATE found the row, so
     a transition costs one round trip: `SELECT <rows updated>, <entry id>`; `with_counts`
     also: with the counters' upsert (counters.apply_deltas's rows, given as arrays), made
-    only if the UPDATE found the row, `SELECT <rows updated>, <entry id>, <counter rows>`."""
-    statement = _statements.get((dialect, keys, with_entry, with_counts))
+    only if the UPDATE found the row, `SELECT <rows updated>, <entry id>, <counter rows>`;
+    `not_durable`: the statement also sets synchronous_commit off for its transaction
+    (UnitOfWork.commit(durable=False)), without a round trip of its own."""
+    cache_key = (dialect, keys, with_entry, with_counts, not_durable)
+    statement = _statements.get(cache_key)
     if statement is not None:
         return statement
     update = (
@@ -123,9 +133,10 @@ def _update(dialect, keys: tuple[str, ...], with_entry: bool, with_counts: bool 
         if with_counts:
             counted = _counters_upsert(updated)
             columns.append(select(func.count()).select_from(counted).scalar_subquery())
+        if not_durable:
+            columns.append(literal_column("set_config('synchronous_commit', 'off', true)"))
         built = select(*columns)
-    statement = Prebuilt.of(built, dialect)
-    _statements[(dialect, keys, with_entry, with_counts)] = statement
+    statement = _statements[cache_key] = Prebuilt.of(built, dialect)
     return statement
 
 
@@ -168,9 +179,11 @@ def _history_insert(dialect) -> Prebuilt:
     return Prebuilt.of(statement, dialect)
 
 
-def write(session: Session, plan: JobWrite) -> None:
+def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
     """Write `plan` in the session's transaction; the job is then outside the session, as
-    stored: its changes committed, at the next version (the next write compares that)."""
+    stored: its changes committed, at the next version (the next write compares that).
+    `durable` False: on PostgreSQL the transaction may commit without waiting for its log
+    flush (UnitOfWork.commit); elsewhere, and on the ORM's path, it commits as usual."""
     job, version = plan.job, plan.job.version
     connection = session.connection()
     dialect = connection.dialect
@@ -185,7 +198,8 @@ def write(session: Session, plan: JobWrite) -> None:
         counted = bool(plan.counter_rows)
         if counted:
             values.update(counters.delta_arrays(plan.counter_rows))
-        updated, entry_id, *_ = _update(dialect, keys, True, counted).run(connection, values).one()
+        statement = _update(dialect, keys, True, counted, not_durable=not durable)
+        updated, entry_id, *_ = statement.run(connection, values).one()
         ids.append(entry_id)
     else:
         updated = _update(dialect, keys, False).run(connection, values).rowcount
@@ -230,11 +244,11 @@ class HeldJobs:
         in_session = [o for o in self._session.identity_map.values() if isinstance(o, EmailJob)]
         return self.jobs + [job for job in in_session if all(job is not h for h in self.jobs)]
 
-    def flush(self) -> None:
+    def flush(self, durable: bool = True) -> None:
         for job in self.seen():
             plan = planned_write(job)
             if plan is not None:
-                write(self._session, plan)
+                write(self._session, plan, durable)
                 self.hold(job)
             elif job not in self._session and inspect(job).committed_state:
                 self._session.add(job)  # not plain: the ORM flush writes and counts it

@@ -183,3 +183,32 @@ def test_a_resumed_job_with_review_decisions_is_written_by_the_orm_and_counted(
         stored_job = uow.jobs.get(job_id)
         assert [d.decided_by for d in stored_job.decisions] == ["alice"]
         assert stored_job.version == job.version
+
+
+def test_a_commit_not_asked_to_be_durable_skips_the_log_flush_wait_for_its_transaction_only(
+    uow_factory, engine
+):
+    """UnitOfWork.commit(durable=False) (ProcessEmail's claim of a local attempt): on
+    PostgreSQL the job's statement sets synchronous_commit off for its own transaction (no
+    extra round trip); the next transaction on the same connection is durable again. SQLite
+    commits never wait for the disk, so nothing changes there."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    clock = FakeClock()
+    settings = []
+    for durable in (False, True):
+        job_id = receive(uow_factory, 10 + durable)
+        with uow_factory() as uow:
+            uow.jobs.get_for_claim(job_id).start(clock.now(), LEASE)
+            uow._held.flush(durable)
+            connection = uow.session.connection()
+            settings.append(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+            uow.commit(durable=durable)
+        with uow_factory() as uow:
+            settings.append(
+                uow.session.connection().exec_driver_sql("SHOW synchronous_commit").scalar()
+            )
+    assert settings == ["off", "on", "on", "on"]
+    with engine.connect() as conn:
+        statuses = conn.execute(select(email_jobs.c.status)).scalars().all()
+    assert statuses == [JobStatus.PROCESSING, JobStatus.PROCESSING]
