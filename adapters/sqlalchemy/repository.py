@@ -152,9 +152,8 @@ class SqlClaimLedger(ClaimLedger):
             return inserted == 1
         written = _ledger_insert(connection.dialect).run(connection, row).rowcount == 1
         if written:
-            self._set_directory_claim(
-                claim.client_id, claim.creditor_id, claim.amount, claim.currency, claim.created_at
-            )
+            values = self._directory_claim_values(claim)
+            _set_directory_claim_statement(connection.dialect).run(connection, values)
             if previous and (previous.client_id, previous.creditor_id) != (
                 claim.client_id,
                 claim.creditor_id,
@@ -172,20 +171,6 @@ class SqlClaimLedger(ClaimLedger):
             "b_currency": claim.currency,
             "b_now": datetime.now(UTC),
         }
-
-    def _set_directory_claim(self, client_id, creditor_id, amount, currency, at) -> None:
-        connection = self._session.connection()
-        _set_directory_claim_statement(connection.dialect).run(
-            connection,
-            {
-                "b_creditor_id": creditor_id,
-                "b_client_id": client_id,
-                "b_at": at,
-                "b_amount": amount,
-                "b_currency": currency,
-                "b_now": datetime.now(UTC),
-            },
-        )
 
     def _restore_directory_claim(self, client_id: str, creditor_id: str) -> None:
         """The creditor a wrong claim was booked on shows its latest claim still in effect
