@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state
 
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.orm import email_jobs, job_history
@@ -217,11 +217,12 @@ def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
     for entry, entry_id in zip(plan.entries, ids, strict=True):
         entry.id, entry.job_id = entry_id, job.id
         make_transient_to_detached(entry)
-    for key, value in plan.changes.items():
-        set_committed_value(job, key, value)
-    set_committed_value(job, "version", version + 1)
-    if plan.entries:
-        set_committed_value(job, _HISTORY, list(job.history))
+    # Everything the plan held is stored: the job's state is committed as a whole, as the
+    # ORM's own flush does it (its changed columns, its appended history), at the next
+    # version; one call instead of one set_committed_value per changed attribute.
+    state = instance_state(job)
+    state.dict["version"] = version + 1
+    state._commit_all(state.dict)
 
 
 class HeldJobs:

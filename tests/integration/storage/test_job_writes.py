@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 
+from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from application.ports import ConcurrencyConflict
@@ -149,6 +150,10 @@ def test_the_written_job_stays_usable_and_its_next_write_builds_on_it(uow_factor
         job.complete(clock.now(), Outcome.MATCHED)
         uow.commit()
     assert job.events == [], "the commit collected JobCompleted from the written job"
+    state = inspect(job)
+    assert not state.modified and not state.committed_state, "written: nothing left to write"
+    assert [h.result for h in job.history] == ["started", "completed: matched"]
+    assert job_writes.planned_write(job) is None
     with uow_factory() as uow:
         stored_job = uow.jobs.get(job_id)
         assert stored_job.version == job.version == 3
