@@ -154,8 +154,16 @@ class UnitOfWork(abc.ABC):
     ) -> None:
         self.rollback()
 
-    def commit(self) -> None:
-        self._commit()
+    def commit(self, *, durable: bool = True) -> None:
+        """`durable` False: the storage may acknowledge this commit before it is on disk
+        (PostgreSQL: synchronous_commit off for this transaction; SQLite commits are never
+        flushed to disk before they return, so nothing changes there). The commit is visible
+        at once and survives a crash of any application process; a crash of the database
+        server within a fraction of a second can lose it. The log is flushed in order, so
+        the next durable commit makes it durable too. Only for a commit whose loss the
+        recovery sweep repairs, followed by nothing outside the database until the next
+        durable commit (ProcessEmail's claim)."""
+        self._commit(durable)
         events = list(self.collect_new_events())
         self.undelivered = self.publisher.dispatch(events) if self.publisher else []
 
@@ -168,7 +176,7 @@ class UnitOfWork(abc.ABC):
         """Every job this unit of work loaded or added."""
 
     @abc.abstractmethod
-    def _commit(self) -> None: ...
+    def _commit(self, durable: bool = True) -> None: ...
 
     @abc.abstractmethod
     def rollback(self) -> None: ...

@@ -72,6 +72,14 @@ class ProcessEmail:
         self._settings = settings
         # ReadAttachments when the Zendesk API is configured; None: the body alone is read.
         self._attachments = attachments
+        # The claim need not wait for the database's disk when the attempt is local and takes
+        # milliseconds (no Zendesk call, no costly extractor). A claim lost with a database
+        # crash leaves the job `queued` as before it, which the recovery sweep hands over
+        # again; nothing outside the database happens before the completion, whose durable
+        # commit flushes the log in order, the claim's record with it. A costly or remote
+        # step would widen the window in which a re-claim after a database restart could
+        # meet this attempt's version again, so those attempts claim durably.
+        self._claim_durably = extractor.costly or attachments is not None
 
     def __call__(self, job_id: str) -> AttemptResult:
         job = self._claim(job_id)
@@ -108,7 +116,7 @@ class ProcessEmail:
                 return None
             job.start(now, self._settings.lease)
             try:
-                uow.commit()
+                uow.commit(durable=self._claim_durably)
             except ConcurrencyConflict:
                 log.info("claim_skipped", extra={"job_id": job_id, "reason": "claimed elsewhere"})
                 return None

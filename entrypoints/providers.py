@@ -91,7 +91,10 @@ def _intake_quarantine(session_factory):
 def _huey(settings: Settings):
     from adapters.huey.app import make_huey
 
-    return make_huey(settings.huey_name, settings.redis_url, settings.huey_sqlite_path)
+    # The application never revokes a task (it stops work through the job row).
+    return make_huey(
+        settings.huey_name, settings.redis_url, settings.huey_sqlite_path, revocation=False
+    )
 
 
 # After these jobs the worker freezes what is alive (adapters/huey/memory.py: warm-up).

@@ -63,6 +63,8 @@ class FakeDatabase:
     # job ids whose row is "locked" by another transaction (FOR UPDATE SKIP LOCKED skips them)
     locked: set[str] = field(default_factory=set)
     commits: int = 0
+    # UnitOfWork.commit(durable=...) of every commit attempted, in order
+    durable_commits: list[bool] = field(default_factory=list)
     # The SQL directory as the review sees it: (client_id, creditor_id) → DirectoryPair, and
     # the aliases reviewers taught it: (creditor_id, kind, value) → (job_id, by, at).
     directory_pairs: dict = field(default_factory=dict)
@@ -179,9 +181,10 @@ class FakeUnitOfWork(UnitOfWork):
             self.published.append(event)
             yield event
 
-    def _commit(self) -> None:
+    def _commit(self, durable: bool = True) -> None:
         if not self.db.available:
             raise StorageUnavailable("fake database is down")
+        self.db.durable_commits.append(durable)
         with self.db.lock:
             for job_id, job in self.jobs.seen.items():
                 read_version = self.jobs.read_versions[job_id]

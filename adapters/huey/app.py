@@ -32,7 +32,43 @@ class _SqliteHuey(SqliteHuey):
     storage_class = _SqliteStorage
 
 
-def make_huey(name: str, redis_url: str | None, sqlite_path: str):
+_REVOKE_KEY_PREFIX = "r:"  # huey.api.Task.revoke_id
+
+
+class _WithoutRevocation:
+    """A Huey that never revokes a task. Stock Huey reads a task's revocation keys from its
+    storage before every run and deletes the task's key after it (a read and a write
+    transaction on Huey's SQLite file, an HMGET and an HDEL on Redis: three of the five
+    storage operations of a run). This application stops work through the job row, never
+    through Huey (a task only carries a job id; a duplicate or unwanted run is a no-op of the
+    compare-and-set claim), so it switches revocation off and refuses the revoke calls
+    instead of letting them look as if they worked."""
+
+    def is_revoked(self, task, timestamp=None, peek=True) -> bool:
+        return False
+
+    def delete(self, key):
+        if key.startswith(_REVOKE_KEY_PREFIX):
+            return False  # the key a finished run would clear: never written here
+        return super().delete(key)  # type: ignore[misc]
+
+    def _refuse(self, *args, **kwargs):
+        raise NotImplementedError("task revocation is off (adapters/huey/app.py)")
+
+    revoke = revoke_all = revoke_by_id = restore = restore_all = restore_by_id = _refuse
+
+
+class _SqliteHueyWithoutRevocation(_WithoutRevocation, _SqliteHuey):
+    pass
+
+
+class _RedisHueyWithoutRevocation(_WithoutRevocation, RedisHuey):
+    pass
+
+
+def make_huey(name: str, redis_url: str | None, sqlite_path: str, revocation: bool = True):
+    """`revocation` False: the application's own Huey (see _WithoutRevocation); True (the
+    worker benchmark's floor): stock Huey."""
     if redis_url:
         pool = ConnectionPool.from_url(
             redis_url,
@@ -41,7 +77,7 @@ def make_huey(name: str, redis_url: str | None, sqlite_path: str):
             health_check_interval=30,
         )
         # results=False: job state lives in SQL; Redis would otherwise keep every result.
-        return RedisHuey(
+        return (RedisHuey if revocation else _RedisHueyWithoutRevocation)(
             name,
             results=False,
             utc=True,
@@ -50,7 +86,8 @@ def make_huey(name: str, redis_url: str | None, sqlite_path: str):
             read_timeout=REDIS_READ_TIMEOUT_S,
         )
     Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-    return _SqliteHuey(name, filename=sqlite_path, results=False, utc=True, timeout=5)
+    huey_class = _SqliteHuey if revocation else _SqliteHueyWithoutRevocation
+    return huey_class(name, filename=sqlite_path, results=False, utc=True, timeout=5)
 
 
 # Huey's INFO lines around every task run ('Executing %s', '%s executed in %0.3fs').

@@ -27,6 +27,26 @@ def freeze_startup_heap() -> int:
     return gc.get_freeze_count()
 
 
+def _resident_bytes() -> Callable[[], int]:
+    """This process's RSS. On Linux one pread of /proc/self/statm on a descriptor kept open
+    (~1.4 µs) rather than psutil's open/read/close per call (~9 µs): the value psutil reports
+    (statm's resident pages × page size), read after every job."""
+    try:
+        opened = {os.getpid(): os.open("/proc/self/statm", os.O_RDONLY)}
+    except OSError:  # not Linux
+        process = psutil.Process()
+        return lambda: process.memory_info().rss
+    page = os.sysconf("SC_PAGE_SIZE")
+
+    def resident() -> int:
+        statm = opened.get(os.getpid())
+        if statm is None:  # a forked child: /proc/self was the parent when opened
+            statm = opened[os.getpid()] = os.open("/proc/self/statm", os.O_RDONLY)
+        return int(os.pread(statm, 128, 0).split()[1]) * page
+
+    return resident
+
+
 def _graceful_stop() -> None:
     # The Procfile runs huey_consumer with `-g TERM`: SIGTERM lets running jobs finish
     # (up to the -t shutdown timeout) and takes no new ones.
@@ -45,8 +65,7 @@ class MemoryGuard:
         self._freeze_after = frozenset(freeze_after_jobs)
         self.jobs = 0
         self._stop = stop
-        process = psutil.Process()
-        self._rss = rss or (lambda: process.memory_info().rss)
+        self._rss = rss or _resident_bytes()
         self._lock = threading.Lock()
         self.stop_requested = False
 

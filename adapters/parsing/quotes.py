@@ -80,6 +80,10 @@ _UNDERSCORES = re.compile(r"^\s*_{8,}\s*$")  # Outlook's line above the quoted m
 _SHARED_LINE = re.compile(
     r"^(?P<reply>.*?\w.*?)[\s-]*(?P<header>\b(On|Am)\s+\w{2,3}\.?,\s.{10,200})$"
 )
+# What _SHARED_LINE needs somewhere in the line. Its lazy reply makes it try every split of the
+# line (~100 µs for a 95-character line, most of the cleaner's time in the worker's profile);
+# this linear search (< 1 µs) rules out almost every line first, so the result is the same.
+_SHARED_HEADER_START = re.compile(r"\b(On|Am)\s+\w{2,3}\.?,\s")
 _CLIENT_LINE = re.compile(
     r"^\s*((sent|gesendet|envoyé|sendt|skickat|enviado|inviato|verzonden|wysłane|отправлено)\s+"
     r"(wirelessly\s+)?(from|von|depuis|à\s+partir\s+de|fra|från|desde|da|vanaf|mit|z|из|с)\s+"
@@ -124,7 +128,7 @@ def strip_quoted_history(lines: list[str]) -> list[str]:
         if _is_wrapped_quote_line(lines, index):
             index += 1
             continue
-        shared = _SHARED_LINE.match(line) if len(line) <= _HEADER_CHARS else None
+        shared = _shared_line(line)
         if shared and _attribution_end([shared.group("header")], 0) is not None:
             kept.append(shared.group("reply"))
             break
@@ -145,6 +149,13 @@ def strip_quoted_history(lines: list[str]) -> list[str]:
         kept.append(line)
         index += 1
     return kept
+
+
+def _shared_line(line: str) -> re.Match[str] | None:
+    """A reply and an attribution on one line ("… On Wed, Apr 4, 2012 at …, … wrote:")."""
+    if len(line) > _HEADER_CHARS or not _SHARED_HEADER_START.search(line):
+        return None
+    return _SHARED_LINE.match(line)
 
 
 def _is_wrapped_quote_line(lines: list[str], index: int) -> bool:

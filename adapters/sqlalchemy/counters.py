@@ -40,9 +40,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_RESULT
 
 from adapters.sqlalchemy import outcome_gauge
 from adapters.sqlalchemy.orm import email_jobs, metadata
+from adapters.sqlalchemy.prebuilt import execute
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
 from domain.values import JobStatus, Outcome
@@ -122,7 +125,7 @@ def open_review_condition():
 
 def _in_review(job: EmailJob, old: bool) -> bool:
     value = _old if old else getattr
-    if "review_status" in inspect(job).mapper.attrs:
+    if _has_review_status(type(job)):
         return value(job, "review_status") == "open"
     return (
         value(job, "status") is JobStatus.COMPLETED
@@ -130,12 +133,20 @@ def _in_review(job: EmailJob, old: bool) -> bool:
     )
 
 
+@functools.cache
+def _has_review_status(job_class: type) -> bool:
+    return "review_status" in inspect(job_class).attrs
+
+
 def _old(job: EmailJob, name: str):
-    """The value `name` had when the job was loaded (or last flushed)."""
-    history = inspect(job).attrs[name].history
-    if history.deleted:
-        return history.deleted[0]
-    return getattr(job, name)
+    """The value `name` had when the job was loaded (or last flushed): what the attribute's
+    history would give as `deleted`, read from the state's committed values without building
+    a History (this runs for several attributes in every transition)."""
+    current = getattr(job, name)
+    original = instance_state(job).committed_state.get(name, NO_VALUE)
+    if original is NO_VALUE or original is PASSIVE_NO_RESULT or original == current:
+        return current
+    return original
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -235,6 +246,19 @@ def _upsert_sql(dialect: str, rows: int) -> str:
     )
 
 
+def delta_arrays(rows: Iterable[tuple[Key, int, float]]) -> dict[str, object]:
+    """The rows of apply_deltas as the parameters of the job statement's upsert on
+    PostgreSQL (job_writes._counters_upsert): one array per column, in key order."""
+    rows = sorted(rows)
+    return {
+        "counter_names": [name for (name, _label), _count, _total in rows],
+        "counter_labels": [label for (_name, label), _count, _total in rows],
+        "counter_counts": [count for _key, count, _total in rows],
+        "counter_totals": [float(total) for _key, _count, total in rows],
+        "counter_shard": _shard(),
+    }
+
+
 def apply_deltas(connection, rows: Iterable[tuple[Key, int, float]], shard: int | None = None):
     """Upsert the (name, label) deltas into one shard in one statement, rows in key order
     (so two transactions lock shared rows in the same order and never deadlock)."""
@@ -247,7 +271,7 @@ def apply_deltas(connection, rows: Iterable[tuple[Key, int, float]], shard: int 
         for (name, label), count, total in rows
         for value in (name, label, shard, count, float(total))
     )
-    connection.exec_driver_sql(_upsert_sql(connection.dialect.name, len(rows)), params)
+    execute(connection, _upsert_sql(connection.dialect.name, len(rows)), params)
 
 
 def _after_flush(session: Session, _flush_context) -> None:

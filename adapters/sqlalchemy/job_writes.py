@@ -9,6 +9,8 @@ a failed attempt, the sweep) is written in the unit of work's transaction as
     INSERT INTO job_history …                 (one per new entry, if any)
     the job counters' deltas                  (counters.job_changed, as the flush hook does)
 
+On PostgreSQL the three are one statement (data-modifying CTEs, the entry and the counters
+written only if the UPDATE found the row): a transition is one round trip.
 No row updated means someone else (the sweep after a lease expiry, another worker) changed
 the job since it was read: ConcurrencyConflict, before anything else of it is written, exactly
 the guarantee of the ORM's version counter. Everything else — a new job through the ORM, review
@@ -22,9 +24,23 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, inspect, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state
 
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.orm import email_jobs, job_history
@@ -69,14 +85,25 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[object, tuple[str, ...], bool], Prebuilt] = {}
+_statements: dict[tuple[object, tuple[str, ...], bool, bool, bool], Prebuilt] = {}
 
 
-def _update(dialect, keys: tuple[str, ...], with_entry: bool) -> Prebuilt:
+def _update(
+    dialect,
+    keys: tuple[str, ...],
+    with_entry: bool,
+    with_counts: bool = False,
+    not_durable: bool = False,
+) -> Prebuilt:
     """The UPDATE of `keys` under the compare-and-set; `with_entry` (PostgreSQL): with the
     history entry's INSERT in the same statement, made only if the UPDATE found the row, so
-    a transition costs one round trip: `SELECT <rows updated>, <entry id>`."""
-    statement = _statements.get((dialect, keys, with_entry))
+    a transition costs one round trip: `SELECT <rows updated>, <entry id>`; `with_counts`
+    also: with the counters' upsert (counters.apply_deltas's rows, given as arrays), made
+    only if the UPDATE found the row, `SELECT <rows updated>, <entry id>, <counter rows>`;
+    `not_durable`: the statement also sets synchronous_commit off for its transaction
+    (UnitOfWork.commit(durable=False)), without a round trip of its own."""
+    cache_key = (dialect, keys, with_entry, with_counts, not_durable)
+    statement = _statements.get(cache_key)
     if statement is not None:
         return statement
     update = (
@@ -99,12 +126,49 @@ def _update(dialect, keys: tuple[str, ...], with_entry: bool) -> Prebuilt:
             .returning(job_history.c.id)
             .cte("entry")
         )
-        built = select(
+        columns = [
             select(func.count()).select_from(updated).scalar_subquery(),
             select(entry.c.id).scalar_subquery(),
-        )
-    statement = _statements[(dialect, keys, with_entry)] = Prebuilt.of(built, dialect)
+        ]
+        if with_counts:
+            counted = _counters_upsert(updated)
+            columns.append(select(func.count()).select_from(counted).scalar_subquery())
+        if not_durable:
+            columns.append(literal_column("set_config('synchronous_commit', 'off', true)"))
+        built = select(*columns)
+    statement = _statements[cache_key] = Prebuilt.of(built, dialect)
     return statement
+
+
+def _counters_upsert(updated):
+    """counters.apply_deltas's upsert as a CTE of the job's statement: the (name, label)
+    rows come as arrays in key order (unnest keeps it: two transactions lock shared rows in
+    the same order), one shard a transaction, written only if the job's UPDATE found it."""
+    rows = (
+        func.unnest(
+            cast(bindparam("counter_names"), ARRAY(String)),
+            cast(bindparam("counter_labels"), ARRAY(String)),
+            cast(bindparam("counter_counts"), ARRAY(BigInteger)),
+            cast(bindparam("counter_totals"), ARRAY(Float)),
+        )
+        .table_valued("name", "label", "count", "total")
+        .render_derived()
+    )
+    table = counters.job_counters
+    upsert = pg_insert(table).from_select(
+        ["name", "label", "shard", "count", "total"],
+        select(
+            rows.c.name, rows.c.label, bindparam("counter_shard"), rows.c.count, rows.c.total
+        ).where(exists(select(updated.c.id))),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["name", "label", "shard"],
+        set_={
+            "count": table.c["count"] + upsert.excluded["count"],
+            "total": table.c.total + upsert.excluded.total,
+        },
+    )
+    return upsert.returning(table.c.shard).cte("counted")
 
 
 @functools.cache
@@ -115,9 +179,11 @@ def _history_insert(dialect) -> Prebuilt:
     return Prebuilt.of(statement, dialect)
 
 
-def write(session: Session, plan: JobWrite) -> None:
+def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
     """Write `plan` in the session's transaction; the job is then outside the session, as
-    stored: its changes committed, at the next version (the next write compares that)."""
+    stored: its changes committed, at the next version (the next write compares that).
+    `durable` False: on PostgreSQL the transaction may commit without waiting for its log
+    flush (UnitOfWork.commit); elsewhere, and on the ORM's path, it commits as usual."""
     job, version = plan.job, plan.job.version
     connection = session.connection()
     dialect = connection.dialect
@@ -125,10 +191,15 @@ def write(session: Session, plan: JobWrite) -> None:
     values = {f"new_{key}": value for key, value in plan.changes.items()}
     values.update(job_id=job.id, read_version=version, next_version=version + 1)
     ids: list[int] = []
+    counted = False
     if dialect.name == "postgresql" and len(plan.entries) == 1:
         entry = plan.entries[0]
         values.update({f"entry_{key}": getattr(entry, key) for key in _ENTRY_COLUMNS[1:]})
-        updated, entry_id = _update(dialect, keys, True).run(connection, values).one()
+        counted = bool(plan.counter_rows)
+        if counted:
+            values.update(counters.delta_arrays(plan.counter_rows))
+        statement = _update(dialect, keys, True, counted, not_durable=not durable)
+        updated, entry_id, *_ = statement.run(connection, values).one()
         ids.append(entry_id)
     else:
         updated = _update(dialect, keys, False).run(connection, values).rowcount
@@ -139,17 +210,19 @@ def write(session: Session, plan: JobWrite) -> None:
         row["job_id"] = job.id
         result = _history_insert(dialect).run(connection, row)
         ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
-    counters.apply_deltas(connection, plan.counter_rows)
+    if not counted:
+        counters.apply_deltas(connection, plan.counter_rows)
     if job in session:
         session.expunge(job)  # with its new history entries
     for entry, entry_id in zip(plan.entries, ids, strict=True):
         entry.id, entry.job_id = entry_id, job.id
         make_transient_to_detached(entry)
-    for key, value in plan.changes.items():
-        set_committed_value(job, key, value)
-    set_committed_value(job, "version", version + 1)
-    if plan.entries:
-        set_committed_value(job, _HISTORY, list(job.history))
+    # Everything the plan held is stored: the job's state is committed as a whole, as the
+    # ORM's own flush does it (its changed columns, its appended history), at the next
+    # version; one call instead of one set_committed_value per changed attribute.
+    state = instance_state(job)
+    state.dict["version"] = version + 1
+    state._commit_all(state.dict)
 
 
 class HeldJobs:
@@ -172,11 +245,11 @@ class HeldJobs:
         in_session = [o for o in self._session.identity_map.values() if isinstance(o, EmailJob)]
         return self.jobs + [job for job in in_session if all(job is not h for h in self.jobs)]
 
-    def flush(self) -> None:
+    def flush(self, durable: bool = True) -> None:
         for job in self.seen():
             plan = planned_write(job)
             if plan is not None:
-                write(self._session, plan)
+                write(self._session, plan, durable)
                 self.hold(job)
             elif job not in self._session and inspect(job).committed_state:
                 self._session.add(job)  # not plain: the ORM flush writes and counts it

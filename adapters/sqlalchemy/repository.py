@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -143,11 +143,17 @@ class SqlClaimLedger(ClaimLedger):
             "supersedes": previous.id if previous else None,
         }
         connection = self._session.connection()
+        if connection.dialect.name == "postgresql" and previous is None:
+            # One round trip: the directory's claim is set only if the row was written.
+            row.update(self._directory_claim_values(claim))
+            inserted, _ = (
+                _ledger_insert_and_directory_claim(connection.dialect).run(connection, row).one()
+            )
+            return inserted == 1
         written = _ledger_insert(connection.dialect).run(connection, row).rowcount == 1
         if written:
-            self._set_directory_claim(
-                claim.client_id, claim.creditor_id, claim.amount, claim.currency, claim.created_at
-            )
+            values = self._directory_claim_values(claim)
+            _set_directory_claim_statement(connection.dialect).run(connection, values)
             if previous and (previous.client_id, previous.creditor_id) != (
                 claim.client_id,
                 claim.creditor_id,
@@ -155,19 +161,16 @@ class SqlClaimLedger(ClaimLedger):
                 self._restore_directory_claim(previous.client_id, previous.creditor_id)
         return written
 
-    def _set_directory_claim(self, client_id, creditor_id, amount, currency, at) -> None:
-        connection = self._session.connection()
-        _set_directory_claim_statement(connection.dialect).run(
-            connection,
-            {
-                "b_creditor_id": creditor_id,
-                "b_client_id": client_id,
-                "b_at": at,
-                "b_amount": amount,
-                "b_currency": currency,
-                "b_now": datetime.now(UTC),
-            },
-        )
+    @staticmethod
+    def _directory_claim_values(claim: ClaimUpdate) -> dict:
+        return {
+            "b_creditor_id": claim.creditor_id,
+            "b_client_id": claim.client_id,
+            "b_at": claim.created_at,
+            "b_amount": claim.amount,
+            "b_currency": claim.currency,
+            "b_now": datetime.now(UTC),
+        }
 
     def _restore_directory_claim(self, client_id: str, creditor_id: str) -> None:
         """The creditor a wrong claim was booked on shows its latest claim still in effect
@@ -223,6 +226,32 @@ _LEDGER_COLUMNS = (
 @functools.cache
 def _set_directory_claim_statement(dialect) -> Prebuilt:
     return Prebuilt.of(_SET_DIRECTORY_CLAIM, dialect)
+
+
+@functools.cache
+def _ledger_insert_and_directory_claim(dialect) -> Prebuilt:
+    """PostgreSQL: the ledger row and, only if it was written (not a repeat of the same
+    idempotency key), the directory creditor's claim, in one statement:
+    `SELECT <rows inserted>, <creditors updated>`."""
+    inserted = (
+        postgresql.insert(claim_updates)
+        .values({c: bindparam(c, type_=claim_updates.c[c].type) for c in _LEDGER_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(claim_updates.c.id)
+        .cte("inserted")
+    )
+    claimed = (
+        _SET_DIRECTORY_CLAIM.where(exists(select(inserted.c.id)))
+        .returning(creditors.c.id)
+        .cte("claimed")
+    )
+    return Prebuilt.of(
+        select(
+            select(func.count()).select_from(inserted).scalar_subquery(),
+            select(func.count()).select_from(claimed).scalar_subquery(),
+        ),
+        dialect,
+    )
 
 
 _SET_DIRECTORY_CLAIM = (

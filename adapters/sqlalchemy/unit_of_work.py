@@ -72,12 +72,14 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         seen = self._held.seen()
         return seen + [job for job in new_jobs(self.session) if all(job is not s for s in seen)]
 
-    def _commit(self) -> None:
+    def _commit(self, durable: bool = True) -> None:
         assert self.session is not None, "commit() outside `with uow:`"
         try:
             with translated():
                 attach_changed_new_jobs(self.session)
-                self._held.flush()  # jobs with plain changes on prebuilt SQL, then the ORM
+                # Jobs with plain changes on prebuilt SQL, then the ORM. Not durable: the
+                # prebuilt job statement also turns synchronous_commit off (PostgreSQL).
+                self._held.flush(durable)
                 self.session.commit()
         except Exception:
             self._rollback_keeping_objects()

@@ -118,3 +118,35 @@ def test_the_rules_are_cheap_also_with_attachments():
 
     assert ExtractorWithAttachments(RulesExtractor()).costly is False
     assert ExtractorWithAttachments(FakeExtractor()).costly is True, "costly unless it says not"
+
+
+def test_only_the_claim_of_a_local_attempt_may_skip_the_wait_for_the_disk(world):
+    """UnitOfWork.commit(durable=False) for the claim of an attempt that stays local
+    (cheap extractor, no Zendesk reads): a claim lost with a database crash leaves the job
+    `queued` for the sweep, and the completion's durable commit flushes the claim with it.
+    Everything else (checkpoints, completions, failures, any claim of a costly or remote
+    attempt) is durable."""
+    process, _ = cheap_process(world)
+    job_id = world.received_job()
+    before = len(world.db.durable_commits)
+    process(job_id)
+    assert world.db.durable_commits[before:] == [False, True], "the claim, the completion"
+
+    job_id, before = world.received_job(2), len(world.db.durable_commits)
+    world.process(job_id)  # the costly extractor
+    assert world.db.durable_commits[before:] == [True, True, True]
+
+    api = FakeZendeskApi()
+    job_id = world.received_job(3)
+    attach(world, api, job_id, ("aufstellung.pdf", b"Gesamtforderung 1.280,12 EUR"))
+    before = len(world.db.durable_commits)
+    processor(world, api)(job_id)
+    commits = world.db.durable_commits[before:]
+    assert len(commits) == 4 and all(commits), "claim, attachments, extraction, completion"
+
+    process, extractor = cheap_process(world)
+    job_id, before = world.received_job(4), len(world.db.durable_commits)
+    world.directory.errors.append(TransientError("directory timeout"))
+    process(job_id)
+    assert world.db.durable_commits[before:] == [False, True], "the claim, the failure"
+    assert world.job(job_id).status is JobStatus.QUEUED

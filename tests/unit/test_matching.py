@@ -203,3 +203,17 @@ def test_a_shared_freemail_domain_is_no_creditor_evidence():
     same = match_candidates(email, [huber], similarity, THRESHOLD, sender="huber@gmail.com")
     assert not other.is_auto_match
     assert same.is_auto_match
+
+
+def test_each_pair_of_names_is_compared_once_per_email_with_the_same_match():
+    many = [DirectoryEntry(f"M-{i % 3}", "Jana Hoffmann", f"C-{i}", "Telekom") for i in range(9)]
+    email = extraction(client_name="Jana Hoffmann", creditor_name="Telekom AG")
+    calls: list[tuple[str, str]] = []
+
+    def counting(left: str, right: str) -> float:
+        calls.append((left, right))
+        return similarity(left, right)
+
+    once = match_candidates(email, [*many, *DIRECTORY], counting, THRESHOLD)
+    assert calls and len(calls) == len(set(calls))
+    assert once == match_candidates(email, [*many, *DIRECTORY], similarity, THRESHOLD)

@@ -201,11 +201,11 @@ def test_only_one_of_two_racing_claimers_wins(world):
     other = []
 
     class RacingUnitOfWork(FakeUnitOfWork):
-        def commit(self):
+        def commit(self, **options):
             job = self.jobs.seen.get(job_id)
             if job is not None and job.status is JobStatus.PROCESSING and not other:
                 other.append(world.process(job_id))  # the other worker claims in between
-            super().commit()
+            super().commit(**options)
 
     late = process_on(world, lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)))
     result = late(job_id)
@@ -251,13 +251,13 @@ def test_late_commit_racing_the_sweep_is_rejected_by_version(world):
     state = {"swept": False}
 
     class RacingUnitOfWork(FakeUnitOfWork):
-        def commit(self):
+        def commit(self, **options):
             job = self.jobs.seen.get(job_id)
             if job is not None and job.status is JobStatus.COMPLETED and not state["swept"]:
                 state["swept"] = True
                 world.clock.advance(601)
                 world.recover()
-            original_commit(self)
+            original_commit(self, **options)
 
     process = process_on(world, lambda: RacingUnitOfWork(world.db, queue_dispatcher(world.queue)))
     process(job_id)

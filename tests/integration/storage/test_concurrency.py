@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from application.ports import ConcurrencyConflict
@@ -135,3 +135,31 @@ def test_ledger_idempotency_key_prevents_a_second_claim_row(uow_factory, session
             select(creditors.c.claim_amount, creditors.c.currency).where(creditors.c.id == "C-1")
         ).one()
     assert tuple(amount) == (Decimal("812.40"), "EUR")
+
+
+def test_a_repeated_claim_leaves_the_directory_claim_alone(uow_factory, session_factory, engine):
+    """The ledger row and the directory's claim are one statement on PostgreSQL: the
+    directory changes only when the row is written, as with two statements on SQLite."""
+    from adapters.sqlalchemy.directory import SqlClientDirectory
+
+    SqlClientDirectory(session_factory).import_directory(
+        {
+            "clients": [
+                {"id": "M-1", "name": "Jana", "creditors": [{"id": "C-1", "name": "Telekom"}]}
+            ]
+        }
+    )
+    job_id = received(uow_factory)
+    claim = ClaimUpdate(job_id, "M-1", "C-1", Decimal("812.40"), "EUR", FakeClock().now())
+    with uow_factory() as uow:
+        assert uow.ledger.record(claim) is True
+        uow.commit()
+    with engine.begin() as conn:  # the directory moved on since (an import, a later booking)
+        conn.execute(update(creditors).values(claim_amount=Decimal("1.00"), claim_updated_at=None))
+    with uow_factory() as uow:
+        assert uow.ledger.record(claim) is False
+        uow.commit()
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(claim_updates)) == 1
+        amount = conn.scalar(select(creditors.c.claim_amount).where(creditors.c.id == "C-1"))
+    assert amount == Decimal("1.00")

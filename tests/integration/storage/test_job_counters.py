@@ -200,3 +200,30 @@ def test_reads_do_not_take_the_write_lock_on_sqlite(backend, uow_factory, sessio
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_the_old_value_of_a_changed_job_is_what_its_attribute_history_says(uow_factory):
+    """counters._old reads the committed state directly instead of building each attribute's
+    History (several per transition); it must give what `history.deleted` (else the current
+    value) gives, for changed, unchanged, set-from-None and set-to-None attributes."""
+    from sqlalchemy import inspect
+
+    names = ("status", "outcome", "attempts", "next_attempt_at", "started_at", "lease_expires_at")
+    names += ("completed_at", "last_error", "review_status", "extraction", "match")
+    now = FakeClock().now()
+    job_id = receive(uow_factory, 900)
+    steps = [
+        lambda job: job.start(now, LEASE),
+        lambda job: job.fail_attempt(ErrorInfo.transient("Timeout", "slow"), now, POLICY),
+        lambda job: job.start(now + timedelta(minutes=10), LEASE),
+        lambda job: job.complete(now + timedelta(minutes=11), Outcome.NEEDS_REVIEW),
+    ]
+    for step in steps:
+        with uow_factory() as uow:
+            job = uow.jobs.get_for_claim(job_id)
+            step(job)
+            for name in names:
+                history = inspect(job).attrs[name].history
+                expected = history.deleted[0] if history.deleted else getattr(job, name)
+                assert counters._old(job, name) == expected, name
+            uow.commit()

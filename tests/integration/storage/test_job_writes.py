@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 
+from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from application.ports import ConcurrencyConflict
@@ -66,13 +67,11 @@ def test_the_claim_reads_one_row_and_writes_update_history_and_counters(uow_fact
     )
     kinds = [" ".join(s.split()[:3]) for s in written]
     if engine.dialect.name == "postgresql":
-        # One round trip: the entry is inserted only if the UPDATE found the row.
-        assert kinds == [
-            "SELECT EMAIL_JOBS.ID, EMAIL_JOBS.EXTERNAL_ID,",
-            "WITH UPDATED AS",
-            "INSERT INTO JOB_COUNTERS",
-        ], written
+        # One round trip: the entry and the counters are written only if the UPDATE found
+        # the row.
+        assert kinds == ["SELECT EMAIL_JOBS.ID, EMAIL_JOBS.EXTERNAL_ID,", "WITH UPDATED AS"]
         assert "UPDATE EMAIL_JOBS SET" in written[1] and "INSERT INTO JOB_HISTORY" in written[1]
+        assert "INSERT INTO JOB_COUNTERS" in written[1] and "FROM UPDATED)" in written[1]
         assert written[0].endswith("FOR UPDATE OF EMAIL_JOBS SKIP LOCKED"), "SPEC §5.3"
     else:
         assert kinds == [
@@ -151,6 +150,10 @@ def test_the_written_job_stays_usable_and_its_next_write_builds_on_it(uow_factor
         job.complete(clock.now(), Outcome.MATCHED)
         uow.commit()
     assert job.events == [], "the commit collected JobCompleted from the written job"
+    state = inspect(job)
+    assert not state.modified and not state.committed_state, "written: nothing left to write"
+    assert [h.result for h in job.history] == ["started", "completed: matched"]
+    assert job_writes.planned_write(job) is None
     with uow_factory() as uow:
         stored_job = uow.jobs.get(job_id)
         assert stored_job.version == job.version == 3
@@ -185,3 +188,32 @@ def test_a_resumed_job_with_review_decisions_is_written_by_the_orm_and_counted(
         stored_job = uow.jobs.get(job_id)
         assert [d.decided_by for d in stored_job.decisions] == ["alice"]
         assert stored_job.version == job.version
+
+
+def test_a_commit_not_asked_to_be_durable_skips_the_log_flush_wait_for_its_transaction_only(
+    uow_factory, engine
+):
+    """UnitOfWork.commit(durable=False) (ProcessEmail's claim of a local attempt): on
+    PostgreSQL the job's statement sets synchronous_commit off for its own transaction (no
+    extra round trip); the next transaction on the same connection is durable again. SQLite
+    commits never wait for the disk, so nothing changes there."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    clock = FakeClock()
+    settings = []
+    for durable in (False, True):
+        job_id = receive(uow_factory, 10 + durable)
+        with uow_factory() as uow:
+            uow.jobs.get_for_claim(job_id).start(clock.now(), LEASE)
+            uow._held.flush(durable)
+            connection = uow.session.connection()
+            settings.append(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+            uow.commit(durable=durable)
+        with uow_factory() as uow:
+            settings.append(
+                uow.session.connection().exec_driver_sql("SHOW synchronous_commit").scalar()
+            )
+    assert settings == ["off", "on", "on", "on"]
+    with engine.connect() as conn:
+        statuses = conn.execute(select(email_jobs.c.status)).scalars().all()
+    assert statuses == [JobStatus.PROCESSING, JobStatus.PROCESSING]

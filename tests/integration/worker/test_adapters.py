@@ -346,3 +346,45 @@ def test_huey_run_lines_of_process_email_are_dropped_and_others_kept(tmp_path):
     lines = [r.getMessage() for r in records]
     assert not [line for line in lines if "process_email" in line], lines
     assert len([line for line in lines if "notify_match" in line]) == 2, lines
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_the_applications_huey_runs_a_task_without_reading_or_clearing_revocations(
+    tmp_path, backend
+):
+    """Three of stock Huey's five storage operations per run were its revocation check and
+    clean-up; the application never revokes (it stops work through the job row), so a run is
+    the dequeue alone, and a revoke call fails loudly instead of being silently ignored."""
+    from adapters.huey.app import make_huey
+
+    redis_url = "redis://127.0.0.1:6379/0" if backend == "redis" else None
+    huey = make_huey(f"no-revoke-{tmp_path.name}", redis_url, str(tmp_path / "h.db"), False)
+    ran = []
+    processed = SimpleNamespace(process_email=lambda: ran.append)
+    tasks = declared_tasks(huey, use_cases=processed)
+    try:
+        tasks.process_email("job-1")
+        touched = []
+        for name in ("peek_many", "peek_data", "pop_data", "delete_data", "put_data"):
+            method = getattr(huey.storage, name)
+            setattr(
+                huey.storage,
+                name,
+                lambda *a, _name=name, _method=method: touched.append(_name) or _method(*a),
+            )
+        huey.execute(huey.dequeue())
+        assert ran == ["job-1"]
+        assert touched == []
+        with pytest.raises(NotImplementedError):
+            huey.revoke_by_id("any-task")
+        with pytest.raises(NotImplementedError):
+            tasks.process_email.revoke()
+    finally:
+        huey.storage.flush_all()
+
+
+def test_memory_guard_reads_the_rss_psutil_reports():
+    import psutil
+
+    guard = MemoryGuard(10**6, stop=lambda: None)
+    assert abs(guard.rss_mb() - psutil.Process().memory_info().rss / 2**20) < 2
