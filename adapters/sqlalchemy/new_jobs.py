@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -173,7 +173,7 @@ def _write_staged(session: Session, _transaction, connection) -> None:
 
 
 def commit_new_jobs_alone(session: Session) -> bool:
-    """At the commit: when the new jobs' rows are all the transaction holds (the session has
+    """At the commit: when one new job's rows are all the transaction holds (the session has
     not begun one: nothing was read, locked or flushed), send them as one autocommit query,
     which PostgreSQL runs as one transaction, all or nothing, committed (and flushed to disk)
     before it answers. So intake costs one round trip instead of BEGIN, INSERTs and COMMIT.
@@ -182,37 +182,49 @@ def commit_new_jobs_alone(session: Session) -> bool:
     staged = session.info.get(_STAGED)
     if not staged:
         return False
-    if session.in_transaction():
+    if session.in_transaction() or len(staged) > 1:
         session.connection()  # begins on a connection: _write_staged runs first
         return False
+    (write,) = staged
     engine = session.get_bind()
     try:
         # The pooled connection is not pinged first: if the server dropped it, the query
-        # fails without having run, and is sent again on a new connection. (If the connection
-        # broke after the server had committed, the second send meets the job's own unique
-        # keys: a duplicate, never a second job.)
+        # fails, and is sent again on a new connection unless the server had committed it
+        # before the connection broke (the job's own row says which).
         with unpinged_checkout():
-            _send_alone(engine, staged)
+            _send_alone(engine, write)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
-        _send_alone(engine, staged)
+        if not _committed_before(engine, write):
+            _send_alone(engine, write)
     del session.info[_STAGED]
     return True
 
 
-def _send_alone(engine, staged: list[_Staged]) -> None:
+def _send_alone(engine, write: _Staged) -> None:
     with engine.connect() as connection:
         # psycopg2's autocommit switch, as SQLAlchemy's pre-ping flips it: no BEGIN is sent
         # (the AUTOCOMMIT isolation level would send a SET before and after).
         driver = connection.connection.dbapi_connection
         driver.autocommit = True
         try:
-            for write in staged:
-                write.run(connection, prepared=True)
+            write.run(connection, prepared=True)
         finally:
             if not driver.closed:
                 driver.autocommit = False
+
+
+def _committed_before(engine, write: _Staged) -> bool:
+    """After a broken connection: did the server commit the query (all of it) before?"""
+    with engine.connect() as connection:
+        history_id = connection.scalar(
+            select(job_history.c.id).where(job_history.c.job_id == write.job.id)
+        )
+    if history_id is None:
+        return False
+    _stored_history(write.job, write.job.history[0], history_id)
+    return True
 
 
 _registered = False

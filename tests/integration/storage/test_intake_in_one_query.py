@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import psycopg2.extensions
 import pytest
+from psycopg2 import OperationalError
 from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from adapters.sqlalchemy import counters
+from adapters.sqlalchemy import counters, new_jobs
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from application.ports import DuplicateJob
 from domain.errors import PermanentError
@@ -207,3 +209,35 @@ def test_everyone_else_still_pings_a_pooled_connection_before_use(postgres_only,
     outsider.dispose()
     with engine.connect() as conn:  # replaced at checkout, as pool_pre_ping would
         assert conn.scalar(text("SELECT 1")) == 1
+
+
+def test_a_connection_lost_after_the_server_committed_stores_the_job_once(
+    postgres_only, uow_factory, engine, queue, monkeypatch
+):
+    def committed_then_lost(engine, write):
+        # The server runs and commits the query; then the connection breaks before its answer.
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "; ".join(sql for sql, _ in write.statements),
+                tuple(value for _, values in write.statements for value in values),
+            )
+        lost = OperationalError("server closed the connection unexpectedly")
+        raise DBAPIError("EXECUTE …", None, lost, connection_invalidated=True)
+
+    monkeypatch.setattr(new_jobs, "_send_alone", committed_then_lost)
+    job = _new_job(1)
+    with uow_factory() as uow:
+        uow.jobs.add(job)
+        uow.commit()  # accepted: its own row is found, and not written again
+    assert _stored(engine) == ([job.id], 1, 1)
+    assert job.history[0].id is not None
+    assert [task.arg for task in queue.tasks] == [job.id]
+
+
+def test_two_new_jobs_in_one_unit_of_work_are_one_transaction(uow_factory, engine, queue):
+    with uow_factory() as uow, pytest.raises(DuplicateJob):
+        uow.jobs.add(_new_job(1))
+        uow.jobs.add(_new_job(2, email=1))  # a duplicate of the first (SQLite: refused here)
+        uow.commit()
+    assert _stored(engine) == ([], 0, 0)
+    assert queue.tasks == []
