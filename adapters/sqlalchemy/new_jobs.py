@@ -36,13 +36,13 @@ _HISTORY_KEYS = ("job_id", "attempt", "at", "from_status", "to_status", "result"
 class _DriverInsert:
     """One INSERT compiled once per dialect: the driver's SQL and each value's bind processor
     (the column types' own conversions), so a request pays for neither compiling nor
-    SQLAlchemy's per-statement bookkeeping. Most columns of a new job are None: a processor
-    that turns None into None (checked once, here) is not called for it."""
+    SQLAlchemy's per-statement bookkeeping. Most columns of a new job are None: what a
+    processor makes of None (None, or JSON's 'null') is worked out once, here."""
 
     sql: str
     keys: tuple[str, ...]
     processors: tuple
-    none_as_is: tuple[bool, ...]
+    none_values: tuple
     positional: bool
 
     @classmethod
@@ -56,16 +56,16 @@ class _DriverInsert:
             assert set(keys) == set(compiled.params), sql
         types = {column.key: column.type for column in table.c}
         processors = tuple(types[key].dialect_impl(dialect).bind_processor(dialect) for key in keys)
-        none_as_is = tuple(process is None or process(None) is None for process in processors)
+        none_values = tuple(None if process is None else process(None) for process in processors)
         positional = bool(compiled.positiontup) or dialect.paramstyle == "pyformat"
-        return cls(sql, keys, processors, none_as_is, positional)
+        return cls(sql, keys, processors, none_values, positional)
 
     def parameters(self, values: dict):
         """The driver's parameters for `values` (column key → domain value)."""
         row = [
-            value if process is None or (value is None and as_is) else process(value)
-            for value, process, as_is in zip(
-                map(values.get, self.keys), self.processors, self.none_as_is, strict=True
+            none_value if value is None else value if process is None else process(value)
+            for value, process, none_value in zip(
+                map(values.get, self.keys), self.processors, self.none_values, strict=True
             )
         ]
         return tuple(row) if self.positional else dict(zip(self.keys, row, strict=True))

@@ -11,7 +11,7 @@ from datetime import timedelta
 import psycopg2.extensions
 import pytest
 from psycopg2 import OperationalError
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import String, create_engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -241,3 +241,32 @@ def test_two_new_jobs_in_one_unit_of_work_are_one_transaction(uow_factory, engin
         uow.commit()
     assert _stored(engine) == ([], 0, 0)
     assert queue.tasks == []
+
+
+def test_a_new_job_is_stored_exactly_as_the_orm_would_store_it(
+    uow_factory, session_factory, engine
+):
+    columns = [column for column in email_jobs.c if column.key != "id"]
+
+    def stored_row(job_id: str) -> dict:
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(*[func.cast(c, String).label(c.key) for c in columns]).where(
+                    email_jobs.c.id == job_id
+                )
+            ).one()
+            conn.execute(job_history.delete())
+            conn.execute(email_jobs.delete())
+            conn.commit()
+        return row._asdict()
+
+    ours = _new_job(1)
+    with uow_factory() as uow:
+        uow.jobs.add(ours)
+        uow.commit()
+    written = stored_row(ours.id)
+    orms = _new_job(2, email=1)
+    with session_factory() as session:
+        session.add(orms)
+        session.commit()
+    assert written == stored_row(orms.id)
