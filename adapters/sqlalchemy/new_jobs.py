@@ -227,15 +227,10 @@ def _committed_before(engine, write: _Staged) -> bool:
     return True
 
 
-_registered = False
-
-
 def register_staging_hook() -> None:
     """Write staged rows first in any transaction a session begins (idempotent)."""
-    global _registered
-    if not _registered:
+    if not event.contains(Session, "after_begin", _write_staged):
         event.listen(Session, "after_begin", _write_staged)
-        _registered = True
 
 
 def _stored_history(job: EmailJob, entry, row_id: int) -> None:

@@ -32,6 +32,12 @@ def _new_job(n: int, email: int | None = None) -> EmailJob:
     return job
 
 
+def _deliver(uow_factory, job: EmailJob) -> None:
+    with uow_factory() as uow:
+        uow.jobs.add(job)
+        uow.commit()
+
+
 def _stored(engine) -> tuple[list[str], int, int]:
     with engine.connect() as conn:
         ids = conn.scalars(select(email_jobs.c.id).order_by(email_jobs.c.id)).all()
@@ -66,9 +72,7 @@ def postgres_only(backend):
 def test_a_delivery_is_one_round_trip_and_stored_with_history_and_count(
     postgres_only, uow_factory, engine, queue
 ):
-    with uow_factory() as uow:  # the pooled connection exists and has prepared
-        uow.jobs.add(_new_job(1))
-        uow.commit()
+    _deliver(uow_factory, _new_job(1))  # the pooled connection exists and has prepared
     job = _new_job(2)
     with round_trips() as trips, uow_factory() as uow:
         uow.jobs.add(job)
@@ -90,18 +94,14 @@ def test_a_delivery_whose_history_row_fails_leaves_nothing(postgres_only, uow_fa
         with pytest.raises(PermanentError):
             uow.commit()
     assert _stored(engine) == ([], 0, 0)
-    with uow_factory() as uow:  # the connection is fine afterwards
-        uow.jobs.add(_new_job(2))
-        uow.commit()
+    _deliver(uow_factory, _new_job(2))  # the connection is fine afterwards
     assert _stored(engine) == ([_new_job(2).id], 1, 1)
 
 
 def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
     postgres_only, uow_factory, engine, queue
 ):
-    with uow_factory() as uow:
-        uow.jobs.add(_new_job(1))
-        uow.commit()
+    _deliver(uow_factory, _new_job(1))
     # The server ends every pooled connection (a restart, an idle timeout): the next delivery
     # meets a dead connection without a ping, and is sent again on a new one.
     outsider = create_engine(engine.url, poolclass=NullPool)
@@ -121,9 +121,7 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
 
     event.listen(engine, "handle_error", failed)
     try:
-        with uow_factory() as uow:
-            uow.jobs.add(_new_job(2))
-            uow.commit()
+        _deliver(uow_factory, _new_job(2))
     finally:
         event.remove(engine, "handle_error", failed)
     assert [f.is_disconnect for f in failures] == [True]  # the dead one, once
@@ -134,31 +132,23 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
 def test_a_duplicate_on_a_new_connection_is_refused_and_the_next_delivery_taken(
     postgres_only, uow_factory, engine
 ):
-    with uow_factory() as uow:
-        uow.jobs.add(_new_job(1))
-        uow.commit()
+    _deliver(uow_factory, _new_job(1))
     engine.pool.dispose()  # a new connection: its first query prepares, then fails
     with uow_factory() as uow:
         uow.jobs.add(_new_job(3, email=1))
         with pytest.raises(DuplicateJob):
             uow.commit()
-    with uow_factory() as uow:
-        uow.jobs.add(_new_job(2))
-        uow.commit()
+    _deliver(uow_factory, _new_job(2))
     assert _stored(engine) == (sorted([_new_job(1).id, _new_job(2).id]), 2, 2)
 
 
 def test_statements_dropped_behind_its_back_are_prepared_again(postgres_only, uow_factory, engine):
     engine.pool.dispose()
-    with uow_factory() as uow:
-        uow.jobs.add(_new_job(1))
-        uow.commit()
+    _deliver(uow_factory, _new_job(1))
     with engine.connect() as conn:  # the one pooled connection, the delivery's
         conn.exec_driver_sql("DEALLOCATE ALL")
         conn.commit()
-    with uow_factory() as uow:
-        uow.jobs.add(_new_job(2))
-        uow.commit()
+    _deliver(uow_factory, _new_job(2))
     assert _stored(engine) == (sorted([_new_job(1).id, _new_job(2).id]), 2, 2)
 
 
@@ -261,9 +251,7 @@ def test_a_new_job_is_stored_exactly_as_the_orm_would_store_it(
         return row._asdict()
 
     ours = _new_job(1)
-    with uow_factory() as uow:
-        uow.jobs.add(ours)
-        uow.commit()
+    _deliver(uow_factory, ours)
     written = stored_row(ours.id)
     orms = _new_job(2, email=1)
     with session_factory() as session:
