@@ -24,7 +24,10 @@ hits = sa.Table(
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("body", sa.Text),
 )
-hits.metadata.create_all(engine, checkfirst=True)
+try:
+    hits.metadata.create_all(engine, checkfirst=True)
+except sa.exc.DBAPIError:  # the other gunicorn worker created it at the same moment
+    hits.metadata.create_all(engine, checkfirst=True)
 app = Flask(__name__)
 
 

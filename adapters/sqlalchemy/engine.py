@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy import deadline
@@ -52,14 +56,52 @@ def make_engine(database_url: str, **kwargs) -> Engine:
         f" -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}",
     }
     options = {
-        "pool_pre_ping": True,
+        # The pre-ping is ours (_ping_on_checkout), so that a caller that can retry on a dead
+        # connection may skip it (unpinged_checkout).
+        "pool_pre_ping": False,
         "pool_size": 5,
         "max_overflow": 5,
         "pool_timeout": 5,
         "hide_parameters": True,
     }
     options.update(kwargs)
-    return create_engine(database_url, connect_args=connect_args, **options)
+    engine = create_engine(database_url, connect_args=connect_args, **options)
+    if not options["pool_pre_ping"]:
+        event.listen(engine, "checkout", _pinger(engine.dialect))
+    return engine
+
+
+_unpinged = contextvars.ContextVar("unpinged_checkout", default=False)
+
+
+@contextmanager
+def unpinged_checkout() -> Iterator[None]:
+    """Connections checked out inside are not pinged first (one round trip less). Only for a
+    caller that retries once on a dead connection (`connection_invalidated`), which it can do
+    only where nothing can have been committed twice by the retry (new_jobs.py: the unique
+    keys of a job)."""
+    token = _unpinged.set(True)
+    try:
+        yield
+    finally:
+        _unpinged.reset(token)
+
+
+def _pinger(dialect):
+    def _ping_on_checkout(dbapi_connection, _record, _proxy) -> None:
+        # SQLAlchemy's pool_pre_ping, as a checkout listener: a pooled connection the server
+        # has dropped (a restart, an idle timeout) is replaced, and so is every connection
+        # pooled before it (the pool retries the checkout on a new one).
+        if _unpinged.get():
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if dialect.is_disconnect(exc, dbapi_connection, None):
+                raise InvalidatePoolError(str(exc)) from exc
+            raise
+
+    return _ping_on_checkout
 
 
 def _sqlite_engine(database_url: str, **kwargs) -> Engine:

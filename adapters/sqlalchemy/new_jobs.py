@@ -16,14 +16,18 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from adapters.sqlalchemy import counters
+from adapters.sqlalchemy.engine import unpinged_checkout
 from adapters.sqlalchemy.orm import email_jobs, job_history
+from adapters.sqlalchemy.prepared import run_prepared
 from domain.model import EmailJob
 
 _INSERTED = "creditor_inbox.new_jobs"
+_STAGED = "creditor_inbox.new_jobs.staged"
 _PYFORMAT = re.compile(r"%\((\w+)\)s")
 _HISTORY_KEYS = ("job_id", "attempt", "at", "from_status", "to_status", "result", "error")
 
@@ -32,13 +36,13 @@ _HISTORY_KEYS = ("job_id", "attempt", "at", "from_status", "to_status", "result"
 class _DriverInsert:
     """One INSERT compiled once per dialect: the driver's SQL and each value's bind processor
     (the column types' own conversions), so a request pays for neither compiling nor
-    SQLAlchemy's per-statement bookkeeping. Most columns of a new job are None: a processor
-    that turns None into None (checked once, here) is not called for it."""
+    SQLAlchemy's per-statement bookkeeping. Most columns of a new job are None: what a
+    processor makes of None (None, or JSON's 'null') is worked out once, here."""
 
     sql: str
     keys: tuple[str, ...]
     processors: tuple
-    none_as_is: tuple[bool, ...]
+    none_values: tuple
     positional: bool
 
     @classmethod
@@ -52,16 +56,16 @@ class _DriverInsert:
             assert set(keys) == set(compiled.params), sql
         types = {column.key: column.type for column in table.c}
         processors = tuple(types[key].dialect_impl(dialect).bind_processor(dialect) for key in keys)
-        none_as_is = tuple(process is None or process(None) is None for process in processors)
+        none_values = tuple(None if process is None else process(None) for process in processors)
         positional = bool(compiled.positiontup) or dialect.paramstyle == "pyformat"
-        return cls(sql, keys, processors, none_as_is, positional)
+        return cls(sql, keys, processors, none_values, positional)
 
     def parameters(self, values: dict):
         """The driver's parameters for `values` (column key → domain value)."""
         row = [
-            value if process is None or (value is None and as_is) else process(value)
-            for value, process, as_is in zip(
-                map(values.get, self.keys), self.processors, self.none_as_is, strict=True
+            none_value if value is None else value if process is None else process(value)
+            for value, process, none_value in zip(
+                map(values.get, self.keys), self.processors, self.none_values, strict=True
             )
         ]
         return tuple(row) if self.positional else dict(zip(self.keys, row, strict=True))
@@ -86,7 +90,10 @@ def _statements(dialect) -> tuple[tuple[str, ...], int, _DriverInsert, _DriverIn
 
 def insert_new_job(session: Session, job: EmailJob) -> None:
     """Write a new `job` and its history in the session's transaction and count it. A job
-    that was stored before (detached) is attached as it is, like `Session.add`."""
+    that was stored before (detached) is attached as it is, like `Session.add`.
+
+    On PostgreSQL, when the unit of work has not touched the database yet (the intake's
+    case), the rows are only prepared here and go with the commit (commit_new_jobs_alone)."""
     if not inspect(job).transient or job.decisions:
         # Not the intake's case (a job born with review decisions is neither): the ORM path.
         session.add(job)
@@ -108,17 +115,23 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     deltas = counters.Deltas.empty()
     counters.job_added(job, deltas)
 
-    connection = session.connection()
     if dialect.name == "postgresql" and len(history_rows) == 1:
-        # The intake's case: job, counts and history row in one round trip (psycopg2 sends
-        # the statements as one query; the result is the last one's, the history row's id).
+        # The intake's case: job, counts and history row as one query (psycopg2 sends the
+        # statements together; the result is the last one's, the history row's id).
         counts_sql, counts = _counter_upsert(dialect.name, deltas)
-        result = connection.exec_driver_sql(
-            "; ".join(filter(None, (job_insert.sql, counts_sql, history_insert.sql))),
-            job_row + counts + history_rows[0],
+        statements = ((job_insert.sql, job_row), (counts_sql, counts))
+        write = _Staged(
+            job, tuple(s for s in statements if s[0]) + ((history_insert.sql, history_rows[0]),)
         )
-        _stored_history(job, job.history[0], result.scalar_one())
+        if session.in_transaction():
+            write.run(session.connection())
+        else:
+            # Nothing written yet: keep it for the commit, which then sends the whole
+            # transaction at once; anything else the unit of work does first (a read, another
+            # write) begins the transaction, and _write_staged puts these rows in it first.
+            session.info.setdefault(_STAGED, []).append(write)
     else:
+        connection = session.connection()
         connection.exec_driver_sql(job_insert.sql, job_row)
         for entry, params in zip(job.history, history_rows, strict=True):
             result = connection.exec_driver_sql(history_insert.sql, params)
@@ -133,6 +146,91 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     # collects its events from here and attaches it only if it changes again before the
     # commit (attach_changed_new_jobs), so a later change is still an ordinary UPDATE.
     session.info.setdefault(_INSERTED, []).append(job)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A new job's rows as one PostgreSQL query, not sent yet."""
+
+    job: EmailJob
+    statements: tuple[tuple[str, tuple], ...]  # (driver SQL, parameters), the history's last
+
+    def run(self, connection, prepared: bool = False) -> None:
+        if prepared:
+            result = run_prepared(connection, self.statements)
+        else:
+            result = connection.exec_driver_sql(
+                "; ".join(sql for sql, _ in self.statements),
+                tuple(value for _, parameters in self.statements for value in parameters),
+            )
+        _stored_history(self.job, self.job.history[0], result.scalar_one())
+
+
+def _write_staged(session: Session, _transaction, connection) -> None:
+    """after_begin: the transaction's first statements are the rows add() kept back."""
+    for write in session.info.pop(_STAGED, ()):
+        write.run(connection)
+
+
+def commit_new_jobs_alone(session: Session) -> bool:
+    """At the commit: when one new job's rows are all the transaction holds (the session has
+    not begun one: nothing was read, locked or flushed), send them as one autocommit query,
+    which PostgreSQL runs as one transaction, all or nothing, committed (and flushed to disk)
+    before it answers. So intake costs one round trip instead of BEGIN, INSERTs and COMMIT.
+    Returns False when the session's own commit must run (the staged rows, if any, are then
+    written first in its transaction)."""
+    staged = session.info.get(_STAGED)
+    if not staged:
+        return False
+    if session.in_transaction() or len(staged) > 1:
+        session.connection()  # begins on a connection: _write_staged runs first
+        return False
+    (write,) = staged
+    engine = session.get_bind()
+    try:
+        # The pooled connection is not pinged first: if the server dropped it, the query
+        # fails, and is sent again on a new connection unless the server had committed it
+        # before the connection broke (the job's own row says which).
+        with unpinged_checkout():
+            _send_alone(engine, write)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        if not _committed_before(engine, write):
+            _send_alone(engine, write)
+    del session.info[_STAGED]
+    return True
+
+
+def _send_alone(engine, write: _Staged) -> None:
+    with engine.connect() as connection:
+        # psycopg2's autocommit switch, as SQLAlchemy's pre-ping flips it: no BEGIN is sent
+        # (the AUTOCOMMIT isolation level would send a SET before and after).
+        driver = connection.connection.dbapi_connection
+        driver.autocommit = True
+        try:
+            write.run(connection, prepared=True)
+        finally:
+            if not driver.closed:
+                driver.autocommit = False
+
+
+def _committed_before(engine, write: _Staged) -> bool:
+    """After a broken connection: did the server commit the query (all of it) before?"""
+    with engine.connect() as connection:
+        history_id = connection.scalar(
+            select(job_history.c.id).where(job_history.c.job_id == write.job.id)
+        )
+    if history_id is None:
+        return False
+    _stored_history(write.job, write.job.history[0], history_id)
+    return True
+
+
+def register_staging_hook() -> None:
+    """Write staged rows first in any transaction a session begins (idempotent)."""
+    if not event.contains(Session, "after_begin", _write_staged):
+        event.listen(Session, "after_begin", _write_staged)
 
 
 def _stored_history(job: EmailJob, entry, row_id: int) -> None:
@@ -161,12 +259,17 @@ def new_jobs(session: Session) -> list[EmailJob]:
 
 
 def attach_changed_new_jobs(session: Session) -> None:
-    """Before the commit: a new job changed after its INSERT is flushed like any other."""
-    for job in new_jobs(session):
-        if inspect(job).modified:
-            session.add(job)
+    """Before the commit: a new job changed after its INSERT is flushed like any other (its
+    rows written first, if still staged: its history entry must be stored to be attached)."""
+    changed = [job for job in new_jobs(session) if inspect(job).modified]
+    if changed and session.info.get(_STAGED):
+        session.connection()
+    for job in changed:
+        session.add(job)
 
 
 def forget_new_jobs(session: Session) -> None:
-    """After a rollback: their rows are gone, and so are their events' grounds."""
+    """After a rollback: their rows are gone (or were never sent), and so are their events'
+    grounds."""
     session.info.pop(_INSERTED, None)
+    session.info.pop(_STAGED, None)

@@ -268,8 +268,10 @@ def start_mappers() -> None:
         )
         event.listen(EmailJob, "load", _init_events)
         from adapters.sqlalchemy.counters import register_counting_hook
+        from adapters.sqlalchemy.new_jobs import register_staging_hook
 
         register_counting_hook()
+        register_staging_hook()
         with warnings.catch_warnings():
             # SQLAlchemy 2.1 deprecates `noload` (it gives None for a many-to-one; for our
             # collection it gives the empty list we want). When it is removed: lazy="write_only"

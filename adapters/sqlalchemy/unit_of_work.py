@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.new_jobs import attach_changed_new_jobs, forget_new_jobs, new_jobs
+from adapters.sqlalchemy.new_jobs import (
+    attach_changed_new_jobs,
+    commit_new_jobs_alone,
+    forget_new_jobs,
+    new_jobs,
+)
 from adapters.sqlalchemy.orm import start_mappers
 from adapters.sqlalchemy.repository import SqlClaimLedger, SqlJobRepository
 from application.ports import EventPublisher, UnitOfWork
@@ -78,9 +83,11 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             with translated():
                 attach_changed_new_jobs(self.session)
                 # Jobs with plain changes on prebuilt SQL, then the ORM. Not durable: the
-                # prebuilt job statement also turns synchronous_commit off (PostgreSQL).
+                # prebuilt job statement also turns synchronous_commit off (PostgreSQL). A unit
+                # of work holding one new job and nothing else commits it in one query.
                 self._held.flush(durable)
-                self.session.commit()
+                if not commit_new_jobs_alone(self.session):
+                    self.session.commit()
         except Exception:
             self._rollback_keeping_objects()
             raise

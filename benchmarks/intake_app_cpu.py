@@ -1,0 +1,103 @@
+"""Intake CPU and wall time per request of the app alone: ours beside the reference, on
+SQLite or PostgreSQL + Redis, each app in a fresh process.
+
+The WSGI app is called with prebuilt environs (no HTTP server, no test client), so the figure
+is the app's own work, its database round trips included (wall) or not (CPU).
+Run: .venv/bin/python -m benchmarks.intake_app_cpu [--requests 2000] [--backend sqlite postgres]
+     [--profile] (pyinstrument of ours, wall clock)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from benchmarks.harness import BIN, ROOT, SECRET, environment, payload
+
+
+def _environ(n: int, stamp: str) -> dict:
+    from entrypoints.http.signature import sign
+
+    body = payload(n, "a1b2c3d4")
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/v1/webhooks/zendesk",
+        "SERVER_NAME": "bench",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE": sign(SECRET, stamp, body),
+        "HTTP_X_ZENDESK_WEBHOOK_SIGNATURE_TIMESTAMP": stamp,
+    }
+
+
+def measure(which: str, requests: int, profile: bool) -> str:
+    if which == "reference":
+        from benchmarks.reference_app import app
+    else:
+        from wsgi import app
+    statuses: set[str] = set()
+
+    def start_response(status, _headers, _exc_info=None):
+        statuses.add(status)
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for n in range(200):  # warm-up: imports, pools, prepared statements
+        b"".join(app(_environ(n, stamp), start_response))
+    environs = [_environ(n, stamp) for n in range(1000, 1000 + requests)]
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for environ in environs:
+        b"".join(app(environ, start_response))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if profiler:
+        profiler.stop()
+        print(profiler.output_text(unicode=False, color=False))
+    assert statuses == {"200 OK"}, statuses
+    return f"{cpu / requests * 1000:.3f} {wall / requests * 1000:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--only", choices=["reference", "ours"])
+    args = parser.parse_args()
+    if args.only:
+        print(measure(args.only, args.requests, args.profile))
+        return
+    print("| backend | app | ms CPU/request | ms wall/request |")
+    print("|---|---|---|---|")
+    for backend in args.backend:
+        with environment(backend) as env:
+            for which in ("reference", "ours"):
+                command = [str(BIN / "python"), "-m", "benchmarks.intake_app_cpu"]
+                command += ["--only", which, "--requests", str(args.requests)]
+                if args.profile and which == "ours":
+                    command.append("--profile")
+                output = subprocess.run(
+                    command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
+                ).stdout.splitlines()
+                if args.profile and which == "ours":
+                    print("\n".join(output[:-1]))
+                cpu, wall = output[-1].split()
+                print(f"| {backend} | {which} | {cpu} | {wall} |")
+
+
+if __name__ == "__main__":
+    main()
