@@ -219,7 +219,9 @@ def _read_claim(
             reading.amount = reading.span = reading.currency = None
             reading.quality = 0.0
             reading.conflicts.append(PAYMENT_CONFLICT.format(chosen))
-        elif chosen is not None and (parts := loose_parts(body, by_kind.get(COMPONENT, []))):
+        elif chosen is not None and (
+            parts := loose_parts(body, by_kind.get(COMPONENT, []), chosen)
+        ):
             # "Rundfunkbeiträge: 367,20 Euro / Säumniszuschläge: 24,00 Euro" that did not sum:
             # is the claim figure with or without them?
             reading.amount = reading.span = reading.currency = None

@@ -16,12 +16,16 @@ from adapters.rules.components import part_of_line
 __all__ = ["breakdown_differs", "current_claim", "loose_parts", "one_current"]
 
 
-def loose_parts(body: str, components: list[Mention]) -> list[Mention]:
-    """Components not stated as the claim's breakdown ("Das sind …", "davon …")."""
+def loose_parts(body: str, components: list[Mention], claim: Decimal) -> list[Mention]:
+    """Components not stated as the claim's breakdown ("Das sind …", "davon …") and not adding
+    up to it ("255,00 EUR offen (Hundesteuer 240,00 EUR, Mahngebühr 15,00 EUR)")."""
+    parts = [m for m in components if m.value]
+    if parts and sum((m.value for m in parts), Decimal("0.00")) == claim:
+        return []
     return [
         m
-        for m in components
-        if m.value and not PARTS_MARKER.search(body, sentence_start(body, m.start) + 1, m.start)
+        for m in parts
+        if not PARTS_MARKER.search(body, sentence_start(body, m.start) + 1, m.start)
     ]
 
 

@@ -89,6 +89,13 @@ def _classify(body: str, mentions, index: int) -> Mention:
         # "… auf 9.644,70 € beläuft, davon Hauptforderung": the words before the comma
         # belong to the amount before.
         lead = lead[lead.index(",") + 1 :]
+    opened_in_lead = lead.rfind("(")
+    if (
+        opened_in_lead != -1
+        and ")" not in lead[opened_in_lead:]
+        and lead[opened_in_lead + 1 :].strip()
+    ):
+        lead = lead[opened_in_lead + 1 :]  # "255,00 EUR offen (Hundesteuer 2026 240,00 EUR, …)"
     kind = _kind(lead)
     context = lead
     if _INCLUDING_LEAD.search(lead):

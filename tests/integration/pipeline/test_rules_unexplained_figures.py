@@ -931,3 +931,12 @@ def test_an_amount_they_would_accept_is_an_offer():
 )
 def test_fake_warrants_document_portals_and_event_promotions(body, sender, reason):
     assert RulesExtractor().extract(body, "", sender, None).non_reply_reason == reason
+
+
+def test_a_breakdown_in_parentheses_after_the_claim_adds_up_to_it():
+    """zw-058 (moved to dev): the words inside the parentheses label the figure in them."""
+    body = (
+        "zum Kassenzeichen 5.0203.118877.4 (Wolf, Jennifer) ist ein Betrag von 255,00 EUR offen "
+        "(Hundesteuer 2026 240,00 EUR, Mahngebühr 15,00 EUR)."
+    )
+    assert _read(body).claim_amount == Decimal("255.00")
