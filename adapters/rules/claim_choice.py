@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from adapters.rules.amount_kinds import _BALANCE, _CURRENT, COMPONENT
+from adapters.rules.amount_kinds import _BALANCE, _CONTAINED, _CURRENT, COMPONENT
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import PARTS_MARKER
 from adapters.rules.clauses import sentence_start
@@ -25,7 +25,9 @@ def loose_parts(body: str, components: list[Mention], claim: Decimal) -> list[Me
     return [
         m
         for m in parts
-        if not PARTS_MARKER.search(body, sentence_start(body, m.start) + 1, m.start)
+        if not m.aside  # "194,85 € offen (inkl. 15,00 € Mahngebühren)"
+        and not _CONTAINED.search(body, max(0, m.start - 30), m.start)
+        and not PARTS_MARKER.search(body, sentence_start(body, m.start) + 1, m.start)
     ]
 
 

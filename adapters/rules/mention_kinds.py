@@ -47,6 +47,7 @@ _CLAIM_PLUS = re.compile(
     re.I,
 )
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
+_QUANTIFIED_AT = re.compile(r"\bbeziffer\w*\b[^\d]{0,100}\bauf\s*$", re.I)
 _ACCEPT_AFTER = re.compile(
     r"[^\d.;\n]{0,30}?\b(zu\s+akzeptieren|anzunehmen|zu\s+begnügen|zufrieden\s+zu\s+geben|"
     r"als\s+vergleich|in\s+full\s+and\s+final\s+settlement)\b",
@@ -98,8 +99,8 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[opened_in_lead + 1 :]  # "255,00 EUR offen (Hundesteuer 2026 240,00 EUR, …)"
     kind = _kind(lead)
     context = lead
-    if _INCLUDING_LEAD.search(lead):
-        kind = TOTAL
+    if _INCLUDING_LEAD.search(lead) or _QUANTIFIED_AT.search(lead):
+        kind = TOTAL  # "beziffern wir die Forderung … aus Mieten und Nebenkosten auf"
     if kind in (CLAIM, TOTAL, NONE) and _ACCEPT_AFTER.match(body, end):
         kind = OFFER  # "… einen Betrag von 3.500,00 € zu akzeptieren": what they would take
     if _TIMES_AFTER.match(body, end):

@@ -253,7 +253,8 @@ _LOWERED: dict[int, list[re.Pattern]] = {}
 
 def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
     label = (from_email or "").rpartition("@")[2].lower().split(".")[0]
-    personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(from_name or "")
+    local = (from_email or "").rpartition("@")[0]  # "h.brandt-hausverwaltung@gmx.de"
+    personal = label in _FREEMAIL_LABELS and not _COMPANY_WORDS.search(f"{from_name or ''} {local}")
     hits = _hits(_CLIENT, text)
     third = _THIRD_PARTY.search(text)
     sender = f"{from_email} {from_name or ''}".lower()
@@ -294,7 +295,10 @@ _CREDITOR_STANCE = re.compile(
 _DEBTOR_SIDE = re.compile(
     r"\bmein(e|en|em|er)?\s+(vermieter(in)?|gläubiger\w*|bank|arbeitgeber)\b", _I
 )
-_OWN_DEBT = re.compile(r"\bich\s+(schulde|soll|muss)\b|\bmeine\s+schulden\b|\bi\s+owe\b", _I)
+_OWN_DEBT = re.compile(
+    r"\bich\s+(schulde|soll\b|muss\s+([\wäöü]+\s+){0,3}(be)?zahlen)|\bmeine\s+schulden\b|\bi\s+owe\b",
+    _I,
+)
 
 
 def _span(reason: str, pattern: re.Pattern, body: str) -> tuple[str, int, int]:

@@ -940,3 +940,52 @@ def test_a_breakdown_in_parentheses_after_the_claim_adds_up_to_it():
         "(Hundesteuer 2026 240,00 EUR, Mahngebühr 15,00 EUR)."
     )
     assert _read(body).claim_amount == Decimal("255.00")
+
+
+# Classes the fresh blind batch zy-… showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an included component in parentheses is no loose part
+        (
+            "Für Ihren Mandanten ist aktuell ein Betrag von 194,85 € offen (inkl. 15,00 € "
+            "Mahngebühren).",
+            "194.85",
+        ),
+        # "beziffern wir die Forderung … aus Mieten und Nebenkosten auf": the total
+        (
+            "beziffern wir die Forderung unserer Mandantin aus rückständigen Mieten und "
+            "Nebenkosten auf 3.912,00 €.",
+            "3912.00",
+        ),
+    ],
+)
+def test_included_parts_and_quantified_claims(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name"),
+    [
+        # "Ich muss das erst … zusammenrechnen" is no own debt
+        (
+            "danke für Ihren Brief wegen Frau Nowak. Im Frühjahr hatte ich ja schon geschrieben "
+            "dass 920,- Euro Miete offen sind. Ich muss das erst mit meinem Steuerberater "
+            "zusammenrechnen, melde mich dann.",
+            "p.petersen@web.de",
+            "Peter Petersen",
+        ),
+        # a property manager on a free-mail address whose local part says so
+        (
+            "Die Kaution wird mit den Mietrückständen verrechnet. Danach kann ich Ihnen sagen was "
+            "noch offen ist.",
+            "h.brandt-hausverwaltung@gmx.de",
+            "Helmut Brandt",
+        ),
+    ],
+)
+def test_private_creditors_who_are_not_the_client(body, sender, name):
+    assert RulesExtractor().extract(body, "Re: Nowak", sender, name).is_creditor_reply is True
