@@ -16,6 +16,7 @@ from adapters.rules.amount_kinds import (
     CLAIM,
     COMPONENT,
     NONE,
+    OLD,
 )
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
@@ -126,6 +127,8 @@ def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention |
     ]
     if not later or any(_CONTAINED.search(m.context) for m in after):
         return None
+    if any(o.kind == OLD and o.value + later[0].value == total.value for o in mentions):
+        return None  # "our previous statement showed 1,363.00; a fee of 25.00 has since been added"
     first = later[0].start
     if _CONTAINED.search(body, max(total.end, sentence_start(body, first)), first):
         return None  # "… 262,50 Euro. Hierin enthalten sind\nSäumniszuschläge von 8,00 Euro."

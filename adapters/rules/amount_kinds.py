@@ -44,7 +44,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         OLD,
         re.compile(
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
-            r"ursprünglich|bisherig|vormals|damals|zuvor|früher|alte[rn]?\s|vortrag|earlier|"
+            r"ursprünglich|bisherig|vormals|damals|zuvor|vorher|früher|alte[rn]?\s|vortrag|earlier|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
             r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
@@ -66,7 +66,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|zahlungseingäng|"
             r"abzüglich|abzgl|geleistete\s+zahlungen|bisherige\s+zahlungen|payments\s+(to\s+date|made)|"
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
-            r"verrechnet|aufgerechnet|einbehalten|\bzahlungen\s*$|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
+            r"verrechnet|aufgerechnet|einbehalten|\bminus\b|\bdeducted\b|\babgezogen\b|\bgegeben\s+hat\b|\bzahlungen\s*$|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",
             re.I,
         ),
@@ -197,6 +197,7 @@ _PAID_AFTER = re.compile(
     r"^(?:[^\d;.]|\.(?=\d)|(?<=[A-Za-z-])\d+){0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
     r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+|(noch\s+)?nichts\s+|nothing\s+)?(vollständig\s+|in\s+full\s+)?"
     r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|erledigt|"
+    r"abgezogen|deducted|"
     r"paid|received|settled)\b",
     re.I,
 )

@@ -46,6 +46,7 @@ _CURRENCY_NOTE = re.compile(
 _CENTS = re.compile(r",(\d{2}|-{1,2})$")
 _DASH_CENTS = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+),-(?!-?\d)")
 _SPACED_WHOLE = re.compile(rf"\d{{1,3}}(?:{_SP}\d{{3}})+")
+_DATE_PART_BEFORE = re.compile(r"\d{1,2}[./]\d{1,2}[./]$")
 _DATE_LIKE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}/\d{1,2}/\d{2,4}")
 _DAY_MONTH = re.compile(r"(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])\.(?!\d)")  # "01.08.–15.11."
 
@@ -99,10 +100,15 @@ def find_figures(body: str) -> list[tuple[int, int, Decimal, str]]:
     blank_run = 0
     for line in body.split("\n"):
         taken: list[tuple[int, int]] = []
-        for m in _WITH_CURRENCY.finditer(line):
+        position = 0
+        while (m := _WITH_CURRENCY.search(line, position)) is not None:
+            position = m.end()
             raw = m.group("n1") or m.group("n2")
             value = parse_amount(raw)
             number_start = m.start("n1") if m.group("n1") else m.start("n2")
+            if _DATE_PART_BEFORE.search(line, 0, number_start):
+                position = number_start + len(raw)  # "to 15/11/2026   EUR   231.25": a year
+                continue
             if value is not None and not _DATE_LIKE.match(line, number_start):
                 code = _currency_code(m.group("c1") or m.group("c2"))
                 mentions.append((offset + m.start(), offset + m.end(), value, code))
@@ -121,7 +127,9 @@ def find_figures(body: str) -> list[tuple[int, int, Decimal, str]]:
             line_currency = "EUR"  # "920,- offen": the German dash for no cents is a price in euros
         if line_currency is not None:
             for m in _BARE.finditer(line):
-                if any(s <= m.start() < e for s, e in taken) or _DATE_LIKE.match(line, m.start()):
+                if any(s < m.end() and m.start() < e for s, e in taken) or _DATE_LIKE.match(
+                    line, m.start()
+                ):
                     continue
                 if _DATE_LIKE.search(line[max(0, m.start() - 3) : m.end() + 5]) or _DAY_MONTH.match(
                     line, m.start()

@@ -95,7 +95,7 @@ PASSED_ON = re.compile(
 ACCOUNTED = re.compile(
     r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
     r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|leaving\s+(the|a)\s+balance|after\s+(deduct|your\s+payment|"
-    r"the\s+payment|receipt)|already\s+deducted|less\s+(your|the)\s+payment|net\s+of|"
+    r"the\s+payment|receipt)|already\s+(been\s+)?deducted|less\s+(your|the)\s+payment|net\s+of|"
     r"(been\s+)?reduced\s+by|(reduziert|vermindert|verringert)\s+(sich\s+)?um)",
     re.I,
 )

@@ -185,7 +185,7 @@ def _classify(body: str, mentions, index: int) -> Mention:
     )
     if paid_after:  # "der Restbetrag von 817,45 € ist … eingegangen": the remainder was paid
         kind = REMAINING if paid_after.group("no") else PAID
-    if kind == CLAIM and _TOTAL_AFTER.search(body[end:line_end]):
+    if kind in (CLAIM, NONE) and _TOTAL_AFTER.search(body[end:line_end]):
         kind = TOTAL
     if kind == COMPONENT and _TOTAL_AFTER.search(body[end:line_end]) and _CLAIM_PLUS.search(lead):
         kind = TOTAL  # "die Forderung … zzgl. Mahn- und Sperrkosten derzeit 1.189,30 € beträgt"

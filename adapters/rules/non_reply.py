@@ -48,6 +48,7 @@ _ACK = re.compile(
     r"eingegangen|haben\s+(ihre|ihr)\s+(?!\w*(zahlung|überweisung|betrag))\w+\s+([^.\n]{0,60}\s)?"
     r"(erhalten|aufgenommen|erfasst|registriert)|"
     r"(request|message|email|correspondence|enquiry|inquiry)\s+(has\s+been\s+)?(received|registered|logged)|"
+    r"ihr(e)?\s+(anliegen|anfrage|nachricht)\s+wurde\s+([^.\n]{0,60}\s)?(erfasst|registriert|aufgenommen|angelegt)|"
     r"((?<!once\s)(?<!when\s)(?<!until\s)(?<!after\s)(?<!\bif\s)(?<!\bas\s)we('ve|\s+have)\s+received"
     r"(?!\s+(a\s+|your\s+|the\s+|two\s+|several\s+)?(partial\s+|further\s+)?payments?\b)|"
     r"confirm\s+(that\s+we\s+have\s+)?(received|receipt)(?!\s+of\s+(a|your|the)\s+(partial\s+)?payment))|"

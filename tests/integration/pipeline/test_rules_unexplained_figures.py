@@ -989,3 +989,57 @@ def test_included_parts_and_quantified_claims(body, expected):
 )
 def test_private_creditors_who_are_not_the_client(body, sender, name):
     assert RulesExtractor().extract(body, "Re: Nowak", sender, name).is_creditor_reply is True
+
+
+# Classes the fresh blind batch zx-… (replies with several figures) showed (moved to dev).
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a fee added since the older statement explains the difference
+        (
+            "The outstanding balance is EUR 1,388.00 as of 18 November 2026. Our previous "
+            "statement showed EUR 1,363.00; a late payment fee of EUR 25.00 has since been added.",
+            "1388.00",
+        ),
+        # "vorher warens …", a credit that explains the difference
+        (
+            "offen sind noch 475,38 EUR, Stand heute.\nvorher warens 520,38 aber es kam noch ne "
+            "gutschrift über 45,- wegen störung.",
+            "475.38",
+        ),
+        # "(…) auf 1.104,62 EUR beläuft": the verb after an unlabelled figure
+        (
+            "dass sich unsere Forderung\n(Beitragskonto BK-55821) auf 1.104,62 EUR beläuft "
+            "(Beiträge 1.012,00 EUR,\nSäumniszuschläge 92,62 EUR).",
+            "1104.62",
+        ),
+        # a refund that "has already been deducted"
+        (
+            "The amount currently outstanding is EUR 94.99 (original invoice EUR 109.99); a partial "
+            "refund of EUR 15.00 has already been deducted.",
+            "94.99",
+        ),
+        # a date's year before a currency is no figure
+        (
+            "Principal                                  EUR 3,105.22\nInterest at 14.99% p.a. to "
+            "15/11/2026   EUR   231.25\nFees                                       EUR    45.00\n"
+            "Total amount outstanding                   EUR 3,381.47",
+            "3381.47",
+        ),
+    ],
+)
+def test_several_figures_explained_by_each_other(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+def test_a_request_registered_and_passed_on_is_an_acknowledgement():
+    body = (
+        "vielen Dank für Ihre Nachricht. Ihr Anliegen wurde unter der Vorgangsnummer 40-4471229087\n"
+        "erfasst und an die zuständige Fachabteilung weitergeleitet."
+    )
+    assert RulesExtractor().extract(body, "", "service@telekom.example", None).non_reply_reason == (
+        "acknowledgement"
+    )
