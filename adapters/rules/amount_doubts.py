@@ -194,7 +194,8 @@ def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Me
 
 _OPEN = re.compile(
     r"\b(offen|open|outstanding|ausstehend|rückständig)\b|"
-    r"\bbesteh(t|en)\b[^.\n]{0,40}\b(rückstand|rückstände|forderung|saldo|betrag)",
+    r"\bbesteh(t|en)\b[^.\n]{0,40}\b(rückstand|rückstände|forderung|saldo|betrag)|"
+    r"\b(rückstand|forderung|saldo|betrag)\b(?:[^.\n]|\.(?=\d)){0,40}\bbesteh(t|en)\b",
     re.I,
 )
 

@@ -47,6 +47,11 @@ _CLAIM_PLUS = re.compile(
     re.I,
 )
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
+# "Der Gesamtsaldo des Kredits einschließlich der noch nicht fälligen Raten beläuft sich auf"
+_GRAND_TOTAL_LEAD = re.compile(
+    r"\bgesamt(saldo|forderung|betrag|schuld|summe)\b[^\d]{0,80}\b(beläuft\s+sich\s+auf|beträgt)\s*$",
+    re.I,
+)
 _QUANTIFIED_AT = re.compile(r"\bbeziffer\w*\b[^\d]{0,100}\bauf\s*$", re.I)
 _ACCEPT_AFTER = re.compile(
     r"[^\d.;\n]{0,30}?\b(zu\s+akzeptieren|anzunehmen|zu\s+begnügen|zufrieden\s+zu\s+geben|"
@@ -99,7 +104,11 @@ def _classify(body: str, mentions, index: int) -> Mention:
         lead = lead[opened_in_lead + 1 :]  # "255,00 EUR offen (Hundesteuer 2026 240,00 EUR, …)"
     kind = _kind(lead)
     context = lead
-    if _INCLUDING_LEAD.search(lead) or _QUANTIFIED_AT.search(lead):
+    if (
+        _INCLUDING_LEAD.search(lead)
+        or _QUANTIFIED_AT.search(lead)
+        or _GRAND_TOTAL_LEAD.search(lead)
+    ):
         kind = TOTAL  # "beziffern wir die Forderung … aus Mieten und Nebenkosten auf"
     if kind in (CLAIM, TOTAL, NONE) and _ACCEPT_AFTER.match(body, end):
         kind = OFFER  # "… einen Betrag von 3.500,00 € zu akzeptieren": what they would take

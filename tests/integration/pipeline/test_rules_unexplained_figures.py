@@ -1043,3 +1043,34 @@ def test_a_request_registered_and_passed_on_is_an_acknowledgement():
     assert RulesExtractor().extract(body, "", "service@telekom.example", None).non_reply_reason == (
         "acknowledgement"
     )
+
+
+# The wrong bookings of the batches zzb-, zz-, zzc- (run together on one version; moved to dev).
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # arrears beside the whole loan's balance
+        "Der Rückstand aus nicht gezahlten Raten beträgt 3.100,00 EUR. Der Gesamtsaldo des Kredits "
+        "einschließlich der noch nicht fälligen Raten beläuft sich auf 11.480,00 EUR.",
+        # "eine Forderung von … besteht" in the sentence, another balance under the table
+        "Wir teilen mit, dass gegen Frau Hoffmann eine Forderung von 5.230,15 EUR besteht.\n"
+        "Datum       Text                         Soll/Haben EUR\n30.09.2026  Saldo          "
+        "              -5.230,15\n31.10.2026  Sollzinsen                        -148,70\n"
+        "            Saldo                           -5.378,85",
+        # only the older figure, the updated statement to be sent
+        "In unserem Schreiben vom 12.03.2026 hatten wir Ihnen eine Forderung von 1.167,40 € "
+        "mitgeteilt. Eine aktualisierte Forderungsaufstellung lassen wir Ihnen in den nächsten "
+        "Tagen gesondert zukommen.",
+        # costs "deren Höhe wir … mitteilen"
+        "Hauptforderung: 466,31 EUR\nZinsen: 28,40 EUR\nzuzüglich weiterer Inkassokosten, deren "
+        "Höhe wir nach Abschluss der Prüfung mitteilen.",
+        # "Wir melden uns … mit dem endgültigen Betrag"
+        "Die Schlussrechnung weist einen Betrag von 918,40 € aus. Wir melden uns unaufgefordert "
+        "mit dem endgültigen Betrag.",
+    ],
+)
+def test_the_last_batches_wrong_bookings_give_no_amount(body):
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
