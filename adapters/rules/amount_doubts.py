@@ -24,7 +24,7 @@ from adapters.rules.clauses import _CLAUSE_BREAK, _clause_start, sentence_start
 from adapters.rules.statements import rows_of
 
 _AMOUNT_NOUN = re.compile(
-    r"(betrag|forderung(?!s?management)|saldo|summe|kontostand|differenz|(aktuelle|abschließende)[rn]?\s+stand|gutschrift|credit\s+note|amount|balance|claim|"
+    r"(betrag|forderung(?!s?management)|rückstand|saldo|summe|kontostand|differenz|(aktuelle|abschließende)[rn]?\s+stand|gutschrift|credit\s+note|amount|balance|claim|"
     r"total|figure|difference)",
     re.I,
 )

@@ -47,7 +47,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"ursprünglich|bisherig|vormals|damals|zuvor|vorher|früher|alte[rn]?\s|vortrag|earlier|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
-            r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bhatten\s+wir\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
+            r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bhatten\s+wir\b|\bbestand\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"

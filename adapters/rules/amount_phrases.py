@@ -76,7 +76,7 @@ PROVISIONAL = re.compile(
     r"noch\s+nicht\s+(gebucht|verbucht)|not\s+yet\s+(been\s+)?(booked|posted)|"
     # the current figure is still to come, or is to be asked for elsewhere
     r"(aktuelle|genaue|tagesaktuelle|aktualisierte)[rns]?\s+(forderungshöhe|forderungsaufstellung|"
-    r"forderung|stand|betrag|saldo|höhe|kontostand)\b(?:[^.]|\.(?=\S)){0,120}\b(mitgeteilt|mitteilen|teilen\s+wir|"
+    r"forderung|stand|betrag|saldo|höhe|kontostand|rückstand)\b(?:[^.]|\.(?=\S)){0,120}\b(mitgeteilt|mitteilen|teilen\s+wir|"
     r"nachreichen|nachgereicht|reiche\s+ich\s+nach|reichen\s+wir\s+nach|folgt|erfragen|zukommen)|"
     r"wenden\s+sie\s+sich\s+[^.]{0,40}(aktuellen|genauen)\s+(forderungshöhe|forderung|betrag|stand|saldo)|"
     r"(current|exact|up[- ]to[- ]date|updated)\s+(balance|amount|figure|statement)\b[^.]{0,60}\b"
@@ -123,7 +123,7 @@ _OPEN_LABEL = re.compile(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\b(beläuft|belaufen)\s+sich\s+([^\d\n.]{0,50}\s)?auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
     r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|\w*rückstand|\w*saldo)"
     r"([^\n.€]{0,40}?)?)"
-    r"(\s+(somit|also|damit|nunmehr|noch|jetzt|insgesamt|now|therefore))?"
+    r"(\s+(somit|also|damit|daher|nunmehr|noch|jetzt|aktuell|derzeit|heute|insgesamt|now|therefore)){0,2}"
     r"(\s+(per|zum|am|stand|as\s+(of|at))\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*$",  # "… per 20.11.2026"
     re.I,
 )

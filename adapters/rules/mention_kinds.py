@@ -39,13 +39,17 @@ _INCLUDES = re.compile(
 # Säumniszuschlägen in Höhe von": the claim's noun, then what it includes, then the figure.
 _INCLUDING_LEAD = re.compile(
     r"(rückst[aä]nd\w*|forderung\w*|saldo|betrag|schulden|balance|amount)\s+(einschl\w*|inkl\w*|"
-    r"inklusive|including)\.?\s+(der\s+|aller\s+)?[^\W\d]+(\s*\([^()]*\))?\s*(in\s+höhe\s+von|von|:|of)?\s*$",
+    r"inklusive|including)\.?\s+(der\s+|aller\s+)?[^\W\d]+(\s*\([^()]*\))?\s*(in\s+höhe\s+von|von|:|of)?\s*$|"
+    # "… betragen einschließlich Säumniszuschlägen und Vollstreckungskosten 2.418,37 €"
+    r"\b(betragen|beträgt|belaufen\s+sich|beläuft\s+sich)\s+(einschl\w*|inkl\w*|inklusive)\.?\s+[^\d]{0,80}$",
     re.I,
 )
 _CLAIM_PLUS = re.compile(
     r"(forderung|rückstand|saldo|betrag)\w*\b(?:[^.]|\.(?=\S)){0,60}\b(zzgl|zuzüglich|inkl|einschl|plus|nebst)",
     re.I,
 )
+# a line that ends inside its phrase: the next line goes on with it
+_OPEN_END = re.compile(r"\b(einschließlich|inklusive|zuzüglich|und|von|über|der|die|des)\s*$", re.I)
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
 # "Der Gesamtsaldo des Kredits einschließlich der noch nicht fälligen Raten beläuft sich auf"
 _GRAND_TOTAL_LEAD = re.compile(
@@ -81,7 +85,10 @@ def _classify(body: str, mentions, index: int) -> Mention:
         previous_end = line_start  # "Kosten (2 x 6,00 EUR, …): 37,55 EUR": the aside is the label's
     clause_start = max(line_start, _clause_start(body, start))  # computed once per mention
     lead_start = clause_start
-    if lead_start == line_start and _CONTINUED.match(body, line_start):
+    if lead_start == line_start and (
+        _CONTINUED.match(body, line_start)
+        or _OPEN_END.search(body, max(line_start - 40, 0), max(line_start - 1, 0))
+    ):
         # "…Säumniszuschläge von 1 % des\nabgerundeten … (derzeit 20,81 €)": a hard wrap
         above = body[body.rfind("\n", 0, max(line_start - 1, 0)) + 1 : max(line_start - 1, 0)]
         if above.strip() and not re.search(r"[.:;!?]\s*$", above):

@@ -152,7 +152,8 @@ _CLIENT = [
         r"\b(mahnung|brief|schreiben|rechnung)\b[^.\n]{0,40}\b(heute|gestern)\s+(gekommen|angekommen)|"
         r"(^|\n)\s*hab\s+(die|den|das)\b|\bwie\s+ist\s+(denn\s+)?der\s+stand\b|"
         r"\bwas\s+(die|der|das)\s+[\w-]+\s+mir\s+(geschickt|geschrieben)|\bist\s+das\s+(so\s+)?richtig\b|"
-        r"\b(rufen|ruft)\s+(bei\s+)?mir\s+([\wäöü]+\s+)?an\b|\bhat\s+sich\s+[\w-]+\s+(schon\s+)?bei\s+ihnen\s+gemeldet|"
+        r"\b(rufen|ruft)\s+(bei\s+)?mir\s+([\wäöü]+\s+)?an\b|\bhat\s+mir\s+(auch\s+|schon\s+|noch\s+)?(geschrieben|geschickt)\b|"
+        r"\bbrauchen\s+sie\s+noch\s+(was|etwas)\b|\bhat\s+sich\s+nicht\s+mehr\s+gemeldet\b|\bhat\s+sich\s+[\w-]+\s+(schon\s+)?bei\s+ihnen\s+gemeldet|"
         r"\b(can|could)\s+you\s+(please\s+)?(handle|help|take\s+care|deal\s+with)\b",
         r"\b(soll|muss|kann|darf)\s+ich\b|\bich\s+(soll|muss)\s+(jetzt|das|die|den|noch|bis)\b",
         r"\bmy\s+(landlord|phone|contract|bank)\b|\bi\s+(paid|owe|thought)\b|"

@@ -1074,3 +1074,49 @@ def test_a_request_registered_and_passed_on_is_an_acknowledgement():
 def test_the_last_batches_wrong_bookings_give_no_amount(body):
     result = _read(body)
     assert result.claim_amount is None and result.amount_conflicts
+
+
+# Classes the batches zzd-, zze-, zzf- (the session's figures of record) showed (moved to dev).
+
+
+def test_the_current_arrears_to_be_communicated_give_no_amount():
+    body = (
+        "laut Beitragsbescheid vom 12.05.2026 bestand ein Rückstand von 1.420,88 EUR.\nDer aktuelle "
+        "Rückstand wird Ihnen\nnach Abschluss der Prüfung gesondert mitgeteilt."
+    )
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Am 15.10.2026 ist eine Zahlung\nüber 1.200,00 EUR eingegangen. Die Restforderung "
+            "beträgt daher aktuell\n6.650,00 EUR.",
+            "6650.00",
+        ),
+        (
+            "die Abgabenrückstände der Steuerpflichtigen betragen einschließlich\n"
+            "Säumniszuschlägen und Vollstreckungskosten 2.418,37 €.",
+            "2418.37",
+        ),
+    ],
+)
+def test_labels_that_end_a_line_go_on_below(body, expected):
+    result = _read(body)
+    assert result.claim_amount == Decimal(expected), result.amount_conflicts
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "anbei wie besprochen die letzten Schreiben. Advanzia will 2.744,18 €. Sky hat sich nicht "
+        "mehr gemeldet.",
+        "hab hier noch den letzten Kontoauszug, da stand 2.899,10 drauf. PayPal hat mir auch "
+        "geschrieben. Brauchen sie noch was von mir?",
+    ],
+)
+def test_the_client_sending_his_own_summary_is_the_clients_mail(body):
+    result = RulesExtractor().extract(body, "", "lukas.r99@gmail.com", "Lukas R")
+    assert result.non_reply_reason == "client_message"
