@@ -47,6 +47,7 @@ _AFTER_PAYMENT = re.compile(
     re.I,
 )
 _NOT_YET = re.compile(r"\b(noch\s+nicht|nicht|not\s+yet|not)\b", re.I)
+_BARE_BALANCE = re.compile(r"^\W*(account\s+)?(balance|saldo|kontostand)\s*:?\s*$", re.I)
 PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 
@@ -64,7 +65,11 @@ def made_payments(payments: list[Mention], body: str) -> list[Mention]:
 
 
 def payment_unexplained(
-    chosen: Mention, payments: list[Mention], body: str, olds: list[Mention] = ()
+    chosen: Mention,
+    payments: list[Mention],
+    body: str,
+    olds: list[Mention] = (),
+    tabled: bool = True,
 ) -> bool:
     """A payment beside one claim figure, no remainder: is the figure before or after it?
     It is after it when it is marked current or after the payment, when a total or balance is
@@ -74,8 +79,9 @@ def payment_unexplained(
     payments = made_payments(payments, body)
     if not payments:
         return False
-    if chosen.start > max(p.start for p in payments) and chosen.kind != CLAIM:
-        return False
+    after = chosen.start > max(p.start for p in payments)
+    if after and chosen.kind != CLAIM and (tabled or not _BARE_BALANCE.search(chosen.context)):
+        return False  # (a bare "Account balance:" under one payment line may be before it)
     if _CURRENT.search(chosen.context) or _AFTER_PAYMENT.search(chosen.context):
         return False
     if any(old.value - paid.value == chosen.value for old in olds for paid in payments):

@@ -190,7 +190,7 @@ def _read_claim(
             values = ", ".join(sorted({f"{m.value}" for m in remaining + totals}))
             reading.conflicts.append(f"several open amounts or totals disagree ({values})")
         elif not remaining and payment_unexplained(
-            chosen, by_kind.get(PAID, []), body, by_kind.get(OLD, [])
+            chosen, by_kind.get(PAID, []), body, by_kind.get(OLD, []), tabled is chosen
         ):
             reading.conflicts.append(PAYMENT_CONFLICT.format(chosen.value))
         elif (not by_kind.get(PAID) and any(m.value > chosen.value for m in claims)) or any(

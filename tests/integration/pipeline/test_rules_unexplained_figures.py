@@ -1120,3 +1120,14 @@ def test_labels_that_end_a_line_go_on_below(body, expected):
 def test_the_client_sending_his_own_summary_is_the_clients_mail(body):
     result = RulesExtractor().extract(body, "", "lukas.r99@gmail.com", "Lukas R")
     assert result.non_reply_reason == "client_message"
+
+
+def test_a_bare_balance_line_under_one_payment_line_may_be_before_it():
+    """zb-057 (moved to dev after the session's last batches ran): "Payment received …: EUR
+    300.00 / Account balance: EUR 512.77" — no table adds up to it and nothing says "after"."""
+    body = "Payment received 03/11/2026: EUR 300.00\nAccount balance: EUR 512.77"
+    result = _read(body)
+    assert result.claim_amount is None and result.amount_conflicts
+    # a balance that says it is the one after the payment stays the claim
+    body = "Payment received 03/11/2026: EUR 300.00\nNew balance: EUR 512.77"
+    assert _read(body).claim_amount == Decimal("512.77")
