@@ -1131,3 +1131,36 @@ def test_a_bare_balance_line_under_one_payment_line_may_be_before_it():
     # a balance that says it is the one after the payment stays the claim
     body = "Payment received 03/11/2026: EUR 300.00\nNew balance: EUR 512.77"
     assert _read(body).claim_amount == Decimal("512.77")
+
+
+@pytest.mark.parametrize(
+    ("body", "sender", "name", "reason"),
+    [
+        # zzg-032: the client asks whether he must pay (reversed "muss ich … zahlen")
+        (
+            "also zalando hat mir geschrieben das alles bezahlt ist?? und o2 will 534,20 . muss ich "
+            "die o2 jetzt noch zahlen oder läuft das über sie.",
+            "kev.s95@web.de",
+            "Kevin S",
+            "client_message",
+        ),
+        # y-057: an invoice behind a "gesichertes Dokumentenportal" link valid for 24 hours
+        (
+            "Betrag: 1.249,00 EUR\nBitte öffnen Sie die beigefügte Rechnung über unser gesichertes "
+            "Dokumentenportal. Der Link ist 24 Stunden gültig: https://portal.example/doc",
+            "buchhaltung@portal.example",
+            "Buchhaltung",
+            "phishing",
+        ),
+        # k-050: a "bailiff" wanting payment within three days, bank details only in the attachment
+        (
+            "fordere ich Sie auf, den Betrag von 1.236,80 € binnen 3 Tagen zu zahlen. Die "
+            "Zahlungsaufforderung mit Bankverbindung finden Sie im Anhang.",
+            "gv.amt@vollstreckung.example",
+            "Obergerichtsvollzieher Krause",
+            "phishing",
+        ),
+    ],
+)
+def test_the_last_non_replies_missed_on_blind(body, sender, name, reason):
+    assert RulesExtractor().extract(body, "", sender, name).non_reply_reason == reason
