@@ -153,6 +153,7 @@ _PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital|warenwert)\s*:
 _APPROXIMATE = re.compile(
     r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
     r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated|\bin\s+the\s+region\s+of|"
+    r"\b(deutlich|weit|knapp|etwas)\s+(über|unter)|\bmehr\s+als|\bmore\s+than|\bwell\s+(over|above)|"
     # "ergäbe sich ein Betrag von", "would come to": a figure in the conditional mood
     r"\b(ergäbe|ergäben|betrüge|betrügen|beliefe|beliefen)\b[^\d.;]{0,50}|"
     r"\bwürden?\s+sich\s+[^\d.;]{0,40}(belaufen|ergeben)\s+(auf|von)|"

@@ -75,6 +75,7 @@ PROVISIONAL = re.compile(
     r"\b(dürfte|müsste|vermutlich|wahrscheinlich|probably|presumably)\b|bestätigung\s+ab\b|"
     r"noch\s+nicht\s+(gebucht|verbucht)|not\s+yet\s+(been\s+)?(booked|posted)|"
     # the current figure is still to come, or is to be asked for elsewhere
+    r"(gesamtaufstellung|gesamtforderungsaufstellung)\b[^.]{0,80}\b(übersenden|zusenden|nachreichen|zukommen)|"
     r"(aktuelle|genaue|tagesaktuelle|aktualisierte)[rns]?\s+(forderungshöhe|forderungsaufstellung|"
     r"forderung|stand|betrag|saldo|höhe|kontostand|rückstand)\b(?:[^.]|\.(?=\S)){0,120}\b(mitgeteilt|mitteilen|teilen\s+wir|"
     r"nachreichen|nachgereicht|reiche\s+ich\s+nach|reichen\s+wir\s+nach|folgt|erfragen|zukommen)|"
@@ -134,7 +135,7 @@ _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)
 PENDING_CHARGES = re.compile(
     r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|auslagen|vergütung|fees|charges|interest)"
     r"(\s+gemäß\s+\w+)?\s*[,(]?\s*(die\s+|which\s+)?"
-    r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+)?"
+    r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+|monatlich\s+|laufend\s+)?"
     r"(gesondert|separat|später|neu|separately|later)\s*(festgesetzt|berechnet|erhoben|mitgeteilt|"
     r"charged|calculated|added|set)?|(noch\s+|derzeit\s+)?(gesondert|separat|später|neu)\s+"
     r"(festgesetzt|berechnet|erhoben|mitgeteilt)\s+(werden|wird))|"

@@ -24,6 +24,9 @@ from adapters.rules.amount_notation import Mention
 Spans = dict[str, tuple[int, int]]
 
 
+_ASIDE_IN_LABEL = re.compile(r"\([^()\n]{0,80}\)")
+
+
 def read_components(mentions: list[Mention], spans: Spans) -> dict[str, Decimal | None] | None:
     found: dict[str, Decimal] = {}
     for mention in mentions:
@@ -31,14 +34,16 @@ def read_components(mentions: list[Mention], spans: Spans) -> dict[str, Decimal 
             continue
         if part_of_line(mention, mentions):
             continue  # "Kosten (Sperrkosten 25,55 EUR): 37,55 EUR": a part of the line's figure
+        # "Kosten (Säumniszuschläge/Mahngebühren): 25,50": the label outside the aside names it
+        label = _ASIDE_IN_LABEL.sub(" ", mention.context)
         for name, pattern in (
             ("principal", _PRINCIPAL),
             ("interest", _INTEREST),
             ("costs", _COSTS),
         ):
-            if pattern.search(mention.context):
-                if name == "costs" and name in found:
-                    found[name] += mention.value  # several cost lines add up
+            if pattern.search(label) or pattern.search(mention.context) and not label.strip():
+                if name in ("costs", "interest") and name in found:
+                    found[name] += mention.value  # several cost or interest lines add up
                 elif name not in found:
                     found[name] = mention.value
                 spans.setdefault(name, (mention.start, mention.end))
