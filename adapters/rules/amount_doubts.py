@@ -84,9 +84,16 @@ def payment_unexplained(
         return False  # (a bare "Account balance:" under one payment line may be before it)
     if _CURRENT.search(chosen.context) or _AFTER_PAYMENT.search(chosen.context):
         return False
-    if any(old.value - paid.value == chosen.value for old in olds for paid in payments):
-        return False  # "812,40 … nicht mehr aktuell, da die Gutschrift (56,81) verrechnet wurde"
+    if old_less_payment(olds, payments, chosen.value):
+        return False
     return not ACCOUNTED.search(body)
+
+
+def old_less_payment(olds: list[Mention], payments: list[Mention], value: Decimal) -> bool:
+    """An older figure minus a payment gives `value`, so the payment is in it ("812,40 … nicht
+    mehr aktuell, da die Gutschrift (56,81) verrechnet wurde", "vorher warens 520,38 … ne
+    gutschrift über 45,-")."""
+    return any(old.value - paid.value == value for old in olds for paid in payments)
 
 
 def provisional(body: str, mentions: list[Mention]) -> str | None:

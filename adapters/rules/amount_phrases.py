@@ -144,11 +144,13 @@ PENDING_CHARGES = re.compile(
     r"nachträglich|separately)\s+(abgerechnet|abrechnen|berechnen|festsetzen|beziffert|beziffern|"
     r"mitteilen|mitgeteilt|nennen|bekannt\s+geben|aufstellen|aufgestellt|aufschlüsseln|ausweisen|"
     r"geltend\s+(gemacht|machen)|in\s+rechnung\s+(gestellt|stellen)|invoiced|billed|invoice|bill)|"
-    # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
+    # "weiterer Inkassokosten, deren Höhe wir nach Abschluss der Prüfung mitteilen"
     r"(kosten|gebühren|zinsen|auslagen)\b,?\s+deren\s+höhe\s+[^.]{0,60}\b(mitteilen|mitgeteilt|nennen|"
     r"beziffern|feststeht|festgesetzt)|"
+    # "Interest and charges will be confirmed separately"
     r"(interest|charges|fees|costs)\b[^.\d]{0,60}\b(will\s+be|are\s+to\s+be)\s+(confirmed|advised|"
     r"notified|calculated|charged|added|invoiced|provided)\s+(separately|later|in\s+due\s+course)|"
+    # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"
     r"will\s+follow)\s+(noch\s+)?(gesondert|separat|später|nachträglich|separately|later)",
     re.I,

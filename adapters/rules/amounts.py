@@ -17,6 +17,7 @@ from adapters.rules.amount_doubts import (
     added_after,
     alternative_figure,
     made_payments,
+    old_less_payment,
     passed_on,
     payment_unexplained,
     provisional,
@@ -85,9 +86,9 @@ def read_claim(body: str, settled: tuple[int, int] | None) -> AmountReading:
     if reading.payment_span and ACCOUNTED.search(_sentence(body, reading.payment_span[0])):
         reading.payment_span = None  # "Die Teilzahlung von 300,00 € ist … bereits berücksichtigt"
     if reading.payment_span and reading.amount is not None:
-        paid = next(m for m in mentions if m.start == reading.payment_span[0])
-        if any(m.kind == OLD and m.value - paid.value == reading.amount for m in mentions):
-            reading.payment_span = None  # "vorher warens 520,38 … ne gutschrift über 45,-"
+        paid = [m for m in mentions if m.start == reading.payment_span[0]]
+        if old_less_payment([m for m in mentions if m.kind == OLD], paid, reading.amount):
+            reading.payment_span = None
     doubt = None
     if chosen and reading.amount and (other := alternative_figure(body, mentions, chosen[0])):
         doubt = f"{other.text} is named as an alternative to {reading.amount}"
