@@ -7,11 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.rules.extractor import RulesExtractor
+from tests.fixtures.pipeline import read_rules
 
-
-def _read(body: str, subject: str = "Az. 2024/1187"):
-    return RulesExtractor().extract(body, subject, "forderung@stadtwerke.example", "Stadtwerke")
+_read = read_rules
 
 
 @pytest.mark.parametrize(

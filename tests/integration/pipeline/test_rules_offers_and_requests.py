@@ -10,10 +10,9 @@ from decimal import Decimal
 import pytest
 
 from adapters.rules.extractor import RulesExtractor
+from tests.fixtures.pipeline import read_rules
 
-
-def _read(body: str, subject: str = "Az. 2024/1187", sender: str = "forderung@stadtwerke.example"):
-    return RulesExtractor().extract(body, subject, sender, "Stadtwerke")
+_read = read_rules
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,13 @@ remainder leaves the claim unknown; in "X paid, Y still open" the payment is not
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
-from adapters.rules.extractor import RulesExtractor
+from tests.fixtures.pipeline import read_rules
 
-
-def _read(body: str):
-    return RulesExtractor().extract(body, "Az. 2024/1187", "a@b.example", "B")
+_read = partial(read_rules, sender="a@b.example", name="B")
 
 
 @pytest.mark.parametrize(

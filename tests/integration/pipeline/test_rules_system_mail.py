@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 
 from adapters.rules.extractor import RulesExtractor
+from tests.fixtures.pipeline import read_rules
 
-
-def _read(body: str, sender: str = "forderung@stadtwerke.example", name: str = "Stadtwerke"):
-    return RulesExtractor().extract(body, "Az. 2024/1187", sender, name)
+_read = read_rules
 
 
 @pytest.mark.parametrize(
@@ -72,7 +71,7 @@ def test_a_payment_received_in_english_is_no_acknowledgement():
         "Your reference: 2024/1187\nWe have received a payment of EUR 25.00 on 3 November. The "
         "remaining balance is EUR 75.00."
     )
-    result = _read(body, "collections@lender.example", "Lender Collections")
+    result = _read(body, sender="collections@lender.example", name="Lender Collections")
     assert result.is_creditor_reply is True
     assert result.claim_amount == Decimal("75.00")
 
@@ -206,7 +205,7 @@ def test_the_client_moving_an_appointment_is_client_mail():
     ],
 )
 def test_claims_of_the_w_batch(body, expected):
-    result = _read(body, "r.lange@web.de", "R. Lange")
+    result = _read(body, sender="r.lange@web.de", name="R. Lange")
     assert result.claim_amount == Decimal(expected), result.amount_conflicts
 
 

@@ -4,15 +4,15 @@ rules can read, or the claim is not certain. Phrasings written here, not copied 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
 from adapters.rules.extractor import RulesExtractor
 from adapters.rules.mention_kinds import find_mentions
+from tests.fixtures.pipeline import read_rules
 
-
-def _read(body: str):
-    return RulesExtractor().extract(body, "Az. 2024/1187", "forderung@energie.example", "Energie")
+_read = partial(read_rules, sender="forderung@energie.example", name="Energie")
 
 
 @pytest.mark.parametrize(
