@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from adapters.rules.folding import Folded
+
 # "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
 _RATE_BEFORE = re.compile(
     r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.|"
@@ -56,7 +58,7 @@ STILL_OPEN = re.compile(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihr
 
 
 # "Der Betrag ist vorläufig", "subject to change": a figure nobody can book yet.
-PROVISIONAL = re.compile(
+PROVISIONAL = Folded(
     r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
     r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
     r"nicht\s+(endgültig|abschließend)|(noch\s+)?in\s+der\s+prüfung|erst\s+nach\s+(abschluss|klärung|prüfung)|"
@@ -82,18 +84,16 @@ PROVISIONAL = re.compile(
     r"wenden\s+sie\s+sich\s+[^.]{0,40}(aktuellen|genauen)\s+(forderungshöhe|forderung|betrag|stand|saldo)|"
     r"(current|exact|up[- ]to[- ]date|updated)\s+(balance|amount|figure|statement)\b[^.]{0,60}\b"
     r"(will\s+(follow|be\s+(sent|provided|confirmed|given))|to\s+follow|separately))",
-    re.I,
 )
 # "an ein Inkassounternehmen abgegeben", "sold to a debt collection agency", "we no longer hold
 # this account": the creditor no longer holds the claim, its figure is the one at the hand-over.
-PASSED_ON = re.compile(
+PASSED_ON = Folded(
     r"((abgetreten|verkauft)\s+an|an\s+(ein|eine|einen|die|das|den|unser\w*)\s+"
     r"(externe[ns]?\s+)?(inkasso\w*|rechtsanw\w+|anwalt\w*|partner\w*|dienstleister\w*)\s+"
     r"(abgegeben|übergeben|abgetreten|verkauft|weitergeleitet)|nicht\s+mehr\s+(inhaber|zuständig|gläubiger)|"
     r"(assigned|sold|transferred|passed\s+on)\s+to\s+(our\s+external|(an?\s+)?(external|third|debt\s+"
     r"(collection|purchas)|collection\s+agency))|"
     r"no\s+longer\s+(hold|holds|own|owns|manage|manages|responsible))",
-    re.I,
 )
 # "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
 ACCOUNTED = re.compile(
@@ -132,7 +132,7 @@ _OPEN_LABEL = re.compile(
 _TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
 # "Säumniszuschläge werden gesondert festgesetzt", "Hinzu kommen Säumniszuschläge, die derzeit
 # neu berechnet werden", "fees will be charged separately": part of the claim has no figure yet.
-PENDING_CHARGES = re.compile(
+PENDING_CHARGES = Folded(
     r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|auslagen|vergütung|fees|charges|interest)"
     r"(\s+gemäß\s+\w+)?\s*[,(]?\s*(die\s+|which\s+)?"
     r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+|monatlich\s+|laufend\s+)?"
@@ -153,5 +153,4 @@ PENDING_CHARGES = re.compile(
     # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"
     r"will\s+follow)\s+(noch\s+)?(gesondert|separat|später|nachträglich|separately|later)",
-    re.I,
 )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
+# (Each alternative opens with its character, so the engine skips to the next . ; ! ? or \n.)
 _CLAUSE_BREAK = re.compile(
-    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)(?<!\bFr)(?<!\bHr)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
+    r"\.(?<!\bNr\.)(?<!\bAz\.)(?<!\bca\.)(?<!\bgeb\.)(?<!\bvgl\.)(?<!\bzzgl\.)(?<!\binkl\.)(?<!\bFr\.)"
+    r"(?<!\bHr\.)\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
 )
 
 

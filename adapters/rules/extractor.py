@@ -14,6 +14,7 @@ import re
 
 from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.birth_dates import birth_date, date_beside_name
+from adapters.rules.folding import Folded
 from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, subject_parts
 from adapters.rules.references import reference_tokens
@@ -23,7 +24,7 @@ from domain.references import normalize_reference
 
 __all__ = ["RulesExtractor", "parse_amount"]
 
-_SETTLED = re.compile(
+_SETTLED = Folded(
     r"((ist|sind|wurde|wurden)\s+([^.\n]{0,80}\s)?(ausgeglichen|beglichen|getilgt)\b|"
     r"keine\s+(weiteren\s+|offenen\s+)?(rückstände|forderungen|beträge|posten)\b(\s+(mehr|offen))?|"
     r"vollständig\s+(bezahlt|beglichen|ausgeglichen|erledigt|getilgt)|keine\s+forderung(en)?\s+mehr|"
@@ -42,7 +43,6 @@ _SETTLED = re.compile(
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled|in\s+voller\s+höhe\s+(ausgeglichen|beglichen|bezahlt|getilgt)|"
     r"(ausgeglichen|beglichen|getilgt)\s+wurde\b)",
-    re.I,
 )
 
 # A reference holds a digit within its first characters ("Kontoinhaber" is no reference).

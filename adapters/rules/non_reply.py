@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from adapters.rules.folding import Folded
 from adapters.rules.non_reply_signs import _CLIENT, _MARKETING, _PHISHING
 
 _I = re.I
@@ -17,21 +18,20 @@ _I = re.I
 _BOUNCE_SENDER = re.compile(
     r"^(mailer-daemon|postmaster|mail-?delivery|microsoftexchange\w*)[@.]", _I
 )
-_BOUNCE = re.compile(
+_BOUNCE = Folded(
     r"(unzustellbar|undeliverable|delivery\s+status\s+notification|delivery\s+(has\s+)?failed|"
     r"mail\s+delivery\s+(failed|subsystem|system)|returned\s+mail|nicht\s+zugestellt|"
     r"konnte\s+(an\s+(folgende|den|die)\s+empfänger\s+)?nicht\s+(zugestellt|übermittelt)|"
     r"wasn'?t\s+delivered|could\s+not\s+be\s+delivered|address\s+not\s+found|mailbox\s+(full|unavailable)|"
     r"user\s+unknown|550\s+5\.\d\.\d|552\s+5\.\d\.\d|zustellung\s+[^.\n]{0,60}fehlgeschlagen|"
     r"(e-?mail-?adresse|empfänger(adresse)?)\s+[^.\n]{0,30}nicht\s+gefunden)",
-    _I,
 )
 _AUTO_SUBJECT = re.compile(
     r"(abwesenheit|out\s+of\s+(the\s+)?office|automatische\s+antwort|automatic\s+reply|"
     r"auto[- ]?reply|autoreply|automatische\s+rückantwort|abwesenheitsnotiz)",
     _I,
 )
-_AUTO_BODY = re.compile(
+_AUTO_BODY = Folded(
     r"(nicht\s+im\s+büro|abwesend|im\s+urlaub|nicht\s+erreichbar|wieder\s+(für\s+sie\s+)?erreichbar|"
     r"out\s+of\s+(the\s+)?office|on\s+(annual\s+)?leave|limited\s+access\s+to\s+e-?mail|"
     r"automated\s+(response|message|reply)|automatische\s+antwort|automatisch\s+(erstellt|generiert|erzeugt)|"
@@ -39,9 +39,8 @@ _AUTO_BODY = re.compile(
     r"automatically\s+generated|this\s+mailbox\s+is\s+not\s+monitored|high\s+volumes|"
     r"(büro|office)\s+(ist\s+)?(geschlossen|closed)|away\s+from\s+(my|the)\s+(desk|office)|"
     r"upon\s+my\s+return|(bei|nach)\s+meiner\s+rückkehr|i\s+am\s+(currently\s+)?(away|out)\b)",
-    _I,
 )
-_ACK = re.compile(
+_ACK = Folded(
     r"(eingangsbestätigung|(bestätigen|bestätigt)\s+(\w+\s+){0,2}(den\s+)?eingang|"
     r"(opened|created|logged)\s+(a\s+)?(new\s+)?(case|ticket)|"
     # (a payment that came in is no acknowledgement: "ist eine Zahlung über 100 € eingegangen")
@@ -55,7 +54,6 @@ _ACK = re.compile(
     r"(?!\s+(a\s+|your\s+|the\s+|two\s+|several\s+)?(partial\s+|further\s+)?payments?\b)|"
     r"confirm\s+(that\s+we\s+have\s+)?(received|receipt)(?!\s+of\s+(a|your|the)\s+(partial\s+)?payment))|"
     r"request\s+received)",
-    _I,
 )
 _TICKET = re.compile(
     r"(ticket|vorgangs?nummer|vorgang\s+nr|case\s*(#|number|no|[\w-]*\d)|referen(z|ce)(\s*number|nummer)?\s*"
@@ -63,13 +61,12 @@ _TICKET = re.compile(
     _I,
 )
 # What an acknowledgement promises instead of an answer.
-_PROCESSING = re.compile(
+_PROCESSING = Folded(
     r"(weitergeleitet|wir\s+melden\s+uns|melden\s+uns|schnellstmöglich|so\s+schnell\s+wie\s+möglich|"
     r"will\s+respond|respond\s+within|in\s+kürze|baldmöglichst|bei\s+ihnen\s+melden|zeitnah|"
     r"(rückfragen|sachstandsanfragen|nachfragen)\s+[^.\n]{0,40}\bab\b|bearbeitet\s+wird|"
     r"in\s+bearbeitung|zeitnah\s+(bearbeiten|beantworten)|get\s+back\s+to\s+you|"
     r"will\s+be\s+(processed|forwarded|answered|handled)|as\s+soon\s+as\s+possible)",
-    _I,
 )
 _AUTO_RESPONSE = re.compile(r"(automated|automatic)\s+(response|reply)|automatische\s+antwort", _I)
 # What a creditor asks for before answering: a reply, not a mere acknowledgement.
@@ -117,10 +114,11 @@ def non_reply_reason(
         return _span("client_message", _CLIENT[0], head)
     # A receipt confirmation that opens a ticket/case; without one it is an auto-reply.
     opening = head[:800]
-    if _ACK.search(text) and _TICKET.search(text):
+    acknowledged = _ACK.search(text) is not None
+    if acknowledged and _TICKET.search(text):
         return _span("acknowledgement", _ACK, head)
     if (
-        _ACK.search(text)
+        acknowledged
         and _PROCESSING.search(opening)
         and not (_REQUEST.search(opening) or _claim_words(opening) or _AMOUNT.search(opening))
     ):

@@ -1,0 +1,89 @@
+"""A case-insensitive pattern written in lower case, searched on a lower-cased copy of the text
+without re.I: the same matches at the same offsets at a third of the cost (re.I makes the
+regex engine enter every alternative at every position; without it, it skips an alternative
+whose first letter differs).
+
+It is exact: str.lower() keeps every offset and lower-cases a character exactly when re.I
+would match it to a lower-case letter — except for "İ", "ı" and "ſ"
+(tests/unit/test_rules_folding.py checks all of Unicode), so a text holding one of those is
+searched with the re.I pattern as written. Matches found on the copy read their text from the
+original (`FoldedMatch`), so callers see what re.I would have returned.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+# str.lower() gives "i̇" (two characters) for "İ"; re.I matches "ı" to "i" and "ſ" to "s".
+UNSAFE = frozenset("İıſ")
+
+_last: tuple[str, str | None] = ("", "")  # the last text and its copy: one entry, no growth
+
+
+def lowered(text: str) -> str | None:
+    """The lower-cased copy of `text`, or None when it would not be exact. The last text's
+    copy is kept, since several patterns in a row search the same text."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    copy = None if any(c in text for c in UNSAFE) else text.lower()
+    _last = (text, copy)
+    return copy
+
+
+class FoldedMatch:
+    """A match on the lower-cased copy whose groups are read from the original text."""
+
+    __slots__ = ("_match", "string")
+
+    def __init__(self, match: re.Match, string: str) -> None:
+        self._match = match
+        self.string = string
+
+    def start(self, group: int | str = 0) -> int:
+        return self._match.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        return self._match.end(group)
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._match.span(group)
+
+    def group(self, group: int | str = 0) -> str | None:
+        start, end = self._match.span(group)
+        return None if start < 0 else self.string[start:end]
+
+
+class Folded:
+    """A re.I pattern with its search, match and finditer run on the lower-cased copy."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        if re.search(r"\(\?-i|[A-Z]", re.sub(r"\\.|\(\?P[<=]", "", pattern)):
+            raise ValueError("a folded pattern is written in lower case, with no (?-i:…)")
+        self.exact = re.compile(pattern, flags | re.I)
+        self.fast = re.compile(pattern, flags & ~re.I)
+        self.pattern = pattern
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        copy = lowered(text)
+        if copy is None:
+            return self.exact.search(text, pos, endpos)
+        match = self.fast.search(copy, pos, endpos)
+        return None if match is None else FoldedMatch(match, text)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        copy = lowered(text)
+        if copy is None:
+            return self.exact.match(text, pos, endpos)
+        match = self.fast.match(copy, pos, endpos)
+        return None if match is None else FoldedMatch(match, text)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        copy = lowered(text)
+        if copy is None:
+            yield from self.exact.finditer(text, pos, endpos)
+            return
+        for match in self.fast.finditer(copy, pos, endpos):
+            yield FoldedMatch(match, text)
