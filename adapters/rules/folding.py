@@ -61,6 +61,9 @@ class FoldedMatch:
         start, end = self._match.span(group)
         return None if start < 0 else self.string[start:end]
 
+    def groupdict(self) -> dict[str, str | None]:
+        return {name: self.group(name) for name in self._match.re.groupindex}
+
 
 class Folded:
     """A re.I pattern with its search, match and finditer run on the lower-cased copy."""
@@ -102,6 +105,30 @@ class Folded:
             return
         for match in self.fast.finditer(copy, pos, endpos) if copy else ():
             yield FoldedMatch(match, text)
+
+
+class Checked:
+    """A pattern (with its case) whose search, match and finditer first test the text for the
+    words every match needs, as a folded pattern does."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        if flags & re.I:
+            raise ValueError("a re.I pattern is folded, not checked")
+        self.regex = re.compile(pattern, flags)
+        self.pattern = pattern
+        self.needs = _needs(sre_parse.parse(pattern, flags))
+
+    def _hopeless(self, text: str) -> bool:
+        return bool(self.needs) and not any(map(text.__contains__, self.needs))
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return None if self._hopeless(text) else self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return None if self._hopeless(text) else self.regex.match(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        return iter(()) if self._hopeless(text) else self.regex.finditer(text, pos, endpos)
 
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)

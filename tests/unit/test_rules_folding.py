@@ -12,12 +12,18 @@ import pytest
 from adapters.rules import (
     amount_doubts,
     amount_kinds,
+    amount_notation,
     amount_phrases,
+    birth_dates,
+    components,
     extractor,
     mention_kinds,
     non_reply,
+    parties,
+    references,
+    statements,
 )
-from adapters.rules.folding import UNSAFE, Folded, lowered
+from adapters.rules.folding import UNSAFE, Checked, Folded, lowered
 
 # Every character a folded pattern's literals are written with.
 _ALPHABET = string.ascii_lowercase + string.digits + string.punctuation + " äöüß€§"
@@ -126,11 +132,41 @@ def test_every_match_on_the_corpus_holds_a_needed_word():
         f"{p.get('subject') or ''}\n{p.get('body_text') or p.get('body_html') or ''}".lower()
         for p in payloads
     ]
-    modules = [amount_phrases, extractor, non_reply, amount_kinds, mention_kinds, amount_doubts]
+    modules = [
+        amount_doubts,
+        amount_kinds,
+        amount_notation,
+        amount_phrases,
+        birth_dates,
+        components,
+        extractor,
+        mention_kinds,
+        non_reply,
+        parties,
+        references,
+        statements,
+    ]
     folded = {id(v): v for m in modules for v in vars(m).values() if isinstance(v, Folded)}
     folded.update({id(p): p for _, p in amount_kinds._KINDS})
-    assert len(folded) > 40
+    assert len(folded) > 60
     for pattern in folded.values():
         for text in texts:
             if pattern.needs and pattern.fast.search(text):
                 assert any(word in text for word in pattern.needs), pattern.pattern
+    checked = [v for m in modules for v in vars(m).values() if isinstance(v, Checked)]
+    assert checked
+    for pattern in checked:  # (these keep their case: the texts as they are)
+        for payload in payloads:
+            text = payload.get("body_text") or payload.get("body_html") or ""
+            if pattern.needs and pattern.regex.search(text):
+                assert any(word in text for word in pattern.needs), pattern.pattern
+
+
+def test_a_checked_pattern_skips_a_text_without_its_words():
+    checked = Checked(r"(?P<n>\d+)\s*(EUR|€)")
+    assert checked.needs == ("EUR", "€")
+    assert checked.search("Saldo 1250 EUR").group("n") == "1250"
+    assert checked.search("Saldo 12,50 eur") is None
+    assert list(checked.finditer("Saldo 12,50 Euro")) == []
+    with pytest.raises(ValueError):
+        Checked(r"eur", re.I)
