@@ -159,9 +159,7 @@ def find_figures(body: str) -> list[tuple[int, int, Decimal, str]]:
 
 # "Kapital                11.902,00", "Summe | 1.104,62": a row of a table whose last cell is a
 # bare figure with decimal cents, set apart by a run of spaces or a cell border.
-_TABLE_ROW = Checked(
-    r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$"
-)
+_TABLE_ROW = Checked(r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$")
 
 
 def _table_currency(body: str) -> str | None:

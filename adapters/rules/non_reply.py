@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from adapters.rules.folding import Folded
+from adapters.rules.folding import Checked, Folded
 from adapters.rules.non_reply_signs import _CLIENT, _MARKETING, _PHISHING
 
 _I = re.I
@@ -151,17 +151,16 @@ def _collector_on_free_mail(from_email: str, from_name: str | None) -> int:
 
 def _hits(patterns: list[re.Pattern], text: str) -> int:
     """How many of the patterns occur. They are written in lower case, so they are searched on
-    a lower-cased copy without re.I, which costs a third as much (180 → 70 µs for all 26)."""
+    a lower-cased copy without re.I, which costs a third as much (180 → 70 µs for all 26), and
+    only when the copy holds a word each match needs (adapters/rules/folding.py)."""
     lowered = _LOWERED.get(id(patterns))
     if lowered is None:
-        lowered = _LOWERED[id(patterns)] = [
-            re.compile(p.pattern, p.flags & ~re.I) for p in patterns
-        ]
+        lowered = _LOWERED[id(patterns)] = [Checked(p.pattern, p.flags & ~re.I) for p in patterns]
     text = text.lower()
     return sum(1 for p in lowered if p.search(text))
 
 
-_LOWERED: dict[int, list[re.Pattern]] = {}
+_LOWERED: dict[int, list[Checked]] = {}
 
 
 def _is_client(text: str, from_email: str, from_name: str | None) -> bool:
