@@ -31,7 +31,7 @@ TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
     "none",
 )
 # Order matters: the first kind whose label stands in an amount's context wins.
-_KINDS: list[tuple[str, re.Pattern]] = [
+_KINDS: list[tuple[str, Folded]] = [
     (
         REMAINING,
         Folded(

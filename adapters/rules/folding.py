@@ -75,7 +75,7 @@ class Folded:
         self.exact = re.compile(pattern, flags | re.I)
         self.fast = re.compile(pattern, flags & ~re.I)
         self.pattern = pattern
-        self.needs = _needs(sre_parse.parse(pattern, flags & ~re.I))
+        self.needs = _words_needed(pattern, flags & ~re.I)
 
     def _copy(self, text: str) -> str | None:
         """The lower-cased copy, "" when it holds none of the needed words."""
@@ -116,7 +116,7 @@ class Checked:
             raise ValueError("a re.I pattern is folded, not checked")
         self.regex = re.compile(pattern, flags)
         self.pattern = pattern
-        self.needs = _needs(sre_parse.parse(pattern, flags))
+        self.needs = _words_needed(pattern, flags)
 
     def _hopeless(self, text: str) -> bool:
         return bool(self.needs) and not any(map(text.__contains__, self.needs))
@@ -129,6 +129,11 @@ class Checked:
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
         return iter(()) if self._hopeless(text) else self.regex.finditer(text, pos, endpos)
+
+
+def _words_needed(pattern: str, flags: int) -> tuple[str, ...] | None:
+    parsed = sre_parse.parse(pattern, flags)
+    return None if parsed.state.flags & re.I else _needs(parsed)  # (an inline "(?i)")
 
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
@@ -151,8 +156,10 @@ def _needs(items) -> tuple[str, ...] | None:
             options = [_needs(branch) for branch in av[1]]
             if all(options):
                 candidates.append(tuple(dict.fromkeys(w for option in options for w in option)))
-        elif op in _REPEATS and av[0] >= 1 or op in (sre.ASSERT, sre.ATOMIC_GROUP):
-            candidates.append(_needs(av[-1]))
+        elif op in _REPEATS and av[0] >= 1 or op is sre.ASSERT:
+            candidates.append(_needs(av[-1]))  # (min, max, item) / (direction, item)
+        elif op is sre.ATOMIC_GROUP:
+            candidates.append(_needs(av))
     return max(filter(None, candidates), key=_selective, default=None)
 
 

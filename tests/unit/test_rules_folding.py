@@ -106,6 +106,7 @@ def test_the_rules_folded_patterns_find_what_re_i_finds(folded):
         (r"(ver)?blieb", ("blieb",)),
         (r"\d+,\d{2}|saldo", (",", "saldo")),
         (r"\d+|saldo", None),  # one alternative has no letters
+        (r"(?>abc|de)x", ("abc", "de")),
         (r"[a-z]+\s*$", None),
     ],
 )
@@ -170,3 +171,4 @@ def test_a_checked_pattern_skips_a_text_without_its_words():
     assert list(checked.finditer("Saldo 12,50 Euro")) == []
     with pytest.raises(ValueError):
         Checked(r"eur", re.I)
+    assert Checked(r"(?i)eur").needs is None  # case-insensitive after all: no words
