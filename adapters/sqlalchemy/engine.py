@@ -187,12 +187,14 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
     `can_write_alone` accepts."""
     writers = _sqlite_writers[engine]
     dialect = engine.dialect
-    connection = engine.raw_connection()
-    held = writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-    statement, parameters = "BEGIN IMMEDIATE", ()
-    cursor = None
+    connection = cursor = None
+    held = False
+    statement, parameters = None, None  # connecting (a file that is no database fails here)
     try:
+        connection = engine.raw_connection()
+        held = writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         cursor = connection.cursor()
+        statement, parameters = "BEGIN IMMEDIATE", ()
         cursor.execute(statement)
         try:
             for statement, parameters in statements:
@@ -201,15 +203,15 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
             statement, parameters = "COMMIT", ()
             connection.commit()
         except BaseException:
-            try:
-                connection.rollback()
-            except dialect.loaded_dbapi.Error:
-                pass  # the connection is unusable: invalidated below, or by the pool's reset
+            with contextlib.suppress(dialect.loaded_dbapi.Error):
+                connection.rollback()  # else unusable: invalidated below, or by the pool's reset
             raise
         return row_id
     except dialect.loaded_dbapi.Error as exc:
-        lost = dialect.is_disconnect(exc, connection.dbapi_connection, cursor)
-        if lost:
+        lost = dialect.is_disconnect(
+            exc, connection.dbapi_connection if connection is not None else None, cursor
+        )
+        if lost and connection is not None:
             connection.invalidate(exc)
         raise DBAPIError.instance(
             statement,
@@ -226,7 +228,8 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
                 cursor.close()
         if held:
             writers.release()
-        connection.close()
+        if connection is not None:
+            connection.close()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
