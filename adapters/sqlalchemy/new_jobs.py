@@ -3,11 +3,16 @@
 The webhook adds one job per request, and the ORM flush of that job and its first history row
 (unit-of-work sort, attribute history, version counter, RETURNING bookkeeping) was about half of
 the request's CPU. Nothing else changes: the domain builds the job and its history as before,
-the rows go into the unit of work's own transaction (a duplicate fails right here, on the same
-unique constraints), the counters get the same deltas the counting hook would have written, and
-the job is then attached to the session as a clean persistent object, so the unit of work
+the rows go into the unit of work's own transaction (a duplicate fails on the same unique
+constraints, at add() or at the commit), the counters get the same deltas the counting hook
+would have written, and the job is then made a clean persistent object, so the unit of work
 collects its events after the commit and any later change (here or in another session) is an
 ordinary versioned UPDATE.
+
+When the new job's rows are all a unit of work writes (the intake), they are kept until the
+commit and written without the session's transaction (commit_new_jobs_alone): PostgreSQL as
+one autocommit query, SQLite as BEGIN IMMEDIATE, the INSERTs and COMMIT at the driver level
+under the engine's writers' lock (engine.write_alone).
 """
 
 from __future__ import annotations
@@ -93,8 +98,8 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     """Write a new `job` and its history in the session's transaction and count it. A job
     that was stored before (detached) is attached as it is, like `Session.add`.
 
-    On PostgreSQL, when the unit of work has not touched the database yet (the intake's
-    case), the rows are only prepared here and go with the commit (commit_new_jobs_alone)."""
+    When the unit of work has not touched the database yet (the intake's case), the rows are
+    only prepared here and go with the commit (commit_new_jobs_alone)."""
     if not inspect(job).transient or job.decisions:
         # Not the intake's case (a job born with review decisions is neither): the ORM path.
         session.add(job)

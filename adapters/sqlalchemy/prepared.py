@@ -91,7 +91,9 @@ def _send(connection: Connection, sql: str, parameters: tuple) -> DriverResult:
     dispatch = connection.dispatch
     if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
         result = connection.exec_driver_sql(sql, parameters)
-        return DriverResult(result.fetchall() if result.returns_rows else None, result.rowcount, None)
+        return DriverResult(
+            result.fetchall() if result.returns_rows else None, result.rowcount, None
+        )
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, parameters)

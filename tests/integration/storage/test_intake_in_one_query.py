@@ -20,15 +20,14 @@ from sqlalchemy.pool import NullPool
 from adapters.sqlalchemy import counters, new_jobs
 from adapters.sqlalchemy import engine as engine_module
 from adapters.sqlalchemy.engine import make_engine, make_session_factory
+from adapters.sqlalchemy.orm import email_jobs, job_history
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.dispatcher import queue_dispatcher
-from application.ports import StorageUnavailable
-from adapters.sqlalchemy.orm import email_jobs, job_history
-from application.ports import DuplicateJob
+from application.ports import DuplicateJob, StorageUnavailable
 from domain.errors import PermanentError
 from domain.model import EmailJob
 from domain.values import JobStatus
-from tests.fakes import FakeClock, FakeQueue
+from tests.fakes import FakeClock
 from tests.unit.conftest import make_email
 
 
