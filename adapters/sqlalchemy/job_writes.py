@@ -41,6 +41,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.orm import email_jobs, job_history
@@ -72,7 +73,9 @@ def planned_write(job: EmailJob) -> JobWrite | None:
         return None
     entries: list[HistoryEntry] = []
     if _HISTORY in changed:
-        history = state.attrs[_HISTORY].history
+        # The attribute's history without state.attrs, which builds an AttributeState for
+        # every mapped attribute of the job on first use.
+        history = state.manager[_HISTORY].impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
         if history.deleted:
             return None
         entries = list(history.added)
@@ -212,16 +215,38 @@ def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
         ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
     if not counted:
         counters.apply_deltas(connection, plan.counter_rows)
-    if job in session:
-        session.expunge(job)  # with its new history entries
+    state = instance_state(job)
+    if state.session_id == session.hash_key:
+        _detach(session, state, plan.entries)
     for entry, entry_id in zip(plan.entries, ids, strict=True):
-        entry.id, entry.job_id = entry_id, job.id
-        make_transient_to_detached(entry)
+        _stored_entry(entry, entry_id, job.id)
     # Everything the plan held is stored: the job's state is committed as a whole, as the
     # ORM's own flush does it (its changed columns, its appended history), at the next
     # version; one call instead of one set_committed_value per changed attribute.
-    state = instance_state(job)
     state.dict["version"] = version + 1
+    state._commit_all(state.dict)
+
+
+def _detach(session: Session, state, entries: list[HistoryEntry]) -> None:
+    """The job out of the session with its new history entries, as session.expunge does it.
+    Its expunge cascade walks every relationship of the job. A job read for a claim
+    (claim_read.py) has in the session only its new entries (pending since their append):
+    no review decisions loaded, no stored entry; any other job takes the cascade."""
+    if "decisions" in state.dict or state.committed_state.get(_HISTORY):
+        session.expunge(state.obj())
+    else:
+        session._expunge_states([state, *map(instance_state, entries)])
+
+
+def _stored_entry(entry: HistoryEntry, entry_id: int, job_id: str) -> None:
+    """A written history entry made a clean detached object with its row's id, as
+    make_transient_to_detached makes it (key, committed state) without its generic steps."""
+    state = instance_state(entry)
+    state.dict["id"], state.dict["job_id"] = entry_id, job_id
+    if state.key is not None or state.session_id or state.unloaded:
+        make_transient_to_detached(entry)  # not the plain case: the generic steps
+        return
+    state.key = state.mapper.identity_key_from_primary_key((entry_id,))
     state._commit_all(state.dict)
 
 

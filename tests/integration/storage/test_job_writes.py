@@ -217,3 +217,75 @@ def test_a_commit_not_asked_to_be_durable_skips_the_log_flush_wait_for_its_trans
     with engine.connect() as conn:
         statuses = conn.execute(select(email_jobs.c.status)).scalars().all()
     assert statuses == [JobStatus.PROCESSING, JobStatus.PROCESSING]
+
+
+def test_the_claimed_job_is_attached_and_detached_without_walking_its_relationships(
+    uow_factory, monkeypatch
+):
+    """The claim's read attaches the job as the ORM's loading does, and its prebuilt write
+    takes it out of the session with its new entry only: neither session.add's save-update
+    cascade nor session.expunge's cascade walks the job's relationships. The job is persistent in the session between
+    the two (review decisions would load if touched), and after the commit the job and its
+    entry are clean detached objects, the entry with its row's id."""
+    from sqlalchemy.orm import Mapper
+
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    walked: list[str] = []
+    cascade = Mapper.cascade_iterator
+
+    def counted(self, type_, state, *args, **kwargs):
+        if isinstance(state.obj(), EmailJob):
+            walked.append(type_)
+        return cascade(self, type_, state, *args, **kwargs)
+
+    monkeypatch.setattr(Mapper, "cascade_iterator", counted)
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        state = inspect(job)
+        assert state.persistent and state.session_id == uow.session.hash_key
+        assert job in uow.session and "decisions" not in state.dict
+        job.start(clock.now(), LEASE)
+        uow.commit()
+        assert job not in uow.session and not uow.session.new
+    assert walked == [], "no cascade over the job's relationships"
+    assert inspect(job).detached and not inspect(job).committed_state
+    entry = job.history[0]
+    assert inspect(entry).detached and not inspect(entry).committed_state
+    assert entry.id is not None and entry.job_id == job_id and inspect(entry).key[1] == (entry.id,)
+    assert job_writes.planned_write(job) is None, "nothing left to write"
+
+
+def test_a_claimed_job_still_loads_its_review_decisions_when_touched(uow_factory):
+    """Attached as the ORM's loading attaches it, the claimed job lazy-loads what was not
+    read with it (its review decisions), in the same transaction."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    through_the_unit_of_work(uow_factory, job_id, lambda j: j.start(clock.now(), LEASE))
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.complete(clock.now(), Outcome.NEEDS_REVIEW)
+    )
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.resolve_review(None, "alice", clock.now())
+    )
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        assert [d.decided_by for d in job.decisions] == ["alice"]
+
+
+def test_a_job_loaded_with_its_history_is_detached_with_every_entry_after_its_write(
+    uow_factory,
+):
+    """A job the ORM loaded with its stored history and decisions (uow.jobs.get) and then
+    written on prebuilt SQL leaves the session whole (the expunge cascade), stored entries
+    and decisions with it."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    with uow_factory() as uow:
+        job = uow.jobs.get(job_id)
+        stored_entries = list(job.history)
+        job.start(clock.now(), LEASE)
+        uow.commit()
+        assert not any(o in uow.session for o in [job, *job.history])
+    assert [h.result for h in job.history] == ["queued", "started"]
+    assert all(inspect(h).detached for h in [*stored_entries, *job.history])
