@@ -79,7 +79,8 @@ def planned_write(job: EmailJob) -> JobWrite | None:
         if history.deleted:
             return None
         entries = list(history.added)
-    changes = {key: state.dict.get(key) for key in changed if key != _HISTORY}
+    values = state.dict
+    changes = {key: values.get(key) for key in changed if key != _HISTORY}
     if not changes:
         return None
     # Before anything is reset: the deltas read the values the change replaces.
