@@ -163,7 +163,7 @@ class SqlClaimLedger(ClaimLedger):
         (PostgreSQL, its transition with one history entry): (rows inserted, creditors
         updated). None: not written so; the caller writes them with their own statement."""
         held = getattr(self._flush, "__self__", None)
-        if not isinstance(held, HeldJobs) or self._session.connection().dialect.name != (
+        if not isinstance(held, HeldJobs) or self._session.get_bind().dialect.name != (
             "postgresql"
         ):
             return None
