@@ -9,9 +9,10 @@ candidate too close to the runner-up goes to review.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from domain.extraction import DirectoryEntry, Extraction, Match, MatchCandidate
-from domain.references import normalize_reference, same_sender
+from domain.references import SenderAddress, normalize_reference
 from domain.safety import NAME_AGREES, assess
 
 Similarity = Callable[[str, str], float]
@@ -26,15 +27,33 @@ SENDER_DOMAIN_EVIDENCE = 0.95
 __all__ = ["match_candidates", "normalize_reference", "score_entry"]
 
 
-def _references_equal(left: str | None, right: str | None) -> bool:
-    a, b = normalize_reference(left), normalize_reference(right)
-    return bool(a) and a == b
-
-
 def _name_score(similarity: Similarity, left: str | None, right: str | None) -> float:
     if not left or not right:
         return 0.0
     return max(0.0, min(1.0, similarity(left, right)))
+
+
+@dataclass(frozen=True)
+class _EmailSide:
+    """What score_entry compares of one email, worked out once for the whole directory: its
+    normalised references (empty ones dropped: they never match) and its sender."""
+
+    client_refs: frozenset[str]
+    creditor_refs: frozenset[str]
+    sender: SenderAddress
+
+    @classmethod
+    def of(cls, extraction: Extraction, sender: str | None) -> _EmailSide:
+        loose = extraction.unlabelled_references
+        return cls(
+            _normalized((extraction.client_reference, *loose)),
+            _normalized((extraction.creditor_reference, *loose)),
+            SenderAddress(sender),
+        )
+
+
+def _normalized(references: Iterable[str | None]) -> frozenset[str]:
+    return frozenset(filter(None, map(normalize_reference, references)))
 
 
 def score_entry(
@@ -44,15 +63,15 @@ def score_entry(
     sender: str | None = None,
 ) -> float:
     """Evidence that the email is about this client and this creditor, in [0, 1]."""
-    loose = extraction.unlabelled_references
-    client_ref = any(
-        _references_equal(ref, entry.client_reference)
-        for ref in (extraction.client_reference, *loose)
-    )
-    creditor_ref = any(
-        _references_equal(ref, entry.creditor_reference)
-        for ref in (extraction.creditor_reference, *loose)
-    )
+    return _score(_EmailSide.of(extraction, sender), extraction, entry, similarity)
+
+
+def _score(
+    email: _EmailSide, extraction: Extraction, entry: DirectoryEntry, similarity: Similarity
+) -> float:
+    # A reference agrees when its normalised form is this entry's (and not empty).
+    client_ref = normalize_reference(entry.client_reference) in email.client_refs
+    creditor_ref = normalize_reference(entry.creditor_reference) in email.creditor_refs
     client = (
         1.0 if client_ref else _name_score(similarity, extraction.client_name, entry.client_name)
     )
@@ -61,7 +80,7 @@ def score_entry(
         if creditor_ref
         else _name_score(similarity, extraction.creditor_name, entry.creditor_name)
     )
-    known_sender = same_sender(sender, entry.creditor_email)
+    known_sender = email.sender.same_as(entry.creditor_email)
     if known_sender:
         creditor = max(creditor, SENDER_DOMAIN_EVIDENCE)
 
@@ -106,6 +125,7 @@ def match_candidates(
     auto-match needs a score at or above `threshold`, a clear lead over the runner-up, two
     agreeing kinds of evidence and no conflict."""
     similarity = _once_per_pair(similarity)
+    email = _EmailSide.of(extraction, sender)
     directory = list(entries)
     by_pair = {(e.client_id, e.creditor_id): e for e in directory}
     scored = sorted(
@@ -113,7 +133,7 @@ def match_candidates(
             MatchCandidate(
                 entry.client_id,
                 entry.creditor_id,
-                score_entry(extraction, entry, similarity, sender),
+                _score(email, extraction, entry, similarity),
             )
             for entry in directory
         ),

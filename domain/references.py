@@ -61,10 +61,25 @@ def _domain(address: str | None) -> str:
 
 def same_sender(sender: str | None, creditor_email: str | None) -> bool:
     """The same address, or the same company domain (not a freemail provider)."""
-    a, b = (sender or "").strip().lower(), (creditor_email or "").strip().lower()
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    domain = _domain(a)
-    return bool(domain) and domain == _domain(b) and domain not in _FREEMAIL
+    return SenderAddress(sender).same_as(creditor_email)
+
+
+class SenderAddress:
+    """One email's sender, compared with many directory addresses (same_sender's rule, the
+    sender's side worked out once)."""
+
+    __slots__ = ("_address", "_domain")
+
+    def __init__(self, sender: str | None) -> None:
+        self._address = (sender or "").strip().lower()
+        domain = _domain(self._address)
+        # A freemail or missing domain never makes two addresses the same sender.
+        self._domain = domain if domain and domain not in _FREEMAIL else None
+
+    def same_as(self, creditor_email: str | None) -> bool:
+        other = (creditor_email or "").strip().lower()
+        if not self._address or not other:
+            return False
+        if self._address == other:
+            return True
+        return self._domain is not None and self._domain == _domain(other)

@@ -7,7 +7,7 @@ identity-map bookkeeping, load events) was the largest part of the claim's CPU; 
 comes from one prebuilt statement (prebuilt.py) — on PostgreSQL `FOR UPDATE SKIP LOCKED`, so a
 row another claimer holds is skipped, not waited for (SPEC §5.3) — its values go through the
 column types' own conversions, and the job is attached to the session as a clean persistent
-object, exactly as if the ORM had loaded it: history not loaded (appended only, like the
+object, exactly as the ORM's loading attaches it: history not loaded (appended only, like the
 mapping's `noload`), review decisions loaded only if touched.
 """
 
@@ -17,7 +17,7 @@ import functools
 
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from adapters.sqlalchemy.orm import email_jobs
 from adapters.sqlalchemy.prebuilt import Prebuilt, result_processors
@@ -60,5 +60,10 @@ def read_for_claim(session: Session, job_id: str) -> EmailJob | None:
     values["events"] = []  # as orm.py's load listener does
     set_committed_value(job, "history", [])
     make_transient_to_detached(job)
-    session.add(job)
+    # Attached the way the ORM's loading attaches the object of a row it read (identity map,
+    # session id), not by session.add, whose save-update cascade walks the job's
+    # relationships: persistent in the session as before (review decisions load if touched).
+    state = instance_state(job)
+    session.identity_map._add_unpresent(state, state.key)
+    state.session_id = session.hash_key
     return job

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InvalidatePoolError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy import deadline
@@ -132,6 +134,7 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     # waiting here wakes the moment the previous writer commits. Other processes still meet
     # SQLite's busy timeout.
     writers = threading.Lock()
+    _sqlite_writers[engine] = writers
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # pragma: no cover
@@ -155,6 +158,78 @@ def _sqlite_engine(database_url: str, **kwargs) -> Engine:
     event.listen(engine, "commit", _release)
     event.listen(engine, "rollback", _release)
     return engine
+
+
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def can_write_alone(engine: Engine) -> bool:
+    """Whether `write_alone` may serve this engine: a SQLite engine of make_engine, with
+    nothing listening to its statements or errors (tracing, tests counting statements: they
+    would not see the driver's calls; such engines keep the ordinary transaction)."""
+    dispatch = engine.dispatch
+    return engine in _sqlite_writers and not (
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or engine.dialect.dispatch.handle_error
+    )
+
+
+def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int | None:
+    """Run `statements` (driver SQL and parameters) as one SQLite write transaction at the
+    driver level: what a session's first write on this engine does — a pooled connection,
+    the writers' lock of `_on_begin` (waited for up to busy_timeout), BEGIN IMMEDIATE (SQLite's
+    write lock, up to busy_timeout), the statements, COMMIT — without SQLAlchemy's connection,
+    transaction and execution objects around each step. All or nothing: any failure rolls
+    back; the writers' lock is released and the connection returned on every path. Errors are
+    raised as SQLAlchemy wraps them (errors.translated reads them the same way; a lost
+    connection is invalidated). Returns the last statement's lastrowid. Only for an engine
+    `can_write_alone` accepts."""
+    writers = _sqlite_writers[engine]
+    dialect = engine.dialect
+    connection = cursor = None
+    held = False
+    statement, parameters = None, None  # connecting (a file that is no database fails here)
+    try:
+        connection = engine.raw_connection()
+        held = writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        cursor = connection.cursor()
+        statement, parameters = "BEGIN IMMEDIATE", ()
+        cursor.execute(statement)
+        try:
+            for statement, parameters in statements:
+                cursor.execute(statement, parameters)
+            row_id = cursor.lastrowid
+            statement, parameters = "COMMIT", ()
+            connection.commit()
+        except BaseException:
+            with contextlib.suppress(dialect.loaded_dbapi.Error):
+                connection.rollback()  # else unusable: invalidated below, or by the pool's reset
+            raise
+        return row_id
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(
+            exc, connection.dbapi_connection if connection is not None else None, cursor
+        )
+        if lost and connection is not None:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            parameters,
+            exc,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from exc
+    finally:
+        if cursor is not None:
+            with contextlib.suppress(dialect.loaded_dbapi.Error):
+                cursor.close()
+        if held:
+            writers.release()
+        if connection is not None:
+            connection.close()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

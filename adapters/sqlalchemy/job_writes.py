@@ -22,6 +22,7 @@ attribute bookkeeping and the hook, cost ~0.6 ms of CPU; these statements a frac
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -41,6 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.orm import email_jobs, job_history
@@ -72,11 +74,14 @@ def planned_write(job: EmailJob) -> JobWrite | None:
         return None
     entries: list[HistoryEntry] = []
     if _HISTORY in changed:
-        history = state.attrs[_HISTORY].history
+        # The attribute's history without state.attrs, which builds an AttributeState for
+        # every mapped attribute of the job on first use.
+        history = state.manager[_HISTORY].impl.get_history(state, state.dict, PASSIVE_NO_INITIALIZE)
         if history.deleted:
             return None
         entries = list(history.added)
-    changes = {key: state.dict.get(key) for key in changed if key != _HISTORY}
+    values = state.dict
+    changes = {key: values.get(key) for key in changed if key != _HISTORY}
     if not changes:
         return None
     # Before anything is reset: the deltas read the values the change replaces.
@@ -85,7 +90,21 @@ def planned_write(job: EmailJob) -> JobWrite | None:
     return JobWrite(job, changes, entries, deltas.nonzero())
 
 
-_statements: dict[tuple[object, tuple[str, ...], bool, bool, bool], Prebuilt] = {}
+@dataclass(frozen=True)
+class Joined:
+    """Statements of another table written in the job's own statement on PostgreSQL, only
+    if its UPDATE found the row: `build(updated)` gives `width` result columns (scalar
+    subqueries over data-modifying CTEs that read the `updated` CTE), `values` their
+    parameters. The completion's ledger row and directory claim (repository.py): one round
+    trip fewer a matched job."""
+
+    job_id: str
+    build: Callable[[object], list]
+    width: int
+    values: dict[str, object]
+
+
+_statements: dict[tuple, Prebuilt] = {}
 
 
 def _update(
@@ -94,6 +113,7 @@ def _update(
     with_entry: bool,
     with_counts: bool = False,
     not_durable: bool = False,
+    joined: Callable[[object], list] | None = None,
 ) -> Prebuilt:
     """The UPDATE of `keys` under the compare-and-set; `with_entry` (PostgreSQL): with the
     history entry's INSERT in the same statement, made only if the UPDATE found the row, so
@@ -101,8 +121,9 @@ def _update(
     also: with the counters' upsert (counters.apply_deltas's rows, given as arrays), made
     only if the UPDATE found the row, `SELECT <rows updated>, <entry id>, <counter rows>`;
     `not_durable`: the statement also sets synchronous_commit off for its transaction
-    (UnitOfWork.commit(durable=False)), without a round trip of its own."""
-    cache_key = (dialect, keys, with_entry, with_counts, not_durable)
+    (UnitOfWork.commit(durable=False)), without a round trip of its own; `joined`: a
+    Joined.build, its columns right after the entry id."""
+    cache_key = (dialect, keys, with_entry, with_counts, not_durable, joined)
     statement = _statements.get(cache_key)
     if statement is not None:
         return statement
@@ -130,6 +151,8 @@ def _update(
             select(func.count()).select_from(updated).scalar_subquery(),
             select(entry.c.id).scalar_subquery(),
         ]
+        if joined is not None:
+            columns.extend(joined(updated))
         if with_counts:
             counted = _counters_upsert(updated)
             columns.append(select(func.count()).select_from(counted).scalar_subquery())
@@ -179,11 +202,15 @@ def _history_insert(dialect) -> Prebuilt:
     return Prebuilt.of(statement, dialect)
 
 
-def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
+def write(
+    session: Session, plan: JobWrite, durable: bool = True, joined: Joined | None = None
+) -> list | None:
     """Write `plan` in the session's transaction; the job is then outside the session, as
     stored: its changes committed, at the next version (the next write compares that).
     `durable` False: on PostgreSQL the transaction may commit without waiting for its log
-    flush (UnitOfWork.commit); elsewhere, and on the ORM's path, it commits as usual."""
+    flush (UnitOfWork.commit); elsewhere, and on the ORM's path, it commits as usual.
+    `joined`: written in the job's statement where the job is one statement (PostgreSQL,
+    one history entry); then its result columns are returned, else None (not written)."""
     job, version = plan.job, plan.job.version
     connection = session.connection()
     dialect = connection.dialect
@@ -192,15 +219,27 @@ def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
     values.update(job_id=job.id, read_version=version, next_version=version + 1)
     ids: list[int] = []
     counted = False
+    joined_result = None
     if dialect.name == "postgresql" and len(plan.entries) == 1:
         entry = plan.entries[0]
         values.update({f"entry_{key}": getattr(entry, key) for key in _ENTRY_COLUMNS[1:]})
         counted = bool(plan.counter_rows)
         if counted:
             values.update(counters.delta_arrays(plan.counter_rows))
-        statement = _update(dialect, keys, True, counted, not_durable=not durable)
-        updated, entry_id, *_ = statement.run(connection, values).one()
+        if joined is not None:
+            values.update(joined.values)
+        statement = _update(
+            dialect,
+            keys,
+            True,
+            counted,
+            not_durable=not durable,
+            joined=joined and joined.build,
+        )
+        updated, entry_id, *rest = statement.run(connection, values).one()
         ids.append(entry_id)
+        if joined is not None:
+            joined_result = rest[: joined.width]
     else:
         updated = _update(dialect, keys, False).run(connection, values).rowcount
     if updated != 1:
@@ -212,16 +251,39 @@ def write(session: Session, plan: JobWrite, durable: bool = True) -> None:
         ids.append(result.scalar_one() if dialect.name == "postgresql" else result.lastrowid)
     if not counted:
         counters.apply_deltas(connection, plan.counter_rows)
-    if job in session:
-        session.expunge(job)  # with its new history entries
+    state = instance_state(job)
+    if state.session_id == session.hash_key:
+        _detach(session, state, plan.entries)
     for entry, entry_id in zip(plan.entries, ids, strict=True):
-        entry.id, entry.job_id = entry_id, job.id
-        make_transient_to_detached(entry)
+        _stored_entry(entry, entry_id, job.id)
     # Everything the plan held is stored: the job's state is committed as a whole, as the
     # ORM's own flush does it (its changed columns, its appended history), at the next
     # version; one call instead of one set_committed_value per changed attribute.
-    state = instance_state(job)
     state.dict["version"] = version + 1
+    state._commit_all(state.dict)
+    return joined_result
+
+
+def _detach(session: Session, state, entries: list[HistoryEntry]) -> None:
+    """The job out of the session with its new history entries, as session.expunge does it.
+    Its expunge cascade walks every relationship of the job. A job read for a claim
+    (claim_read.py) has in the session only its new entries (pending since their append):
+    no review decisions loaded, no stored entry; any other job takes the cascade."""
+    if "decisions" in state.dict or state.committed_state.get(_HISTORY):
+        session.expunge(state.obj())
+    else:
+        session._expunge_states([state, *map(instance_state, entries)])
+
+
+def _stored_entry(entry: HistoryEntry, entry_id: int, job_id: str) -> None:
+    """A written history entry made a clean detached object with its row's id, as
+    make_transient_to_detached makes it (key, committed state) without its generic steps."""
+    state = instance_state(entry)
+    state.dict["id"], state.dict["job_id"] = entry_id, job_id
+    if state.key is not None or state.session_id or state.unloaded:
+        make_transient_to_detached(entry)  # not the plain case: the generic steps
+        return
+    state.key = state.mapper.identity_key_from_primary_key((entry_id,))
     state._commit_all(state.dict)
 
 
@@ -245,12 +307,20 @@ class HeldJobs:
         in_session = [o for o in self._session.identity_map.values() if isinstance(o, EmailJob)]
         return self.jobs + [job for job in in_session if all(job is not h for h in self.jobs)]
 
-    def flush(self, durable: bool = True) -> None:
+    def flush(self, durable: bool = True, joined: Joined | None = None) -> list | None:
+        """Write every held job with plain changes, then flush the session. `joined`: written
+        in its job's statement if that job is written here as one statement; its result
+        columns are returned then, else None (the caller writes it on its own)."""
+        result = None
         for job in self.seen():
             plan = planned_write(job)
             if plan is not None:
-                write(self._session, plan, durable)
+                mine = joined if joined is not None and joined.job_id == job.id else None
+                written = write(self._session, plan, durable, mine)
+                if mine is not None:
+                    result = written
                 self.hold(job)
             elif job not in self._session and inspect(job).committed_state:
                 self._session.add(job)  # not plain: the ORM flush writes and counts it
         self._session.flush()
+        return result

@@ -3,11 +3,16 @@
 The webhook adds one job per request, and the ORM flush of that job and its first history row
 (unit-of-work sort, attribute history, version counter, RETURNING bookkeeping) was about half of
 the request's CPU. Nothing else changes: the domain builds the job and its history as before,
-the rows go into the unit of work's own transaction (a duplicate fails right here, on the same
-unique constraints), the counters get the same deltas the counting hook would have written, and
-the job is then attached to the session as a clean persistent object, so the unit of work
+the rows go into the unit of work's own transaction (a duplicate fails on the same unique
+constraints, at add() or at the commit), the counters get the same deltas the counting hook
+would have written, and the job is then made a clean persistent object, so the unit of work
 collects its events after the commit and any later change (here or in another session) is an
 ordinary versioned UPDATE.
+
+When the new job's rows are all a unit of work writes (the intake), they are kept until the
+commit and written without the session's transaction (commit_new_jobs_alone): PostgreSQL as
+one autocommit query, SQLite as BEGIN IMMEDIATE, the INSERTs and COMMIT at the driver level
+under the engine's writers' lock (engine.write_alone).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from adapters.sqlalchemy import counters
-from adapters.sqlalchemy.engine import unpinged_checkout
+from adapters.sqlalchemy.engine import can_write_alone, unpinged_checkout, write_alone
 from adapters.sqlalchemy.orm import email_jobs, job_history
+from adapters.sqlalchemy.prebuilt import execute
 from adapters.sqlalchemy.prepared import run_prepared
 from domain.model import EmailJob
 
@@ -92,8 +98,8 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     """Write a new `job` and its history in the session's transaction and count it. A job
     that was stored before (detached) is attached as it is, like `Session.add`.
 
-    On PostgreSQL, when the unit of work has not touched the database yet (the intake's
-    case), the rows are only prepared here and go with the commit (commit_new_jobs_alone)."""
+    When the unit of work has not touched the database yet (the intake's case), the rows are
+    only prepared here and go with the commit (commit_new_jobs_alone)."""
     if not inspect(job).transient or job.decisions:
         # Not the intake's case (a job born with review decisions is neither): the ORM path.
         session.add(job)
@@ -115,9 +121,10 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     deltas = counters.Deltas.empty()
     counters.job_added(job, deltas)
 
-    if dialect.name == "postgresql" and len(history_rows) == 1:
-        # The intake's case: job, counts and history row as one query (psycopg2 sends the
-        # statements together; the result is the last one's, the history row's id).
+    postgresql = dialect.name == "postgresql"
+    if len(history_rows) == 1 and (postgresql or not session.in_transaction()):
+        # The intake's case: job, counts and history row kept together (the history's last:
+        # its id is the last result). PostgreSQL sends them as one query.
         counts_sql, counts = _counter_upsert(dialect.name, deltas)
         statements = ((job_insert.sql, job_row), (counts_sql, counts))
         write = _Staged(
@@ -150,12 +157,18 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
 
 @dataclass(frozen=True)
 class _Staged:
-    """A new job's rows as one PostgreSQL query, not sent yet."""
+    """A new job's rows, not sent yet (PostgreSQL: as one query)."""
 
     job: EmailJob
     statements: tuple[tuple[str, tuple], ...]  # (driver SQL, parameters), the history's last
 
     def run(self, connection, prepared: bool = False) -> None:
+        """In the connection's transaction (or, `prepared`, as its own PostgreSQL query)."""
+        if connection.dialect.name == "sqlite":
+            for sql, parameters in self.statements:
+                result = execute(connection, sql, parameters)
+            self.stored(result.lastrowid)
+            return
         if prepared:
             result = run_prepared(connection, self.statements)
         else:
@@ -163,7 +176,10 @@ class _Staged:
                 "; ".join(sql for sql, _ in self.statements),
                 tuple(value for _, parameters in self.statements for value in parameters),
             )
-        _stored_history(self.job, self.job.history[0], result.scalar_one())
+        self.stored(result.scalar_one())
+
+    def stored(self, history_id: int) -> None:
+        _stored_history(self.job, self.job.history[0], history_id)
 
 
 def _write_staged(session: Session, _transaction, connection) -> None:
@@ -174,19 +190,26 @@ def _write_staged(session: Session, _transaction, connection) -> None:
 
 def commit_new_jobs_alone(session: Session) -> bool:
     """At the commit: when one new job's rows are all the transaction holds (the session has
-    not begun one: nothing was read, locked or flushed), send them as one autocommit query,
-    which PostgreSQL runs as one transaction, all or nothing, committed (and flushed to disk)
-    before it answers. So intake costs one round trip instead of BEGIN, INSERTs and COMMIT.
-    Returns False when the session's own commit must run (the staged rows, if any, are then
-    written first in its transaction)."""
+    not begun one: nothing was read, locked or flushed), write them without the session's
+    transaction machinery. PostgreSQL: one autocommit query, which the server runs as one
+    transaction, all or nothing, committed (and flushed to disk) before it answers — one
+    round trip instead of BEGIN, INSERTs and COMMIT. SQLite: BEGIN IMMEDIATE, the INSERTs and
+    COMMIT at the driver level on a pooled connection, under the engine's writers' lock
+    (engine.write_alone). Returns False when the session's own commit must run (the staged
+    rows, if any, are then written first in its transaction)."""
     staged = session.info.get(_STAGED)
     if not staged:
         return False
-    if session.in_transaction() or len(staged) > 1:
+    engine = session.get_bind()
+    sqlite = engine.dialect.name == "sqlite"
+    if session.in_transaction() or len(staged) > 1 or (sqlite and not can_write_alone(engine)):
         session.connection()  # begins on a connection: _write_staged runs first
         return False
     (write,) = staged
-    engine = session.get_bind()
+    if sqlite:
+        write.stored(write_alone(engine, write.statements))
+        del session.info[_STAGED]
+        return True
     try:
         # The pooled connection is not pinged first: if the server dropped it, the query
         # fails, and is sent again on a new connection unless the server had committed it
@@ -223,7 +246,7 @@ def _committed_before(engine, write: _Staged) -> bool:
         )
     if history_id is None:
         return False
-    _stored_history(write.job, write.job.history[0], history_id)
+    write.stored(history_id)
     return True
 
 

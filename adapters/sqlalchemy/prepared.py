@@ -22,8 +22,10 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+
+from adapters.sqlalchemy.prebuilt import DriverResult
 
 _PREPARED = "creditor_inbox.prepared"
 _PLACEHOLDER = re.compile(r"%s")
@@ -46,10 +48,10 @@ def _execute(sql: str, parameters: int) -> str:
     return f"EXECUTE {_name(sql)}(" + ", ".join(["%s"] * parameters) + ")"
 
 
-def run_prepared(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> CursorResult:
+def run_prepared(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> DriverResult:
     """Run `statements` (psycopg2 SQL with positional %s placeholders, and their parameters)
-    as one query of EXECUTEs, outside any transaction (the query is its own); the result is
-    the last statement's."""
+    as one query of EXECUTEs, outside any transaction (the query is its own, on a connection
+    in psycopg2's autocommit mode); the result is the last statement's."""
     try:
         return _run(connection, statements)
     except DBAPIError as exc:
@@ -61,7 +63,7 @@ def run_prepared(connection: Connection, statements: Sequence[tuple[str, tuple]]
     return _run(connection, statements)
 
 
-def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> CursorResult:
+def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> DriverResult:
     prepared: frozenset[str] = connection.info.get(_PREPARED, frozenset())
     needed = frozenset(sql for sql, _ in statements)
     parts = []
@@ -71,8 +73,33 @@ def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> Cur
         parts.append("DEALLOCATE ALL")
         parts.extend(_prepare(sql) for sql in sorted(prepared))
     parts.extend(_execute(sql, len(parameters)) for sql, parameters in statements)
-    result = connection.exec_driver_sql(
-        "; ".join(parts), tuple(value for _, parameters in statements for value in parameters)
+    result = _send(
+        connection,
+        "; ".join(parts),
+        tuple(value for _, parameters in statements for value in parameters),
     )
     connection.info[_PREPARED] = prepared
+    return result
+
+
+def _send(connection: Connection, sql: str, parameters: tuple) -> DriverResult:
+    """The query on the connection's DBAPI cursor. Nothing to begin or commit (autocommit), so
+    SQLAlchemy's execution context and CursorResult are skipped (prebuilt.execute's reasoning);
+    errors still go through Connection._handle_dbapi_exception: wrapped as for
+    exec_driver_sql, `handle_error` listeners called, a lost connection invalidated (which
+    new_jobs reads to send again). Whatever listens to cursor execution gets exec_driver_sql."""
+    dispatch = connection.dispatch
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        result = connection.exec_driver_sql(sql, parameters)
+        return DriverResult(
+            result.fetchall() if result.returns_rows else None, result.rowcount, None
+        )
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description is not None else None
+        result = DriverResult(rows, cursor.rowcount, None)
+    except BaseException as exc:
+        connection._handle_dbapi_exception(exc, sql, parameters, cursor, None)
+    cursor.close()
     return result

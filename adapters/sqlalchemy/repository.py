@@ -6,12 +6,12 @@ import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, cast, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from adapters.sqlalchemy.claim_read import read_for_claim
-from adapters.sqlalchemy.job_writes import HeldJobs
+from adapters.sqlalchemy.job_writes import HeldJobs, Joined
 from adapters.sqlalchemy.new_jobs import insert_new_job
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
 from adapters.sqlalchemy.prebuilt import Prebuilt
@@ -119,6 +119,13 @@ class SqlClaimLedger(ClaimLedger):
         self._flush = flush or session.flush
 
     def record(self, claim: ClaimUpdate) -> bool:
+        if claim.source != "review":
+            # PostgreSQL: the row and the directory claim in the job's own statement, written
+            # only if the job's UPDATE found it (one round trip fewer a matched job).
+            joined = self._in_the_jobs_statement(claim)
+            if joined is not None:
+                inserted, _ = joined
+                return inserted == 1
         # The job row is flushed first: the ledger row references it.
         self._flush()
         # A review claim replaces the job's newest row, if any (append-only: it points at it).
@@ -130,18 +137,7 @@ class SqlClaimLedger(ClaimLedger):
                 .order_by(claim_updates.c.id.desc())
                 .limit(1)
             ).first()
-        row = {
-            "job_id": claim.job_id,
-            "client_id": claim.client_id,
-            "creditor_id": claim.creditor_id,
-            "amount": claim.amount,
-            "currency": claim.currency,
-            "idempotency_key": claim.idempotency_key,
-            "created_at": claim.created_at,
-            "source": claim.source,
-            "decided_by": claim.decided_by,
-            "supersedes": previous.id if previous else None,
-        }
+        row = _ledger_row(claim, previous.id if previous else None)
         connection = self._session.connection()
         if connection.dialect.name == "postgresql" and previous is None:
             # One round trip: the directory's claim is set only if the row was written.
@@ -160,6 +156,20 @@ class SqlClaimLedger(ClaimLedger):
             ):
                 self._restore_directory_claim(previous.client_id, previous.creditor_id)
         return written
+
+    def _in_the_jobs_statement(self, claim: ClaimUpdate) -> list | None:
+        """The ledger row and directory claim as CTEs of the claim's job's prebuilt statement
+        (job_writes.Joined), when the unit of work writes that job as one statement
+        (PostgreSQL, its transition with one history entry): (rows inserted, creditors
+        updated). None: not written so; the caller writes them with their own statement."""
+        held = getattr(self._flush, "__self__", None)
+        if not isinstance(held, HeldJobs) or self._session.get_bind().dialect.name != (
+            "postgresql"
+        ):
+            return None
+        values = {f"ledger_{column}": value for column, value in _ledger_row(claim).items()}
+        values.update(self._directory_claim_values(claim))
+        return held.flush(joined=Joined(claim.job_id, _ledger_ctes, 2, values))
 
     @staticmethod
     def _directory_claim_values(claim: ClaimUpdate) -> dict:
@@ -195,6 +205,51 @@ class SqlClaimLedger(ClaimLedger):
                 updated_at=datetime.now(UTC),
             )
         )
+
+
+def _ledger_row(claim: ClaimUpdate, supersedes: int | None = None) -> dict:
+    return {
+        "job_id": claim.job_id,
+        "client_id": claim.client_id,
+        "creditor_id": claim.creditor_id,
+        "amount": claim.amount,
+        "currency": claim.currency,
+        "idempotency_key": claim.idempotency_key,
+        "created_at": claim.created_at,
+        "source": claim.source,
+        "decided_by": claim.decided_by,
+        "supersedes": supersedes,
+    }
+
+
+def _ledger_ctes(updated) -> list:
+    """job_writes.Joined.build of the ledger on PostgreSQL: the ledger row, inserted only if
+    the job's UPDATE (`updated`) found its row and its idempotency key is new, and the
+    directory creditor's claim, set only if the row was inserted (as
+    _ledger_insert_and_directory_claim does on its own): (rows inserted, creditors updated).
+    Each value is cast to its column's type (an INSERT … SELECT of parameters)."""
+    row = select(
+        *(
+            cast(bindparam(f"ledger_{c}", type_=claim_updates.c[c].type), claim_updates.c[c].type)
+            for c in _LEDGER_COLUMNS
+        )
+    ).where(exists(select(updated.c.id)))
+    inserted = (
+        postgresql.insert(claim_updates)
+        .from_select(list(_LEDGER_COLUMNS), row)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(claim_updates.c.id)
+        .cte("inserted")
+    )
+    claimed = (
+        _SET_DIRECTORY_CLAIM.where(exists(select(inserted.c.id)))
+        .returning(creditors.c.id)
+        .cte("claimed")
+    )
+    return [
+        select(func.count()).select_from(inserted).scalar_subquery(),
+        select(func.count()).select_from(claimed).scalar_subquery(),
+    ]
 
 
 # Built once per dialect and run as driver SQL (prebuilt.py): they run in every matched job's

@@ -1,7 +1,9 @@
-"""A delivery alone in its unit of work is committed as one query on PostgreSQL
-(adapters/sqlalchemy/new_jobs.py, prepared.py): all or nothing, durable when commit()
-returns, sent again on a new connection when the pooled one was dropped by the server, and
-never stored twice. On SQLite nothing changes (add() writes in the session's transaction)."""
+"""A delivery alone in its unit of work is committed without the session's transaction
+(adapters/sqlalchemy/new_jobs.py): on PostgreSQL as one query (prepared.py), sent again on a
+new connection when the pooled one was dropped by the server, and never stored twice; on
+SQLite as BEGIN IMMEDIATE, the INSERTs and COMMIT at the driver level under the engine's
+writers' lock (engine.write_alone). On both: all or nothing, stored when commit() returns,
+duplicates refused by the unique keys, the writers' lock released on every path."""
 
 from __future__ import annotations
 
@@ -16,8 +18,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy import counters, new_jobs
+from adapters.sqlalchemy import engine as engine_module
+from adapters.sqlalchemy.engine import make_engine, make_session_factory
 from adapters.sqlalchemy.orm import email_jobs, job_history
-from application.ports import DuplicateJob
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dispatcher import queue_dispatcher
+from application.ports import DuplicateJob, StorageUnavailable
 from domain.errors import PermanentError
 from domain.model import EmailJob
 from domain.values import JobStatus
@@ -85,17 +91,127 @@ def test_a_delivery_is_one_round_trip_and_stored_with_history_and_count(
     assert [task.arg for task in queue.tasks] == [_new_job(1).id, job.id]
 
 
-def test_a_delivery_whose_history_row_fails_leaves_nothing(postgres_only, uow_factory, engine):
+def test_a_delivery_whose_history_row_fails_leaves_nothing(uow_factory, engine, queue):
     job = _new_job(1)
-    # A result too long for its column: the job's INSERT runs, the history's fails.
-    job.history[0].result = "x" * 300
+    # A history row without its result: the job's and the counts' statements run first, the
+    # history's (the last) fails.
+    job.history[0].result = None
     with uow_factory() as uow:
         uow.jobs.add(job)
         with pytest.raises(PermanentError):
             uow.commit()
     assert _stored(engine) == ([], 0, 0)
+    assert queue.tasks == []
+    _assert_writers_lock_free(engine)
     _deliver(uow_factory, _new_job(2))  # the connection is fine afterwards
     assert _stored(engine) == ([_new_job(2).id], 1, 1)
+
+
+def _assert_writers_lock_free(engine) -> None:
+    writers = engine_module._sqlite_writers.get(engine)
+    assert writers is None or not writers.locked()
+
+
+@pytest.fixture
+def sqlite_only(backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's driver-level write transaction (engine.write_alone)")
+
+
+@contextmanager
+def begins(engine):
+    """The transactions SQLAlchemy begins on `engine` (its `begin` event: _on_begin's)."""
+    seen: list[int] = []
+
+    def begun(_connection):
+        seen.append(1)
+
+    event.listen(engine, "begin", begun)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "begin", begun)
+
+
+def test_a_sqlite_delivery_is_written_at_driver_level_and_stored_whole(
+    sqlite_only, uow_factory, engine, queue
+):
+    job = _new_job(1)
+    with begins(engine) as begun, uow_factory() as uow:
+        uow.jobs.add(job)
+        uow.commit()
+        assert not uow.session.in_transaction()
+    # No SQLAlchemy transaction: BEGIN IMMEDIATE, the INSERTs and COMMIT went to the driver.
+    assert begun == []
+    assert _stored(engine) == ([job.id], 1, 1)
+    assert job.history[0].id is not None and job.version == 1
+    assert [task.arg for task in queue.tasks] == [job.id]
+    _assert_writers_lock_free(engine)
+
+
+def test_a_sqlite_delivery_is_refused_in_time_when_the_database_is_locked(
+    sqlite_only, database_url, queue, monkeypatch
+):
+    # Another process holds SQLite's write lock: BEGIN IMMEDIATE waits the busy timeout (made
+    # short here), the delivery is refused as an outage, nothing is stored, no lock is kept.
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    engine = make_engine(database_url)
+    uow_factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
+        make_session_factory(engine), queue_dispatcher(queue)
+    )
+    holder = create_engine(database_url)
+    try:
+        with holder.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            with begins(engine) as begun, uow_factory() as uow:
+                uow.jobs.add(_new_job(1))
+                with pytest.raises(StorageUnavailable):
+                    uow.commit()
+            assert begun == []  # it was the driver-level path that waited
+            conn.exec_driver_sql("ROLLBACK")
+        _assert_writers_lock_free(engine)
+        assert queue.tasks == []
+        assert _stored(engine) == ([], 0, 0)
+        _deliver(uow_factory, _new_job(2))
+        assert _stored(engine) == ([_new_job(2).id], 1, 1)
+    finally:
+        holder.dispose()
+        engine.dispose()
+
+
+def test_a_sqlite_delivery_waits_for_this_process_writers_lock(sqlite_only, uow_factory, engine):
+    # A writer of this process holds the writers' lock: the driver-level path queues on it like
+    # a session's BEGIN does (engine._on_begin), and goes on once it is free.
+    import threading
+
+    writers = engine_module._sqlite_writers[engine]
+    done = threading.Event()
+    with writers:
+        worker = threading.Thread(target=lambda: (_deliver(uow_factory, _new_job(1)), done.set()))
+        worker.start()
+        assert not done.wait(0.2)  # not stored while the lock is held
+    worker.join(10)
+    assert done.is_set()
+    assert _stored(engine) == ([_new_job(1).id], 1, 1)
+    _assert_writers_lock_free(engine)
+
+
+def test_a_traced_sqlite_engine_keeps_the_session_transaction(sqlite_only, uow_factory, engine):
+    # Something listens to the statements (tracing): they must see every one, so the session's
+    # ordinary transaction writes the staged rows.
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        _deliver(uow_factory, _new_job(1))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements[0] == "BEGIN" and statements.count("INSERT") == 3, statements
+    assert _stored(engine) == ([_new_job(1).id], 1, 1)
+    _assert_writers_lock_free(engine)
 
 
 def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
@@ -130,16 +246,20 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
 
 
 def test_a_duplicate_on_a_new_connection_is_refused_and_the_next_delivery_taken(
-    postgres_only, uow_factory, engine
+    uow_factory, engine, queue
 ):
     _deliver(uow_factory, _new_job(1))
-    engine.pool.dispose()  # a new connection: its first query prepares, then fails
-    with uow_factory() as uow:
+    engine.pool.dispose()  # a new connection (PostgreSQL: its first query prepares, then fails)
+    with begins(engine) as begun, uow_factory() as uow:
         uow.jobs.add(_new_job(3, email=1))
         with pytest.raises(DuplicateJob):
             uow.commit()
+    if engine.dialect.name == "sqlite":
+        assert begun == []  # refused by the driver-level path's INSERT
+    _assert_writers_lock_free(engine)
     _deliver(uow_factory, _new_job(2))
     assert _stored(engine) == (sorted([_new_job(1).id, _new_job(2).id]), 2, 2)
+    assert [task.arg for task in queue.tasks] == [_new_job(1).id, _new_job(2).id]
 
 
 def test_statements_dropped_behind_its_back_are_prepared_again(postgres_only, uow_factory, engine):

@@ -217,3 +217,194 @@ def test_a_commit_not_asked_to_be_durable_skips_the_log_flush_wait_for_its_trans
     with engine.connect() as conn:
         statuses = conn.execute(select(email_jobs.c.status)).scalars().all()
     assert statuses == [JobStatus.PROCESSING, JobStatus.PROCESSING]
+
+
+def test_the_claimed_job_is_attached_and_detached_without_walking_its_relationships(
+    uow_factory, monkeypatch
+):
+    """The claim's read attaches the job as the ORM's loading does, and its prebuilt write
+    takes it out of the session with its new entry only: neither session.add's save-update
+    cascade nor session.expunge's cascade walks the job's relationships. The job is persistent in the session between
+    the two (review decisions would load if touched), and after the commit the job and its
+    entry are clean detached objects, the entry with its row's id."""
+    from sqlalchemy.orm import Mapper
+
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    walked: list[str] = []
+    cascade = Mapper.cascade_iterator
+
+    def counted(self, type_, state, *args, **kwargs):
+        if isinstance(state.obj(), EmailJob):
+            walked.append(type_)
+        return cascade(self, type_, state, *args, **kwargs)
+
+    monkeypatch.setattr(Mapper, "cascade_iterator", counted)
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        state = inspect(job)
+        assert state.persistent and state.session_id == uow.session.hash_key
+        assert job in uow.session and "decisions" not in state.dict
+        job.start(clock.now(), LEASE)
+        uow.commit()
+        assert job not in uow.session and not uow.session.new
+    assert walked == [], "no cascade over the job's relationships"
+    assert inspect(job).detached and not inspect(job).committed_state
+    entry = job.history[0]
+    assert inspect(entry).detached and not inspect(entry).committed_state
+    assert entry.id is not None and entry.job_id == job_id and inspect(entry).key[1] == (entry.id,)
+    assert job_writes.planned_write(job) is None, "nothing left to write"
+
+
+def test_a_claimed_job_still_loads_its_review_decisions_when_touched(uow_factory):
+    """Attached as the ORM's loading attaches it, the claimed job lazy-loads what was not
+    read with it (its review decisions), in the same transaction."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    through_the_unit_of_work(uow_factory, job_id, lambda j: j.start(clock.now(), LEASE))
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.complete(clock.now(), Outcome.NEEDS_REVIEW)
+    )
+    through_the_unit_of_work(
+        uow_factory, job_id, lambda j: j.resolve_review(None, "alice", clock.now())
+    )
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        assert [d.decided_by for d in job.decisions] == ["alice"]
+
+
+def test_a_job_loaded_with_its_history_is_detached_with_every_entry_after_its_write(
+    uow_factory,
+):
+    """A job the ORM loaded with its stored history and decisions (uow.jobs.get) and then
+    written on prebuilt SQL leaves the session whole (the expunge cascade), stored entries
+    and decisions with it."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    with uow_factory() as uow:
+        job = uow.jobs.get(job_id)
+        stored_entries = list(job.history)
+        job.start(clock.now(), LEASE)
+        uow.commit()
+        assert not any(o in uow.session for o in [job, *job.history])
+    assert [h.result for h in job.history] == ["queued", "started"]
+    assert all(inspect(h).detached for h in [*stored_entries, *job.history])
+
+
+def _directory(session_factory) -> None:
+    from adapters.sqlalchemy.directory import SqlClientDirectory
+
+    SqlClientDirectory(session_factory).import_directory(
+        {
+            "clients": [
+                {"id": "M-1", "name": "Jana", "creditors": [{"id": "C-1", "name": "Telekom"}]}
+            ]
+        }
+    )
+
+
+def _complete_with_claim(uow_factory, job, clock, key_job_id=None) -> bool:
+    from decimal import Decimal
+
+    from domain.values import ClaimUpdate
+
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.complete(clock.now(), Outcome.MATCHED)
+        claim = ClaimUpdate(
+            key_job_id or job.id, "M-1", "C-1", Decimal("812.40"), "EUR", clock.now()
+        )
+        written = uow.ledger.record(claim)
+        uow.commit()
+    return written
+
+
+def test_a_matched_completion_writes_job_history_counters_ledger_and_directory_at_once(
+    uow_factory, session_factory, engine
+):
+    """On PostgreSQL the ledger row and the directory creditor's claim are CTEs of the
+    completion's own statement (one round trip); on SQLite they follow it as before. The
+    same rows either way."""
+    from decimal import Decimal
+
+    from adapters.sqlalchemy.orm import claim_updates, creditors
+
+    _directory(session_factory)
+    clock = FakeClock()
+    job = claimed(uow_factory, clock)
+    written = statements_of(engine, lambda: _complete_with_claim(uow_factory, job, clock))
+    if engine.dialect.name == "postgresql":
+        assert len(written) == 1, written
+        assert "UPDATE EMAIL_JOBS SET" in written[0] and "INSERT INTO CLAIM_UPDATES" in written[0]
+        assert "UPDATE CREDITORS SET" in written[0] and "INSERT INTO JOB_COUNTERS" in written[0]
+    else:
+        assert [" ".join(s.split()[:3]) for s in written] == [
+            "UPDATE EMAIL_JOBS SET",
+            "INSERT INTO JOB_HISTORY",
+            "INSERT INTO JOB_COUNTERS",
+            "INSERT INTO CLAIM_UPDATES",
+            "UPDATE CREDITORS SET",
+        ], written
+    with engine.connect() as conn:
+        ledger = conn.execute(select(claim_updates)).one()
+        claim = conn.execute(
+            select(creditors.c.claim_amount, creditors.c.currency, creditors.c.claim_updated_at)
+        ).one()
+    assert (ledger.job_id, ledger.amount, ledger.source, ledger.supersedes) == (
+        job.id,
+        Decimal("812.40"),
+        "auto",
+        None,
+    )
+    assert tuple(claim) == (Decimal("812.40"), "EUR", clock.now())
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+
+
+def test_a_completion_whose_claim_key_exists_writes_no_second_row_nor_the_directory(
+    uow_factory, session_factory, engine
+):
+    from decimal import Decimal
+
+    from adapters.sqlalchemy.orm import claim_updates, creditors
+
+    _directory(session_factory)
+    clock = FakeClock()
+    first, second = claimed(uow_factory, clock), None
+    assert _complete_with_claim(uow_factory, first, clock) is True
+    with engine.begin() as conn:  # the directory moved on since
+        conn.execute(update(creditors).values(claim_amount=Decimal("1.00"), claim_updated_at=None))
+    second_id = receive(uow_factory, 2)
+    with uow_factory() as uow:
+        second = uow.jobs.get_for_claim(second_id)
+        second.start(clock.now(), LEASE)
+        uow.commit()
+    # The same idempotency key (the first job's): the row exists, nothing is written.
+    assert _complete_with_claim(uow_factory, second, clock, key_job_id=first.id) is False
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(claim_updates)) == 1
+        assert conn.scalar(select(creditors.c.claim_amount)) == Decimal("1.00")
+        status = conn.scalar(select(email_jobs.c.status).where(email_jobs.c.id == second_id))
+    assert status is JobStatus.COMPLETED
+
+
+def test_a_stale_matched_completion_writes_no_ledger_row(uow_factory, session_factory, engine):
+    """SPEC §5.4: the job changed since this worker's claim: the completion's UPDATE finds
+    no row, so neither the ledger row nor the directory claim is written."""
+    from adapters.sqlalchemy.orm import claim_updates, creditors
+
+    _directory(session_factory)
+    clock = FakeClock()
+    job = claimed(uow_factory, clock)
+    with engine.begin() as conn:
+        conn.execute(
+            update(email_jobs)
+            .where(email_jobs.c.id == job.id)
+            .values(version=email_jobs.c.version + 1)
+        )
+    counts = stored(engine)
+    with pytest.raises(ConcurrencyConflict):
+        _complete_with_claim(uow_factory, job, clock)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(claim_updates)) == 0
+        assert conn.scalar(select(creditors.c.claim_amount)) is None
+    assert stored(engine) == counts
