@@ -21,33 +21,30 @@ from adapters.rules.amount_kinds import (
 from adapters.rules.amount_notation import Mention
 from adapters.rules.amount_phrases import ACCOUNTED, PASSED_ON, PROVISIONAL
 from adapters.rules.clauses import _CLAUSE_BREAK, _clause_start, sentence_start
+from adapters.rules.folding import Folded
 from adapters.rules.statements import rows_of
 
-_AMOUNT_NOUN = re.compile(
+_AMOUNT_NOUN = Folded(
     r"(betrag|forderung(?!s?management)|rückstand|saldo|summe|kontostand|differenz|(aktuelle|abschließende)[rn]?\s+stand|gutschrift|credit\s+note|amount|balance|claim|"
     r"total|figure|difference)",
-    re.I,
 )
 # "Bei Zahlung von 200 €", "gegen eine Einmalzahlung von": a payment offered, not made.
-_OFFERED = re.compile(
+_OFFERED = Folded(
     r"(\bbei\s+(\w+\s+)?(zahlung|eingang|überweisung|begleichung|ausgleich)|\bgegen\b|\bwenn\b|\bfalls\b|\bsofern\b|einmal|vergleich|angebot|bieten|"
     r"\bif\b|\bupon\b|\bagainst\b|\bwould\b|\boffer|\bsettle)",
-    re.I,
 )
 # The same, anywhere in the payment's sentence (a hard wrap may part it from its figure).
-_OFFERED_IN_SENTENCE = re.compile(
+_OFFERED_IN_SENTENCE = Folded(
     r"(prepared|willing|ready|bereit)\s+to\s+accept|\bbereit\b|one[- ]off|einmalzahlung|"
     r"vergleichsangebot|settlement\s+offer|\boffer\b",
-    re.I,
 )
 # A balance stated as the one after the payment ("Account balance:" alone may be before it).
-_AFTER_PAYMENT = re.compile(
+_AFTER_PAYMENT = Folded(
     r"(after|following)\s+(this|the|your|that)\s+payment|nach\s+(dieser|der|ihrer|erfolgter)\s+"
     r"(teil)?zahlung|nach\s+verrechnung|nach\s+abzug|neue[rs]?\s+(saldo|kontostand)|new\s+balance",
-    re.I,
 )
-_NOT_YET = re.compile(r"\b(noch\s+nicht|nicht|not\s+yet|not)\b", re.I)
-_BARE_BALANCE = re.compile(r"^\W*(account\s+)?(balance|saldo|kontostand)\s*:?\s*$", re.I)
+_NOT_YET = Folded(r"\b(noch\s+nicht|nicht|not\s+yet|not)\b")
+_BARE_BALANCE = Folded(r"^\W*(account\s+)?(balance|saldo|kontostand)\s*:?\s*$")
 PAYMENT_CONFLICT = "a payment is stated beside {} without saying what remains"
 
 
@@ -111,7 +108,7 @@ def provisional(body: str, mentions: list[Mention]) -> str | None:
     return None
 
 
-_NOT = re.compile(r"\b(nicht|nie|kein\w*|not|never|no)\b", re.I)
+_NOT = Folded(r"\b(nicht|nie|kein\w*|not|never|no)\b")
 
 
 def passed_on(body: str) -> re.Match | None:
@@ -155,14 +152,10 @@ def added_after(body: str, mentions: list[Mention], total: Mention) -> Mention |
 # A row of a table or a list: a cell border, a tab, a run of spaces between words and figure,
 # or dot leaders. The statement readers decide what rows are; this only tells prose from them.
 _ROW_LIKE = re.compile(r"\||\t|\S {2,}\S|\.{4,}|^\s*([-–•*]|\d{1,2}[.)])\s")  # or a list item
-_RESTATED = re.compile(
-    r",\s*(also|d\.\s?h\.|sprich|insgesamt|zusammen|i\.\s?e\.|that\s+is)\s*$", re.I
-)
+_RESTATED = Folded(r",\s*(also|d\.\s?h\.|sprich|insgesamt|zusammen|i\.\s?e\.|that\s+is)\s*$")
 
 
-_ALTERNATIVE = re.compile(
-    r"^[^\d.;]{0,12}\b(bzw|beziehungsweise|oder|or|respectively)\b[^\d;]{0,80}$", re.I
-)
+_ALTERNATIVE = Folded(r"^[^\d.;]{0,12}\b(bzw|beziehungsweise|oder|or|respectively)\b[^\d;]{0,80}$")
 
 
 def alternative_figure(body: str, mentions: list[Mention], claim: Mention) -> Mention | None:
@@ -205,11 +198,10 @@ def unexplained_figure(body: str, mentions: list[Mention], claim: Mention) -> Me
     return None
 
 
-_OPEN = re.compile(
+_OPEN = Folded(
     r"\b(offen|open|outstanding|ausstehend|rückständig)\b|"
     r"\bbesteh(t|en)\b[^.\n]{0,40}\b(rückstand|rückstände|forderung|saldo|betrag)|"
     r"\b(rückstand|forderung|saldo|betrag)\b(?:[^.\n]|\.(?=\d)){0,40}\bbesteh(t|en)\b",
-    re.I,
 )
 
 

@@ -16,6 +16,7 @@ from adapters.rules.amount_phrases import (
     RATE_AFTER,
     STILL_OPEN,
 )
+from adapters.rules.folding import Folded
 
 APPROXIMATE = "approximate"
 ADDITIONAL = "additional"
@@ -30,24 +31,23 @@ TOTAL, REMAINING, PAID, OLD, OFFER, COMPONENT, CLAIM, NONE = (
     "none",
 )
 # Order matters: the first kind whose label stands in an amount's context wins.
-_KINDS: list[tuple[str, re.Pattern]] = [
+_KINDS: list[tuple[str, Folded]] = [
     (
         REMAINING,
-        re.compile(
+        Folded(
             r"((ver)?blieb|bleib|\brest(?!kapital|zins)|(noch\s+)?nicht\s+(bezahlt|beglichen|gezahlt|ausgeglichen)|unbezahlt|unpaid|"
             r"not\s+(yet\s+)?(been\s+)?paid|verbleib|noch\s+(offen|zu\s+zahlen|ausstehend)|offen\s+(sind|ist|bleib)|"
             r"remaining|still\s+(owed|outstanding|due|open)|left\s+to\s+pay|balance\s+remaining|\bleaving\b|\bleaves\b)",
-            re.I,
         ),
     ),
     (
         OLD,
-        re.compile(
+        Folded(
             r"(überholt|veraltet|nicht\s+mehr\s+aktuell|outdated|superseded|"
             r"ursprünglich|bisherig|vormals|damals|zuvor|vorher|früher|alte[rn]?\s|vortrag|earlier|"
             r"brought\s+forward|opening\s+balance|originally|original|previous|prior|"
             r"before\s+(this|the|your)\s+payment|vor\s+(der|dieser|ihrer)\s+zahlung|"
-            r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bhatten\s+wir\b|\bbestand\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(EUR|€|£)|\bstood\s+at|"
+            r"\bbetrug(en)?\b|\b(war|waren|was|were)\s*$|\bhatten\s+wir\b|\bbestand\b|\bbelief(en)?\s+sich|\bwas\s+(then\s+)?(still\s+)?(eur|€|£)|\bstood\s+at|"
             r"(mahnung|schreiben|rechnung|letter|reminder)\s+(vom|of|dated)\s|"
             r"(in|aus|laut)\s+ihre(m|r)\s+(schreiben|anfrage)|von\s+ihnen\s+(genannt|angegeben)|"
             r"ihr(e)?\s+(schreiben|anfrage|brief)\s+(nannte|nennt|gab|geht\s+von)|"
@@ -55,12 +55,11 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"(genannt|angegeben)\w*|zum\s+zeitpunkt\s+ihres\s+schreibens|"
             r"at\s+the\s+time\s+of\s+your\s+letter|"
             r"in\s+your\s+letter|you\s+(quoted|mentioned|stated|gave))",
-            re.I,
         ),
     ),
     (
         PAID,
-        re.compile(
+        Folded(
             r"(gezahlt|bezahlt|eingezahlt|überwiesen|eingegangen|angekommen|\bsind\s+(alle\s+)?da\b|"
             r"erhalten|gutgeschrieben|gutschrift|"
             r"zahlung(en)?\s+(von|in\s+höhe|über|i\.\s?h\.|bisher|insgesamt|seit)|teilzahlung|zahlungseingang|zahlungseingäng|"
@@ -68,89 +67,80 @@ _KINDS: list[tuple[str, re.Pattern]] = [
             r"zahlung\s+vom|eingang\s+(der|ihrer|einer)\s+zahlung|getilgt|tilgung|aufrechnung|"
             r"verrechnet|aufgerechnet|einbehalten|\bminus\b|\bdeducted\b|\babgezogen\b|\bgegeben\s+hat\b|\bzahlungen\s*$|\bbar\s+(ge|über)geben\b|\bin\s+bar\b|verbucht|gebucht|\bpaid\b|received|payment\s+(of|received)|credited|"
             r"credit\b(?!\s*(card|account|agreement|line|limit|facility)))",
-            re.I,
         ),
     ),
     (
         OFFER,
-        re.compile(
+        Folded(
             r"(vergleich|angebot|anbieten|bieten|einmalzahlung|einmalbetrag|\b(mindest|monats|teil|erst)?raten?\b|ratenzahlung|"
             r"monatlich|pro\s+monat|abfindung|nachlass|settlement|offer|instal?ments?|per\s+month|"
             r"monthly|lump[- ]sum|discount|accept|akzeptier|\bquote\b|abgeltung)",
-            re.I,
         ),
     ),
     (
         TOTAL,
-        re.compile(
+        Folded(
             r"(gesamt|insgesamt|summe|saldo|kontostand|offene[rnms]?\s+(betrag|forderung|saldo|summe|posten)|"
             r"forderungshöhe|forderungsbetrag|endbetrag|zu\s+zahlen|beläuft|beträgt|total|"
             r"stand\s+(heute|jetzt|aktuell)|"
             r"(?<!sich\s)(?<!folgt\s)zusammen(?!\s*(aus|:))|belaufen\s+sich|in\s+summe|"
             r"alles\s+in\s+allem|macht\s+(also\s+)?|"
             r"balance|outstanding|amount\s+(due|owed|owing)|sum\b|\bdue\b|\boffen\b)",
-            re.I,
         ),
     ),
     (
         COMPONENT,
-        re.compile(
+        Folded(
             # ("Betriebskostenabrechnung", "Nebenkostennachzahlung": the claim's source, no label)
             r"(hauptforderung|grundforderung|kapital|warenwert|zinsen|kosten(?!abrechnung|nachzahlung|vorauszahlung)|"
             r"gebühr|entgelt|auslagen|zuschl[aä]g|"
             r"vergütung|\w*steuer\b|\w+steuer\s+\d{4}|principal|interest|fees?\b|costs?\b|charges?\b)",
-            re.I,
         ),
     ),
     (
         CLAIM,
-        re.compile(
+        Folded(
             r"(forderung|rückstand|schulde|beitr(ag|äge)|rechnungen|mieten|in\s+höhe\s+von|i\.\s?h\.\s?v\.|betrag|claim|owe|debt|"
             r"arrears|amount)",
-            re.I,
         ),
     ),
 ]
 # A tax is the principal of a tax office's claim ("Einkommensteuer 2024", not "Steuernummer").
-_PRINCIPAL = re.compile(
+_PRINCIPAL = Folded(
     r"(hauptforderung|grundforderung|kapital|warenwert|principal|\w*steuer\b|\w+steuer\s+\d{4})",
-    re.I,
 )
-_INTEREST = re.compile(r"(zinsen|interest|säumniszuschl|verzugszuschl)", re.I)
-_COSTS = re.compile(
-    r"(kosten|gebühr|entgelt|auslagen|vergütung|zuschl[aä]g|fees?\b|costs?\b|charges?\b)", re.I
+_INTEREST = Folded(r"(zinsen|interest|säumniszuschl|verzugszuschl)")
+_COSTS = Folded(
+    r"(kosten|gebühr|entgelt|auslagen|vergütung|zuschl[aä]g|fees?\b|costs?\b|charges?\b)"
 )
-_BALANCE = re.compile(r"(saldo|balance|kontostand)", re.I)
-_CONTAINED = re.compile(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)", re.I)
-_CURRENT = re.compile(
+_BALANCE = Folded(r"(saldo|balance|kontostand)")
+_CONTAINED = Folded(r"(enthalten|inkl|inklusive|davon|darin|includ|of\s+which)")
+_CURRENT = Folded(
     r"(aktuell|derzeit|heute|inzwischen|mittlerweile|nunmehr|jetzt|neu\b|current|now|today)",
-    re.I,
 )
 
 
 # "à 1.086,67 EUR", "je 55,08 €", "each €9.99", "3 x 650,00 €": a unit price, never the claim.
-_UNIT_PRICE = re.compile(r"(\bà|\bje|\bpro|\beach|\bper|@|\d\s*[x×*])\s*$", re.I)
+_UNIT_PRICE = Folded(r"(\bà|\bje|\bpro|\beach|\bper|@|\d\s*[x×*])\s*$")
 # "… = 1.950,00 €": the result of a calculation is the total.
 _RESULT = re.compile(r"=\s*$")
 # "aus 600,00 € Hauptforderung, 45,00 € Zinsen und 30,00 € Kosten": the label after the amount.
-_LABEL_AFTER = re.compile(
+_LABEL_AFTER = Folded(
     r"\s*(?P<label>(haupt|grund)forderung|kapital|\w*zinsen|\w*kosten|\w*gebühr(en)?|auslagen|"
     r"säumniszuschl\w*|principal|interest|fees?|costs?|charges?)\b",
-    re.I,
 )
 
 
 # "eine Ratenzahlung von 50 €", "instalments of EUR 20": an offered rate, not a payment made.
-_INSTALMENT = re.compile(
+_INSTALMENT = Folded(
     r"(raten(zahlung)?|monatsrate|teilbetr(a|ä)ge?|instal?ments?|(monthly|weekly|monatliche[rn]?)\s+"
     r"(re)?(payments?|zahlung(en)?|rate))\s+(von|in\s+höhe\s+von|über|of)\s*$",
-    re.I,
 )
-_PRINCIPAL_LABEL = re.compile(r"(hauptforderung|principal|kapital|warenwert)\s*:?\s*$", re.I)
+_PRINCIPAL_LABEL = Folded(r"(hauptforderung|principal|kapital|warenwert)\s*:?\s*$")
 
 
 # "ca. 2.140,00 EUR", "approx. EUR 1,388": nobody can book an estimate.
-_APPROXIMATE = re.compile(
+_APPROXIMATE = Folded(
     r"(\bca\.?|\bcirca|\betwa|\brund|\bungefähr|\bvoraussichtlich|\bschätzungsweise|"
     r"\bapprox\.?|\bapproximately|\babout|\baround|\broughly|\bestimated|\bin\s+the\s+region\s+of|"
     r"\b(deutlich|weit|knapp|etwas)\s+(über|unter)|\bmehr\s+als|\bmore\s+than|\bwell\s+(over|above)|"
@@ -158,55 +148,47 @@ _APPROXIMATE = re.compile(
     r"\b(ergäbe|ergäben|betrüge|betrügen|beliefe|beliefen)\b[^\d.;]{0,50}|"
     r"\bwürden?\s+sich\s+[^\d.;]{0,40}(belaufen|ergeben)\s+(auf|von)|"
     r"\bwould\s+(then\s+)?(be|come\s+to|amount\s+to|total|stand\s+at)\b[^\d.;]{0,20})\s*$",
-    re.I,
 )
 
 
 # "sowie 46,00 €", "plus a further EUR 80", "Dazu kommen Zuschläge von 48,00 €": an amount
 # on top of another; it is part of a total stated after it, otherwise the claim is not final.
-_ADDITIONAL = re.compile(
+_ADDITIONAL = Folded(
     r"(\bsowie|\bzuzüglich|\bzzgl\.?|\bplus|\bweitere[rns]?|\baußerdem|\bzusätzlich|\badditionally|"
     r"\bfurther|\banother|\band\s+also)\s*$",
-    re.I,
 )
 # "es sind jetzt noch 434,20 € offen", "still EUR 80 to pay": what is left.
-_STILL = re.compile(r"\b(noch|still)\s*$", re.I)
-_ADDED_ON_TOP = re.compile(
+_STILL = Folded(r"\b(noch|still)\s*$")
+_ADDED_ON_TOP = Folded(
     r"((dazu|hinzu|außerdem|zusätzlich|noch)\s+(komm|trete|fall)|(kommen|kommt|treten|tritt)\s+"
     r"(noch\s+)?(nochmal\s+|nochmals\s+)?(hinzu|dazu)|(kommen|kommt)\s+(noch\s+)?(nochmal|nochmals|noch)\s*$|\bon\s+top\b|\bin\s+addition\b|\bwe\s+add\b)",
-    re.I,
 )
 # "einschließlich der Mahngebühren … ein Betrag von 262,50 EUR": the amount includes them.
-_INCLUDING = re.compile(
+_INCLUDING = Folded(
     r"\b(einschließlich|inklusive|inkl\.|including|incl\.|samt|nebst)\s+[^\d]{0,90}?"
     r"(gebühr\w*|zinsen|kosten|zuschl\w*|auslagen|interest|fees|costs|charges)\b",
-    re.I,
 )
-_INCLUDED_IN = re.compile(
+_INCLUDED_IN = Folded(
     r"(betrag|forderung|schuld|rückstand|offen|beläuft|beträgt|gesamt|total|owed|owing|\bdue\b|"
     r"balance|outstanding)",
-    re.I,
 )
 # "davon Hauptforderung 8.120,00 €": a part of the figure before it.
-_PART_OF = re.compile(
+_PART_OF = Folded(
     r"\b(davon|darin|hiervon|hierin|of\s+which|this\s+includes|includes|beinhaltet|enthält)\b[^\d]{0,40}$",
-    re.I,
 )
 # "der Betrag von 212,00 EUR wurde am 03.11. gezahlt": the verb after it makes it a payment
 # ("… wurde nicht bezahlt": what remains).
-_PAID_AFTER = re.compile(
-    r"^(?:[^\d;.]|\.(?=\d)|(?<=[A-Za-z-])\d+){0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
+_PAID_AFTER = Folded(
+    r"^(?:[^\d;.]|\.(?=\d)|(?<=[a-z-])\d+){0,40}?\b(wurden?|ist|sind|haben\s+wir|has\s+been|was|were)\b[^;]{0,40}?"
     r"\b(?P<no>nicht\s+|not\s+|noch\s+nicht\s+|(noch\s+)?nichts\s+|nothing\s+)?(vollständig\s+|in\s+full\s+)?"
     r"(gezahlt|bezahlt|überwiesen|eingegangen|beglichen|ausgeglichen|gutgeschrieben|erhalten|erledigt|"
     r"abgezogen|deducted|"
     r"paid|received|settled)\b",
-    re.I,
 )
 # "reduziert sich von 3.260,00 EUR auf 2.760,00 EUR": the first figure is the old one.
-_CHANGE = re.compile(
+_CHANGE = Folded(
     r"\b(reduziert|verringert|vermindert|erhöht|ändert|geändert|verändert|sinkt|steigt|reduced|"
     r"increased|decreased|changed|korrigiert|corrected)",
-    re.I,
 )
 
 
@@ -252,9 +234,7 @@ def _kind(text: str) -> str:
     return OFFER if HYPOTHETICAL.search(text) else NONE  # "Wenn sie 700 Euro zahlt, …"
 
 
-_OWN_NOUN_PHRASE = re.compile(
-    r"(?:\b[\wäöüÄÖÜß-]+\s+)?[\wäöüÄÖÜß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$", re.I
-)
+_OWN_NOUN_PHRASE = Folded(r"(?:\b[\wäöüß-]+\s+)?[\wäöüß-]+\s+(of|von|in\s+höhe\s+von)\s*:?\s*$")
 
 
 # An older figure, a payment or an offer qualifies the amount it stands next to; a word like
@@ -285,10 +265,9 @@ def _kind_excluding(text: str, excluded: tuple[str, ...]) -> str:
     return NONE
 
 
-_PARTICIPLE_AFTER = re.compile(
+_PARTICIPLE_AFTER = Folded(
     r"\s*(getilgt|gezahlt|bezahlt|überwiesen|eingegangen|gutgeschrieben|verrechnet|"
     r"was\s+paid|were\s+paid|paid|received)\b",
-    re.I,
 )
 
 
@@ -308,4 +287,4 @@ def as_rate_or_part(body: str, start: int, end: int, kind: str, sentence_start: 
     return kind
 
 
-_MONEY = re.compile(r"\d[.,]?\d*\s*(€|eur|euro)|(€|eur)\s*\d", re.I)
+_MONEY = Folded(r"\d[.,]?\d*\s*(€|eur|euro)|(€|eur)\s*\d")

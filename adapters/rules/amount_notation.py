@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from adapters.rules.folding import Checked, Folded
+
 _SP = "[ \u00a0\u2009\u202f]"
 _DE = rf"\d{{1,3}}(?:(?:\.|{_SP})\d{{3}})+(?:,\d{{2}}|,-{{1,2}}|,–)?|\d+,\d{{2}}|\d+,-{{1,2}}"
 _EN = r"\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2}"
@@ -16,31 +18,32 @@ _CURRENCY = r"(?:EUR|Euro|EURO|euro|Eur|€|GBP|£|USD|US-?\$|\$|CHF)"
 _EDGE_BEFORE = r"(?<![\d.,])"
 _EDGE_AFTER = r"(?![\d]|[.,]\d)"
 # With a currency sign the number may be an integer ("200 Euro", "€1,234").
-_WITH_CURRENCY = re.compile(
+# (Checked: a text without "EUR", "€", "$" … is not searched.)
+_WITH_CURRENCY = Checked(
     rf"(?P<c1>{_CURRENCY}){_SP}{{0,8}}-?{_EDGE_BEFORE}(?P<n1>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}"
     rf"|{_EDGE_BEFORE}(?P<n2>{_DE}|{_EN}|{_INT}){_EDGE_AFTER}{_SP}{{0,3}}(?P<c2>{_CURRENCY})(?![A-Za-z])"
 )
 # Under a currency header (statements of account) a money-shaped number is an amount too.
 _BARE = re.compile(rf"{_EDGE_BEFORE}-?(?P<n3>{_DE}|{_EN}){_EDGE_AFTER}(?!{_SP}*%)")
-_CURRENCY_HEADER = re.compile(
+_CURRENCY_I = _CURRENCY.lower()  # the same under re.I, for the folded patterns
+_CURRENCY_HEADER = Folded(
     rf"((beträge|betrag|angaben|figures|amounts?|summe|saldo|soll|haben|balance)\b[^\n\d]{{0,20}}"
-    rf"\(?\s*(in\s+)?{_CURRENCY}\)?|\bin\s+{_CURRENCY}(?![\w])|^\W*{_CURRENCY}\W*$|"
-    rf"^[^\d\n]*(?<![\w]){_CURRENCY}(?![\w])[^\d\n]*$|\(\s*{_CURRENCY}\s*\))",
-    re.I | re.M,
+    rf"\(?\s*(in\s+)?{_CURRENCY_I}\)?|\bin\s+{_CURRENCY_I}(?![\w])|^\W*{_CURRENCY_I}\W*$|"
+    rf"^[^\d\n]*(?<![\w]){_CURRENCY_I}(?![\w])[^\d\n]*$|\(\s*{_CURRENCY_I}\s*\))",
+    re.M,
 )
 # A table's column header naming money columns ("Datum  Soll  Ist  Rest", "Date | Amount"),
 # no digits: the rows below carry bare amounts in the practice's currency.
-_COLUMN_HEADER = re.compile(
+_COLUMN_HEADER = Folded(
     r"^(?=[^\d\n]*\b(soll|haben|saldo|betrag|beträge|rest|offen|forderung|amount|debit|credit|"
     r"balance|zahlung)\b)(?=[^\d\n]*(\S\s{2,}\S|\||\t))[^\d\n]+$",
-    re.I | re.M,
+    re.M,
 )
 # "Alle Beträge in Euro." / "All amounts in EUR." below a table: its bare amounts are money.
-_CURRENCY_NOTE = re.compile(
+_CURRENCY_NOTE = Folded(
     rf"\b(alle\s+)?(beträge|angaben|summen|werte|all\s+amounts|all\s+figures|amounts|figures)"
     rf"\s+(sind\s+|verstehen\s+sich\s+|are\s+(stated\s+|shown\s+|given\s+)?)?in\s+"
-    rf"(?P<cur>{_CURRENCY})(?![\w])",
-    re.I,
+    rf"(?P<cur>{_CURRENCY_I})(?![\w])",
 )
 # Digits grouped by spaces, without cents or a currency sign: an account or reference number.
 _CENTS = re.compile(r",(\d{2}|-{1,2})$")
@@ -156,9 +159,7 @@ def find_figures(body: str) -> list[tuple[int, int, Decimal, str]]:
 
 # "Kapital                11.902,00", "Summe | 1.104,62": a row of a table whose last cell is a
 # bare figure with decimal cents, set apart by a run of spaces or a cell border.
-_TABLE_ROW = re.compile(
-    r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$"
-)
+_TABLE_ROW = Checked(r"^\s*\S.*?(?:\s{2,}|\s*\|\s*)-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{2}\s*\|?\s*$")
 
 
 def _table_currency(body: str) -> str | None:

@@ -3,36 +3,33 @@ parts after "das sind", a provisional figure, one that already counts a payment.
 
 from __future__ import annotations
 
-import re
+from adapters.rules.folding import Folded
 
 # "tägl. 1,63 EUR", "EUR 0.55 per day", "12,00 € monatlich": a rate, never the claim or a part.
-_RATE_BEFORE = re.compile(
+_RATE_BEFORE = Folded(
     r"(\btägl\.|\btäglich|\b(pro|je)\s+tag|\bdaily|\bper\s+(day|diem)|\bmonatlich|\bmtl\.|"
     r"\btageszins\w*(\s+[\w.]+){0,2}|\bdaily\s+interest(\s+\w+){0,2}|"
     # "Für jeden weiteren angefangenen Monat … von 21,50 €", "die nächste Rechnung über 29,95 €"
     r"\b(für|je)\s+(jeden\s+)?(weiteren\s+)?(angefangenen\s+)?(monat|tag)\b[^\d]{0,60}|"
     r"\b(nächste|next)\s+(\w+\s+)?(rechnung|rate|abbuchung|bill|invoice|instal?ment)\b[^\d]{0,20})"
     r"(\s+(um|von|by|of|in\s+höhe\s+von))?\s*$",  # "erhöht sich täglich um 2,05"
-    re.I,
 )
-RATE_AFTER = re.compile(
+RATE_AFTER = Folded(
     r"\s*\)?\s*((pro|je)\s+(angefangene[nm]?\s+|weitere[nm]?\s+)?(kalender)?(tag|monat|jahr)|/\s*(tag|monat|day|month)|täglich|tägl\.|"
     r"monatlich|mtl\.|im\s+monat|"
     r"per\s+(day|diem|month|annum)|a\s+(day|month)|daily|monthly|p\.\s?a\.)(?!\w)",
-    re.I,
 )
 # "den Eingang einer Zahlung Ihrer Mandantin Frau Demir über 200,00 €": a payment made.
-PAYMENT_OVER = re.compile(
+PAYMENT_OVER = Folded(
     r"\b(eingang\s+(von|einer|der|ihrer|seiner)\s+(teil|rest|raten)?zahlung(en)?|zahlungseingang|"
     r"teilzahlung|überweisung|gutschrift)\b[^.\d]{0,80}"
     r"\b(über|von|in\s+höhe\s+von)(\s+insgesamt)?\s*$",
-    re.I,
 )
 # An unlabelled figure in a condition or a readiness is what would be paid, not what is owed:
 # "Wenn sie bis Weihnachten 700 Euro zahlt, …", "Ich wäre bereit, mich mit 600 Euro …".
-HYPOTHETICAL = re.compile(r"\b(wenn|falls|sofern|if|bereit|willing|prepared)\b", re.I)
+HYPOTHETICAL = Folded(r"\b(wenn|falls|sofern|if|bereit|willing|prepared)\b")
 # "gegen eine Einmalzahlung von 600,00 €", "on receipt of £2,000": a payment offered, not made.
-_OFFERED_PAYMENT = re.compile(
+_OFFERED_PAYMENT = Folded(
     r"(gegen\s+(eine\s+)?(\w+\s+)?zahlung|einmal(zahlung|betrag)|einmalige[rn]?\s+zahlung|"
     r"on\s+receipt\s+of|upon\s+(receipt|payment)\s+of|in\s+exchange\s+for|"
     r"(prepared|willing|ready|agree)\s+to\s+accept|one[- ]off\s+payment|"
@@ -41,22 +38,20 @@ _OFFERED_PAYMENT = re.compile(
     r"(?<!nicht\s)\bbereit\b[^\d.]{0,90}$|"
     # "60 % der Gesamtforderung, mithin 5.786,82 EUR": a share of a figure, not the figure
     r"\d\s*(%|prozent|per\s*cent)\s+(der|des|von|of)\b[^\d]{0,60}$",
-    re.I,
 )
 # "…, das sind drei Mieten und die restliche Nachzahlung von 250 €": the parts of the total
 # before it in the same sentence.
-PARTS_MARKER = re.compile(
+PARTS_MARKER = Folded(
     r"\b(das\s+sind|dies\s+sind|das\s+ist\s+(die|der)|bestehend\s+aus|zusammengesetzt\s+aus|und\s+zwar|that\s+is|"
     r"consisting\s+of|made\s+up\s+of)\b",
-    re.I,
 )
 # "Das sind …" opening the sentence after a total: its parts follow.
-PARTS_OPENING = re.compile(r"^\W*(das|dies|these|that)\s+(sind|is|are)\b", re.I)
-STILL_OPEN = re.compile(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihrer))\b", re.I)
+PARTS_OPENING = Folded(r"^\W*(das|dies|these|that)\s+(sind|is|are)\b")
+STILL_OPEN = Folded(r"\b(noch|still|offen|open|outstanding|nach\s+(abzug|ihrer))\b")
 
 
 # "Der Betrag ist vorläufig", "subject to change": a figure nobody can book yet.
-PROVISIONAL = re.compile(
+PROVISIONAL = Folded(
     r"(vorläufig|(kann|könnte|können)\s+sich\s+(\w+\s+){0,3}(ver)?ändern|"
     r"sich\s+(\w+\s+){0,3}(ver)?ändern\s+(kann|könnte|können)|noch\s+(ge)?prüft|in\s+prüfung|"
     r"nicht\s+(endgültig|abschließend)|(noch\s+)?in\s+der\s+prüfung|erst\s+nach\s+(abschluss|klärung|prüfung)|"
@@ -82,32 +77,29 @@ PROVISIONAL = re.compile(
     r"wenden\s+sie\s+sich\s+[^.]{0,40}(aktuellen|genauen)\s+(forderungshöhe|forderung|betrag|stand|saldo)|"
     r"(current|exact|up[- ]to[- ]date|updated)\s+(balance|amount|figure|statement)\b[^.]{0,60}\b"
     r"(will\s+(follow|be\s+(sent|provided|confirmed|given))|to\s+follow|separately))",
-    re.I,
 )
 # "an ein Inkassounternehmen abgegeben", "sold to a debt collection agency", "we no longer hold
 # this account": the creditor no longer holds the claim, its figure is the one at the hand-over.
-PASSED_ON = re.compile(
+PASSED_ON = Folded(
     r"((abgetreten|verkauft)\s+an|an\s+(ein|eine|einen|die|das|den|unser\w*)\s+"
     r"(externe[ns]?\s+)?(inkasso\w*|rechtsanw\w+|anwalt\w*|partner\w*|dienstleister\w*)\s+"
     r"(abgegeben|übergeben|abgetreten|verkauft|weitergeleitet)|nicht\s+mehr\s+(inhaber|zuständig|gläubiger)|"
     r"(assigned|sold|transferred|passed\s+on)\s+to\s+(our\s+external|(an?\s+)?(external|third|debt\s+"
     r"(collection|purchas)|collection\s+agency))|"
     r"no\s+longer\s+(hold|holds|own|owns|manage|manages|responsible))",
-    re.I,
 )
 # "Ihre Zahlung ist berücksichtigt", "after deduction of": a figure that already counts a payment.
-ACCOUNTED = re.compile(
+ACCOUNTED = Folded(
     r"(berücksichtigt|bereits\s+(abgezogen|verrechnet|abgesetzt)|nach\s+(abzug|verrechnung|"
     r"eingang|berücksichtigung)|abzüglich|taken\s+into\s+account|leaving\s+(the|a)\s+balance|after\s+(deduct|your\s+payment|"
     r"the\s+payment|receipt)|already\s+(been\s+)?deducted|less\s+(your|the)\s+payment|net\s+of|"
     r"(been\s+)?reduced\s+by|(reduziert|vermindert|verringert)\s+(sich\s+)?um)",
-    re.I,
 )
 
 
 # "… 1.412,06 € aus Ihrem Schreiben ist nicht mehr aktuell", "quoted in your letter no longer
 # applies": the words after the amount call it superseded.
-_OLD_AFTER = re.compile(
+_OLD_AFTER = Folded(
     r"^[^\d;]{0,60}?(nicht\s+mehr\s+(aktuell|gültig|zutreffend|korrekt|richtig)|gilt\s+nicht\s+mehr|"
     r"stimm(t|en)\s+nicht\s+mehr|quoted\s+in\s+your\s+(letter|enquiry|request)|dates\s+from\s+our|"
     r"überholt|hinfällig|veraltet|no\s+longer\s+(applies|valid|correct|current|accurate)|"
@@ -115,24 +107,22 @@ _OLD_AFTER = re.compile(
     r"entspricht\s+dem\s+(\w+\s+)?stand\s+(unserer|unseres|der|des|vom)|"
     r"(reflects|was)\s+the\s+(\w+\s+)?(balance|amount|position)\s+(as\s+)?(of|at)\s+(our|the)|"
     r"entspr(icht|echen)\s+nicht\s+(mehr\s+)?dem\s+(aktuellen|heutigen)|when\s+the\s+account\s+was\s+passed)",
-    re.I,
 )
 
 
 # A line that ends in the middle of a sentence, waiting for its amount on the next line.
-_OPEN_LABEL = re.compile(
+_OPEN_LABEL = Folded(
     r"(:|\bbeträgt|\bbelaufen|\bbeläuft\s+sich\s+auf|\b(beläuft|belaufen)\s+sich\s+([^\d\n.]{0,50}\s)?auf|\blautet|\bin\s+höhe\s+von|\bis|\bvon|"
     r"\bamounts\s+to|\bstands\s+at|\bbeträgt\s+(unsere|die|ihre|der)\s+(\w+\s+)?(\w*forderung|\w*rückstand|\w*saldo)"
     r"([^\n.€]{0,40}?)?)"
     r"(\s+(somit|also|damit|daher|nunmehr|noch|jetzt|aktuell|derzeit|heute|insgesamt|now|therefore)){0,2}"
     r"(\s+(per|zum|am|stand|as\s+(of|at))\s+\d{1,2}\.\d{1,2}\.\d{2,4})?\s*$",  # "… per 20.11.2026"
-    re.I,
 )
 # "Forderung … auf 9.644,70 € beläuft": the verb after the amount makes it the total.
-_TOTAL_AFTER = re.compile(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b", re.I)
+_TOTAL_AFTER = Folded(r"^[^\d,;]{0,25}?\b(beläuft|beträgt|insgesamt|total)\b")
 # "Säumniszuschläge werden gesondert festgesetzt", "Hinzu kommen Säumniszuschläge, die derzeit
 # neu berechnet werden", "fees will be charged separately": part of the claim has no figure yet.
-PENDING_CHARGES = re.compile(
+PENDING_CHARGES = Folded(
     r"(säumniszuschläge|zuschläge|zinsen|kosten|gebühren|auslagen|vergütung|fees|charges|interest)"
     r"(\s+gemäß\s+\w+)?\s*[,(]?\s*(die\s+|which\s+)?"
     r"([^.\d]{0,40}\s)?((werden|wird|will\s+be|are\s+being|is\s+being)\s+(noch\s+|derzeit\s+|still\s+|monatlich\s+|laufend\s+)?"
@@ -153,5 +143,4 @@ PENDING_CHARGES = re.compile(
     # "Eine Aufstellung der Zinsen … folgt gesondert", "interest … will follow separately"
     r"(kosten|gebühren|zinsen|fees|charges|costs|interest)\b[^.\d]{0,80}\b(folgt|folgen|kommt|"
     r"will\s+follow)\s+(noch\s+)?(gesondert|separat|später|nachträglich|separately|later)",
-    re.I,
 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from adapters.rules.folding import Folded
+
 _MONTHS = {
     "januar": 1,
     "jänner": 1,
@@ -49,17 +51,14 @@ _BIRTH_LABEL = (
     r"(?:\bgeb(?:oren)?\.?(?:\s+am)?|\bgeburtsdatum|\bgeburtstag|\*|\bborn(?:\s+on)?|"
     r"\bdate\s+of\s+birth|\bdob|\bd\.o\.b\.?)\s*[:.]?\s*"
 )
-_BIRTH_NUMERIC = re.compile(
+_BIRTH_NUMERIC = Folded(
     rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\s*[./-]\s*(?P<m>\d{{1,2}})\s*[./-]\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)",
-    re.I,
 )
-_BIRTH_WORDS = re.compile(
-    rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\.?\s+(?P<mon>[A-Za-zäÄ]+)\.?\s+(?P<y>\d{{4}})",
-    re.I,
+_BIRTH_WORDS = Folded(
+    rf"{_BIRTH_LABEL}(?P<d>\d{{1,2}})\.?\s+(?P<mon>[a-zä]+)\.?\s+(?P<y>\d{{4}})",
 )
-_BIRTH_EN = re.compile(
-    rf"{_BIRTH_LABEL}(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
-    re.I,
+_BIRTH_EN = Folded(
+    rf"{_BIRTH_LABEL}(?P<mon>[a-z]+)\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
 )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 # A sentence ends at ". " before a capital (not after "Nr." or "Az."), at ; ! ? or a line end.
+# (Each alternative opens with its character, so the engine skips to the next . ; ! ? or \n.)
 _CLAUSE_BREAK = re.compile(
-    r"(?<!\bNr)(?<!\bAz)(?<!\bca)(?<!\bgeb)(?<!\bvgl)(?<!\bzzgl)(?<!\binkl)(?<!\bFr)(?<!\bHr)\.\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
+    r"\.(?<!\bNr\.)(?<!\bAz\.)(?<!\bca\.)(?<!\bgeb\.)(?<!\bvgl\.)(?<!\bzzgl\.)(?<!\binkl\.)(?<!\bFr\.)"
+    r"(?<!\bHr\.)\s+(?=[A-ZÄÖÜ])|[;!?](\s|$)|\n"
 )
 
 
@@ -30,7 +32,8 @@ def _clause_after(body: str, end: int) -> str:
 def _clause_start(body: str, position: int) -> int:
     cut = 0
     for match in _CLAUSE_BREAK.finditer(body, max(0, position - 160), position):
-        word = re.search(r"(\w+)\.$", body[max(0, match.start() - 12) : match.start() + 1])
+        before = body[max(0, match.start() - 12) : match.start() + 1]
+        word = re.search(r"(\w+)\.$", before) if before.endswith(".") else None
         if word and (word.group(1) in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue  # "gem. RDG", "lt. Aufstellung", "bzw. Kosten": an abbreviation
         cut = match.end()

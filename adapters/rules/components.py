@@ -20,6 +20,7 @@ from adapters.rules.amount_kinds import (
     TOTAL,
 )
 from adapters.rules.amount_notation import Mention
+from adapters.rules.folding import Folded
 
 Spans = dict[str, tuple[int, int]]
 
@@ -52,10 +53,9 @@ def read_components(mentions: list[Mention], spans: Spans) -> dict[str, Decimal 
 
 
 # "Interest: none", "Zinsen: keine": a component stated as nothing is 0.00, not unknown.
-_NOTHING = re.compile(
+_NOTHING = Folded(
     r"\b(?P<name>zinsen|interest|kosten|costs|fees|gebühren)\s*[:=\-–]?\s*"
     r"(none|keine|entfallen|entfällt|nil|n/a)\b",
-    re.I,
 )
 
 
@@ -99,11 +99,10 @@ def derive_principal(
 # "nebst Zinsen in Höhe von 5 Prozentpunkten über dem Basiszinssatz seit …", "plus interest at
 # 8 % a year": interest claimed without a figure, so the items listed are not the whole claim.
 _RATE_ONLY = "interest is claimed as a rate, without an amount"
-_RUNNING_INTEREST = re.compile(
+_RUNNING_INTEREST = Folded(
     r"\b(nebst|zzgl\.?|zuzüglich|plus|sowie|together\s+with)\s+([\wäöü]+\s+){0,2}"
     r"(zinsen|interest)\s+(in\s+höhe\s+von\s+|at\s+(a\s+rate\s+of\s+)?)?"
     r"(\d+([,.]\d+)?\s*(%|prozent)|seit\b|ab\s+dem\b|from\b|since\b)",
-    re.I,
 )
 
 

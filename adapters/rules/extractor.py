@@ -14,6 +14,7 @@ import re
 
 from adapters.rules.amounts import parse_amount, read_claim
 from adapters.rules.birth_dates import birth_date, date_beside_name
+from adapters.rules.folding import Folded
 from adapters.rules.non_reply import non_reply_reason
 from adapters.rules.parties import client_name, subject_parts
 from adapters.rules.references import reference_tokens
@@ -23,7 +24,7 @@ from domain.references import normalize_reference
 
 __all__ = ["RulesExtractor", "parse_amount"]
 
-_SETTLED = re.compile(
+_SETTLED = Folded(
     r"((ist|sind|wurde|wurden)\s+([^.\n]{0,80}\s)?(ausgeglichen|beglichen|getilgt)\b|"
     r"keine\s+(weiteren\s+|offenen\s+)?(rückstände|forderungen|beträge|posten)\b(\s+(mehr|offen))?|"
     r"vollständig\s+(bezahlt|beglichen|ausgeglichen|erledigt|getilgt)|keine\s+forderung(en)?\s+mehr|"
@@ -42,17 +43,16 @@ _SETTLED = re.compile(
     r"paid\s+in\s+full|no\s+(outstanding|open)\s+(balance|amount|claim)|account\s+is\s+settled|"
     r"has\s+been\s+(fully\s+)?settled|in\s+voller\s+höhe\s+(ausgeglichen|beglichen|bezahlt|getilgt)|"
     r"(ausgeglichen|beglichen|getilgt)\s+wurde\b)",
-    re.I,
 )
 
 # A reference holds a digit within its first characters ("Kontoinhaber" is no reference).
-_REF_TOKEN = r"(?P<ref>(?=[A-Z0-9\-/. ]{0,12}\d)[A-Z0-9](?:[A-Z0-9]|//?(?=[A-Z0-9])|[\-.](?=[A-Z0-9])|\s(?=\d)){2,30})"
-_CLIENT_REF = re.compile(
+# (Written in lower case, which re.I reads as either case: the patterns are folded.)
+_REF_TOKEN = r"(?P<ref>(?=[a-z0-9\-/. ]{0,12}\d)[a-z0-9](?:[a-z0-9]|//?(?=[a-z0-9])|[\-.](?=[a-z0-9])|\s(?=\d)){2,30})"
+_CLIENT_REF = Folded(
     rf"(?:\bihr(?:e|em)?\s+(?:zeichen|az\.?|aktenzeichen|referenz|schreiben\s+vom\s+[\d.]+\s*,?\s*az\.?)|"
     rf"\byour\s+ref(?:erence)?\.?|mandantenreferenz)\s*[:.]?\s*{_REF_TOKEN}",
-    re.I,
 )
-_CREDITOR_REF = re.compile(
+_CREDITOR_REF = Folded(
     rf"(?:\bunser(?:e|em)?\s+(?:zeichen|az\.?|aktenzeichen|referenz|geschäftszeichen)|\bour\s+ref(?:erence)?\.?|"
     rf"kunden-?\s?(?:nummer|nr\.?|konto)|vertrags-?\s?(?:nummer|nr\.?|konto)|rechnungs-?\s?(?:nummer|nr\.?)|"
     rf"mitglieds-?\s?(?:nummer|nr\.?)|mieter-?\s?(?:nummer|nr\.?)|forderungs-?\s?(?:nummer|nr\.?)(?:\s+(?:des\s+)?gläubigers?)?|account\s+(?:number|no\.?)|"
@@ -60,9 +60,8 @@ _CREDITOR_REF = re.compile(
     rf"account\s+ref(?:erence)?|kassenzeichen|versicherungs-?\s?(?:nummer|nr\.?)|"
     rf"beitrags-?\s?(?:nummer|nr\.?|konto)|kunden-?\s?konto|(?:giro|kontokorrent|darlehens|kredit)kontos?|"
     rf"konto-?\s?(?:nummer|nr\.?))\s*[:.]?\s*{_REF_TOKEN}",
-    re.I,
 )
-_BARE_AZ = re.compile(rf"(?:\baz\b\.?|aktenzeichen|\bref\b\.?)\s*[:.]?\s*{_REF_TOKEN}", re.I)
+_BARE_AZ = Folded(rf"(?:\baz\b\.?|aktenzeichen|\bref\b\.?)\s*[:.]?\s*{_REF_TOKEN}")
 _LABELLED = (_CLIENT_REF, _CREDITOR_REF)
 
 _COMPANY = re.compile(
@@ -187,23 +186,20 @@ class RulesExtractor(Extractor):
 
 
 # "Sobald/wenn/nach … die Forderung beglichen ist" describes the future, not a settlement.
-_CONDITIONAL = re.compile(
+_CONDITIONAL = Folded(
     r"\b(sobald|wenn|falls|nachdem|nach|bis|bevor|sofern|once|when|if|until|after|unless|"
     r"(bei|mit)\s+(\w+\s+)?(zahlung|eingang|überweisung)|upon|gilt|gelten|would|würde|wäre|"
     r"bereit|prepared|willing|gegen\s+(eine\s+)?(\w+\s+)?zahlung|on\s+receipt)\b",
-    re.I,
 )
 # "… als vollständig erledigt zu betrachten, sofern …", "… settled, provided …": an offer.
-_OFFERED_AFTER = re.compile(
+_OFFERED_AFTER = Folded(
     r"^[^.!?\n]{0,60}?\b(zu\s+betrachten|anzusehen|zu\s+erklären|sofern|vorausgesetzt|"
     r"unter\s+der\s+(voraussetzung|bedingung)|provided|on\s+condition|subject\s+to)\b",
-    re.I,
 )
 # "Wir bitten um Ausgleich der Forderung", "we ask you to settle": a request, not a settlement.
-_REQUESTED = re.compile(
+_REQUESTED = Folded(
     r"\b(bitten|ersuchen|fordern)\s+(sie\s+)?(um|zum|zur)\b|\b(auffordern|aufgefordert)\b|"
     r"\b(ask|request)\s+(you\s+)?(to|for)\b",
-    re.I,
 )
 
 
@@ -214,10 +210,10 @@ _DEMAND_BEFORE = re.compile(
     r"\b(muss|müssen|musst|soll|sollte|sollen)\b.*)$",
     re.I | re.S,
 )
-_DEMAND_AFTER = re.compile(r"\s*(zu\s+)?werden\b", re.I)
+_DEMAND_AFTER = Folded(r"\s*(zu\s+)?werden\b")
 # A sentence ends at ". " before a capital ("bis 20.12.2026 ein Betrag" goes on).
 _SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-ZÄÖÜ])")
-_NEGATED = re.compile(r"\b(nicht|nie|niemals|not|never)\b", re.I)
+_NEGATED = Folded(r"\b(nicht|nie|niemals|not|never)\b")
 
 
 def _settled(body: str) -> tuple[int, int] | None:

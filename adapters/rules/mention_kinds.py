@@ -29,38 +29,33 @@ from adapters.rules.amount_kinds import (
 from adapters.rules.amount_notation import _BARE, _WITH_CURRENCY, Mention, find_figures
 from adapters.rules.amount_phrases import _OLD_AFTER, _OPEN_LABEL, _TOTAL_AFTER
 from adapters.rules.clauses import _CLAUSE_BREAK, _clause_after, _clause_start
+from adapters.rules.folding import Folded
 
 __all__ = ["Mention", "find_mentions"]
 
-_INCLUDES = re.compile(
-    r"\s*([^\W\d]+\s*){0,2}\([^()]{0,40}?\b(inkl|inklusive|einschl|inc|including)\b", re.I
-)
+_INCLUDES = Folded(r"\s*([^\W\d]+\s*){0,2}\([^()]{0,40}?\b(inkl|inklusive|einschl|inc|including)\b")
 # "Beitragsrückstände einschl. Säumniszuschläge (Stand …):", "ein Rückstand einschließlich
 # Säumniszuschlägen in Höhe von": the claim's noun, then what it includes, then the figure.
-_INCLUDING_LEAD = re.compile(
+_INCLUDING_LEAD = Folded(
     r"(rückst[aä]nd\w*|forderung\w*|saldo|betrag|schulden|balance|amount)\s+(einschl\w*|inkl\w*|"
     r"inklusive|including)\.?\s+(der\s+|aller\s+)?[^\W\d]+(\s*\([^()]*\))?\s*(in\s+höhe\s+von|von|:|of)?\s*$|"
     # "… betragen einschließlich Säumniszuschlägen und Vollstreckungskosten 2.418,37 €"
     r"\b(betragen|beträgt|belaufen\s+sich|beläuft\s+sich)\s+(einschl\w*|inkl\w*|inklusive)\.?\s+[^\d]{0,80}$",
-    re.I,
 )
-_CLAIM_PLUS = re.compile(
+_CLAIM_PLUS = Folded(
     r"(forderung|rückstand|saldo|betrag)\w*\b(?:[^.]|\.(?=\S)){0,60}\b(zzgl|zuzüglich|inkl|einschl|plus|nebst)",
-    re.I,
 )
 # a line that ends inside its phrase: the next line goes on with it
-_OPEN_END = re.compile(r"\b(einschließlich|inklusive|zuzüglich|und|von|über|der|die|des)\s*$", re.I)
+_OPEN_END = Folded(r"\b(einschließlich|inklusive|zuzüglich|und|von|über|der|die|des)\s*$")
 _CONTINUED = re.compile(r"[ \t]*[a-zäöüß]")  # a hard-wrapped sentence goes on in lower case
 # "Der Gesamtsaldo des Kredits einschließlich der noch nicht fälligen Raten beläuft sich auf"
-_GRAND_TOTAL_LEAD = re.compile(
+_GRAND_TOTAL_LEAD = Folded(
     r"\bgesamt(saldo|forderung|betrag|schuld|summe)\b[^\d]{0,80}\b(beläuft\s+sich\s+auf|beträgt)\s*$",
-    re.I,
 )
-_QUANTIFIED_AT = re.compile(r"\bbeziffer\w*\b[^\d]{0,100}\bauf\s*$", re.I)
-_ACCEPT_AFTER = re.compile(
+_QUANTIFIED_AT = Folded(r"\bbeziffer\w*\b[^\d]{0,100}\bauf\s*$")
+_ACCEPT_AFTER = Folded(
     r"[^\d.;\n]{0,30}?\b(zu\s+akzeptieren|anzunehmen|zu\s+begnügen|zufrieden\s+zu\s+geben|"
     r"als\s+vergleich|in\s+full\s+and\s+final\s+settlement)\b",
-    re.I,
 )
 _TIMES_AFTER = re.compile(r"\s*[x×*]\s*\d")
 _COMPUTATION = re.compile(
@@ -228,6 +223,6 @@ def _classify(body: str, mentions, index: int) -> Mention:
     return Mention(value, start, end, body[start:end], kind, context, currency, line_start, aside)
 
 
-_CURRENT_LEAD = re.compile(
-    r"\b(aktuell|derzeit|nunmehr|mittlerweile|inzwischen|jetzt|currently|now)\b[^\d]{0,25}$", re.I
+_CURRENT_LEAD = Folded(
+    r"\b(aktuell|derzeit|nunmehr|mittlerweile|inzwischen|jetzt|currently|now)\b[^\d]{0,25}$"
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from adapters.rules.folding import Folded
 from adapters.rules.references import reference_tokens
 
 _UPPER = "A-ZÄÖÜ"
@@ -52,9 +53,7 @@ _VERSUS = re.compile(rf"\./\.\s*{_TITLE}*(?:{_SURNAME_FIRST}|{_FULL_NAME})")
 # "(Wolf, Jennifer)", "(Lukas Richter, your ref. …)": a person in parentheses beside a reference.
 _BEFORE_VERSUS = re.compile(r"[^\n]{0,30}?\s\./\.")
 _IN_PARENTHESES = re.compile(rf"\(\s*{_TITLE}*(?:{_SURNAME_FIRST}\s*\)|{_FULL_NAME}\s*[,;)])")
-_SALUTATION = re.compile(
-    r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$", re.I
-)
+_SALUTATION = Folded(r"(sehr\s+geehrte[rs]?|guten\s+tag|hallo|liebe[rs]?|dear|hello|hi)\s*$")
 _STOPWORDS = {
     "Ihres",
     "Ihrem",
@@ -164,19 +163,17 @@ _ORGANISATION = re.compile(
 
 
 # Words that are nouns of the matter, never part of a person's name ("Nowak Mietschulden").
-_NOUN = re.compile(
+_NOUN = Folded(
     r"(schulden|ung|heit|keit|schaft|amt|kasse|bereich|einzug|service|zentrum|stelle|stand|"
     r"forderung|konto|nummer|vertrag|rechnung|miete|mieten|verwaltung|beitrag|beiträge|team|"
     r"abteilung|sachen|anfrage|aufstellung|angebot|plan|bescheid|mahnung|zuschlag|kosten|"
     r"zinsen|saldo|posten|account|balance|statement|offer|update|notice|reminder|"
     r"weg|straße|strasse|gasse|platz|allee|damm|chaussee|auslagen|gebühren|vergütung)$",
-    re.I,
 )
-_CONTACT = re.compile(
+_CONTACT = Folded(
     r"(erreichen|wenden|kontaktieren|steht|stehen|ansprechpartner(in)?|sachbearbeiter(in)?|"
     r"kollegin|kollege|contact|gez\.|i\.\s?a\.|im\s+auftrag|z\.\s?hd\.?|zu\s+händen|attn\.?|"
     r"sachbearbeitung[^.\n]{0,30}\bauf|zuständig\s+ist(\s+jetzt)?)\W*(sie\W+)?(bei\W+)?$",
-    re.I,
 )
 _TITLE_SURNAME = re.compile(
     rf"(?-i:\b(?:Herrn?|Frau|Fr\.|Hr\.|Mr\.?|Mrs\.?|Ms\.?)\s+(?:Dr\.\s+)?(?P<name>{_WORD})(?![\w-]))"
@@ -221,7 +218,7 @@ def _surname(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-_SUBJECT_PREFIX = re.compile(r"^\s*((re|aw|wg|fw|fwd|antwort)\s*:\s*)+", re.I)
+_SUBJECT_PREFIX = Folded(r"^\s*((re|aw|wg|fw|fwd|antwort)\s*:\s*)+")
 _SEGMENT_SPLIT = re.compile(r"\s+[–—-]\s+|\s*\|\s*|\s+/\s+|:\s+|\s*\./\.\s*")
 _SEGMENT_NAME = re.compile(
     rf"^{_TITLE}?(?-i:(?P<last>{_WORD}),\s*(?P<first>{_WORD})|(?P<name>{_WORD}(?:\s+{_WORD}){{1,2}}))$"

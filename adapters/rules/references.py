@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-_REFERENCE_TOKEN = re.compile(
-    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[A-Z0-9](?:[A-Z0-9]|//?(?=[A-Z0-9])|[\-.](?=[A-Z0-9])|\s(?=\d|[A-Z]\b)){3,30}",
-    re.I,
+from adapters.rules.folding import Folded
+
+_REFERENCE_TOKEN = Folded(
+    r"(?<![\w/])(?=[\w/.\- ]{0,14}\d)[a-z0-9](?:[a-z0-9]|//?(?=[a-z0-9])|[\-.](?=[a-z0-9])|\s(?=\d|[a-z]\b)){3,30}",
 )
 _LEADING_WORD = re.compile(r"^([A-Za-zÄÖÜäöüß]{4,}\.?\s+)+")
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})?$")
-_NOT_A_REFERENCE = re.compile(r"\b(EUR|USD|GBP|CHF)\b|^[\d.,]+[.,]\d{2}$|^(19|20)\d{2}$", re.I)
+_NOT_A_REFERENCE = Folded(r"\b(eur|usd|gbp|chf)\b|^[\d.,]+[.,]\d{2}$|^(19|20)\d{2}$")
 
 
 def reference_tokens(text: str) -> list[str]:

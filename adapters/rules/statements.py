@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from adapters.rules.amount_kinds import COMPONENT, OLD, PAID
 from adapters.rules.amount_notation import Mention
+from adapters.rules.folding import Folded
 
 _SEPARATOR = re.compile(r"^[\s\-=_|+]*$")
 _MIN_ROWS = 3
@@ -102,10 +103,9 @@ def _signed(body: str, mention: Mention) -> Decimal:
 
 
 # "Zwischensumme", "Summe Kosten", "Summe Steuern": a subtotal, a part of the grand total below.
-_SUBTOTAL = re.compile(
+_SUBTOTAL = Folded(
     r"(zwischensumme|teilsumme|summe\s+(der\s+)?(kosten|zinsen|steuern|abgaben|nebenforderungen|"
     r"gebühren|auslagen|hauptforderung\w*)|sub-?total)",
-    re.I,
 )
 
 
