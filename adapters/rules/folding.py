@@ -17,9 +17,13 @@ for "(zinsen|kosten)\s+werden"); a copy holding none of them cannot match.
 from __future__ import annotations
 
 import re
-import re._constants as sre
-import re._parser as sre_parse
 import sys
+
+try:  # Python's own pattern parser (3.11+); without it no pattern is skipped, results the same
+    import re._constants as sre
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover - a future Python that renames them
+    sre = sre_parse = None
 
 # str.lower() gives "i̇" (two characters) for "İ"; re.I matches "ı" to "i" and "ſ" to "s".
 UNSAFE = frozenset("İıſ")
@@ -132,11 +136,13 @@ class Checked:
 
 
 def _words_needed(pattern: str, flags: int) -> tuple[str, ...] | None:
+    if sre_parse is None:
+        return None
     parsed = sre_parse.parse(pattern, flags)
     return None if parsed.state.flags & re.I else _needs(parsed)  # (an inline "(?i)")
 
 
-_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_REPEATS = () if sre is None else (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 
 
 def _needs(items) -> tuple[str, ...] | None:
