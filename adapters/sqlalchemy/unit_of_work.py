@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from adapters.sqlalchemy import job_writes
+from adapters.sqlalchemy.engine import DriverWrite, can_write_alone
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.new_jobs import (
     attach_changed_new_jobs,
     commit_new_jobs_alone,
     forget_new_jobs,
+    has_staged_jobs,
     new_jobs,
 )
 from adapters.sqlalchemy.orm import start_mappers
@@ -37,20 +40,60 @@ class _TranslatingRepository:
         return call
 
 
+_DRIVER = "driver_write"
+
+
+def _hand_over(session: Session, transaction: SessionTransaction) -> None:
+    """after_transaction_create: a session beginning while its unit of work's driver-level
+    transaction is open takes that transaction over (its connection, BEGIN run, writers'
+    lock held), so what the session then reads and writes is in the same transaction and
+    its commit or rollback ends all of it."""
+    if transaction.parent is not None or "info" not in session.__dict__:
+        return
+    driver = session.info.get(_DRIVER)
+    if driver is None or not driver.begun:
+        return
+    connection, root = driver.hand_over()
+    # As SessionTransaction._connection_for_bind records a connection it began on (closed
+    # by the session at its end), then its after_begin (new_jobs.py's staged rows).
+    transaction._connections[connection] = transaction._connections[connection.engine] = (
+        connection,
+        root,
+        True,
+        True,
+    )
+    session.dispatch.after_begin(session, transaction, connection)
+
+
+def _register_hand_over() -> None:
+    if not event.contains(Session, "after_transaction_create", _hand_over):
+        event.listen(Session, "after_transaction_create", _hand_over)
+
+
 class SqlAlchemyUnitOfWork(UnitOfWork):
     def __init__(
         self, session_factory: sessionmaker[Session], publisher: EventPublisher | None = None
     ) -> None:
         start_mappers()
+        _register_hand_over()
         self._session_factory = session_factory
         self.publisher = publisher
         self.session: Session | None = None
+        self._driver: DriverWrite | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.undelivered = []
         self.session = self._session_factory()
+        # SQLite: the prebuilt statements (claim, checkpoints, completion) run in a
+        # transaction at the driver level until the session needs the database, which then
+        # takes it over (engine.DriverWrite, _hand_over).
+        bind = self._session_factory.kw.get("bind")
+        self._driver = None
+        if bind is not None and can_write_alone(bind):
+            self._driver = DriverWrite(bind)
+            self.session.info[_DRIVER] = self._driver
         # Jobs written with prebuilt SQL (job_writes.py), claimed and resumed ones included.
-        self._held = job_writes.HeldJobs(self.session)
+        self._held = job_writes.HeldJobs(self.session, self._driver)
         self.jobs = _TranslatingRepository(SqlJobRepository(self.session, self._held))  # type: ignore[assignment]
         self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._held.flush))  # type: ignore[assignment]
         self.directory = _TranslatingRepository(SqlDirectoryBook(self.session))  # type: ignore[assignment]
@@ -67,6 +110,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 with translated():
                     session.rollback()
         finally:
+            if self._driver is not None:
+                self._driver.rollback()
             session.close()
             self.session = None
 
@@ -86,6 +131,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 # prebuilt job statement also turns synchronous_commit off (PostgreSQL). A unit
                 # of work holding one new job and nothing else commits it in one query.
                 self._held.flush(durable)
+                driver = self._driver
+                if driver is not None and driver.begun:
+                    if self.session.in_transaction() or has_staged_jobs(self.session):
+                        self.session.connection()  # taken over: the session commits it all
+                    else:
+                        # All of it ran at the driver level: nothing of the session's to
+                        # commit (flushed above, nothing begun).
+                        driver.commit()
+                        return
                 if not commit_new_jobs_alone(self.session):
                     self.session.commit()
         except Exception:
@@ -101,6 +155,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         assert session is not None
         session.expunge_all()
         forget_new_jobs(session)
+        if self._driver is not None:
+            self._driver.rollback()
         try:
             session.rollback()
         except Exception:  # noqa: BLE001 - the connection may be gone; close() cleans up
