@@ -142,10 +142,8 @@ class SqlClaimLedger(ClaimLedger):
         # The unit of work's transaction: at the driver level while the session has begun
         # none (job_writes.HeldJobs.connection), else the session's.
         held = getattr(self._flush, "__self__", None)
-        if isinstance(held, HeldJobs):
-            connection = held.connection()
-        else:
-            connection = self._session.connection()
+        in_uow = isinstance(held, HeldJobs)
+        connection = held.connection() if in_uow else self._session.connection()
         if connection.dialect.name == "postgresql" and previous is None:
             # One round trip: the directory's claim is set only if the row was written.
             row.update(self._directory_claim_values(claim))

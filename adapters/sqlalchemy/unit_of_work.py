@@ -8,8 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from adapters.sqlalchemy import job_writes
-from adapters.sqlalchemy.engine import DriverWrite, can_write_alone
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
+from adapters.sqlalchemy.engine import DriverWrite, can_write_alone
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.new_jobs import (
     attach_changed_new_jobs,
