@@ -296,6 +296,12 @@ def _stored_entry(entry: HistoryEntry, entry_id: int, job_id: str) -> None:
     state._commit_all(state.dict)
 
 
+def _connected(session: Session) -> bool:
+    """Whether the session's transaction has begun on a connection (an ORM read, a flush)."""
+    root = session.get_transaction()
+    return root is not None and bool(root._connections)
+
+
 class HeldJobs:
     """The jobs of one unit of work written here rather than by the ORM flush: read for a
     claim or resumed (kept outside the session: attaching and detaching a job with its
@@ -318,7 +324,7 @@ class HeldJobs:
         if (
             driver is not None
             and not driver.handed_over
-            and not session.in_transaction()
+            and (driver.begun or not _connected(session))
             and not has_staged_jobs(session)  # written first, in the session's transaction
         ):
             return driver

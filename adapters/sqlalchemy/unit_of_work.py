@@ -43,26 +43,40 @@ class _TranslatingRepository:
 _DRIVER = "driver_write"
 
 
+class _TakeOver(dict):
+    """The connections of a unit of work's session transaction (SessionTransaction
+    ._connections, which `_connection_for_bind` asks first): when the session needs its
+    engine's connection while the unit of work's driver-level transaction is open, it takes
+    that transaction over (its connection, BEGIN run, writers' lock held), so what the
+    session reads and writes is in the same transaction and its commit or rollback ends all
+    of it. Only then: a session transaction begun without a connection (the ORM autobegins
+    when a claimed job's attribute is first set) leaves the driver-level transaction alone."""
+
+    def __init__(self, transaction: SessionTransaction, driver: DriverWrite) -> None:
+        super().__init__()
+        self._transaction = transaction
+        self._driver = driver
+
+    def __contains__(self, bind) -> bool:
+        driver = self._driver
+        if bind is driver.engine and driver.begun and not dict.__contains__(self, bind):
+            connection, root = driver.hand_over()
+            # As _connection_for_bind records a connection it began on (closed by the
+            # session at its end), then its after_begin (new_jobs.py's staged rows).
+            self[connection] = self[connection.engine] = (connection, root, True, True)
+            session = self._transaction.session
+            session.dispatch.after_begin(session, self._transaction, connection)
+        return dict.__contains__(self, bind)
+
+
 def _hand_over(session: Session, transaction: SessionTransaction) -> None:
-    """after_transaction_create: a session beginning while its unit of work's driver-level
-    transaction is open takes that transaction over (its connection, BEGIN run, writers'
-    lock held), so what the session then reads and writes is in the same transaction and
-    its commit or rollback ends all of it."""
+    """after_transaction_create: the root transaction of a unit of work's session takes over
+    the driver-level transaction when it needs a connection (_TakeOver)."""
     if transaction.parent is not None or "info" not in session.__dict__:
         return
     driver = session.info.get(_DRIVER)
-    if driver is None or not driver.begun:
-        return
-    connection, root = driver.hand_over()
-    # As SessionTransaction._connection_for_bind records a connection it began on (closed
-    # by the session at its end), then its after_begin (new_jobs.py's staged rows).
-    transaction._connections[connection] = transaction._connections[connection.engine] = (
-        connection,
-        root,
-        True,
-        True,
-    )
-    session.dispatch.after_begin(session, transaction, connection)
+    if driver is not None and not driver.handed_over:
+        transaction._connections = _TakeOver(transaction, driver)
 
 
 def _register_hand_over() -> None:
@@ -133,12 +147,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 self._held.flush(durable)
                 driver = self._driver
                 if driver is not None and driver.begun:
-                    if self.session.in_transaction() or has_staged_jobs(self.session):
+                    if has_staged_jobs(self.session):
                         self.session.connection()  # taken over: the session commits it all
                     else:
-                        # All of it ran at the driver level: nothing of the session's to
-                        # commit (flushed above, nothing begun).
+                        # All of it ran at the driver level: the session has nothing to
+                        # write (flushed above) and no connection (it would have taken
+                        # the transaction over).
                         driver.commit()
+                        if self.session.in_transaction():
+                            self.session.commit()  # begun without a connection: ends it
                         return
                 if not commit_new_jobs_alone(self.session):
                     self.session.commit()
