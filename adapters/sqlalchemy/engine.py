@@ -180,6 +180,20 @@ def can_write_alone(engine: Engine) -> bool:
     )
 
 
+def can_drive(engine: Engine) -> bool:
+    """Whether a unit of work may keep its transaction at the driver level (DriverWrite):
+    a SQLite engine `can_write_alone` accepts, or a PostgreSQL one with nothing listening to
+    its statements or errors."""
+    if engine in _sqlite_writers:
+        return can_write_alone(engine)
+    dispatch = engine.dispatch
+    return engine.dialect.name == "postgresql" and not (
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or engine.dialect.dispatch.handle_error
+    )
+
+
 def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int | None:
     """Run `statements` (driver SQL and parameters) as one SQLite write transaction at the
     driver level: what a session's first write on this engine does — a pooled connection,
@@ -238,23 +252,25 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
 
 
 class DriverWrite(DriverTransaction):
-    """One SQLite write transaction at the driver level, begun at its first statement: what a
-    session's first statement on this engine does (a pooled connection, the writers' lock of
-    `_on_begin` waited for up to busy_timeout, BEGIN IMMEDIATE), then statements on one DBAPI
-    cursor, then COMMIT, without SQLAlchemy's session, connection, transaction and execution
-    objects around each step (a Session transaction ~245 µs of CPU, this ~50). The unit of
+    """One write transaction at the driver level, begun at its first statement: what a
+    session's first statement on this engine does (a pooled connection, pinged at checkout on
+    PostgreSQL; on SQLite the writers' lock of `_on_begin` waited for up to busy_timeout and
+    BEGIN IMMEDIATE; psycopg2 sends BEGIN itself), then statements on one DBAPI cursor
+    (PostgreSQL: psycopg2's wait callback, deadline.py, serves each), then COMMIT, without SQLAlchemy's session, connection, transaction and execution
+    objects around each step (SQLite: a Session transaction ~245 µs of CPU, this ~50). The unit of
     work's prebuilt statements run here (the claim, the completion) while its session has
     begun nothing; if the session then needs the database (an ORM read, a flush), the
     transaction is handed over to it (`hand_over`) and continues there, so the session
     commits or rolls back everything. Driver errors are raised as SQLAlchemy wraps them
     (errors.translated reads them the same way; a lost connection is invalidated). The
     writers' lock is released and the connection returned on every path (commit, rollback,
-    a failed BEGIN, or by the session once handed over). Only for an engine `can_write_alone`
+    a failed BEGIN, or by the session once handed over). Only for an engine `can_drive`
     accepts."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect
+        self._writers = _sqlite_writers.get(engine)
         self._connection = None
         self._cursor = None
         self._holds_lock = False
@@ -267,11 +283,10 @@ class DriverWrite(DriverTransaction):
     def _begin(self) -> None:
         try:
             self._connection = self.engine.raw_connection()
-            self._holds_lock = _sqlite_writers[self.engine].acquire(
-                timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
-            )
             self._cursor = self._connection.cursor()
-            self._cursor.execute("BEGIN IMMEDIATE")
+            if self._writers is not None:
+                self._holds_lock = self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+                self._cursor.execute("BEGIN IMMEDIATE")
         except self.dialect.loaded_dbapi.Error as exc:
             wrapped = self._wrapped(exc, "BEGIN IMMEDIATE", ())
             self._finish()
@@ -321,8 +336,9 @@ class DriverWrite(DriverTransaction):
         closing it returns the connection to the pool."""
         assert self._connection is not None and not self.handed_over
         connection = Connection(self.engine, self._connection)
-        connection.info["holds_writers_lock"] = self._holds_lock
-        connection.info[_BEGUN_AT_DRIVER] = True
+        if self._writers is not None:  # else psycopg2's BEGIN, and no begin listener
+            connection.info["holds_writers_lock"] = self._holds_lock
+            connection.info[_BEGUN_AT_DRIVER] = True
         with contextlib.suppress(self.dialect.loaded_dbapi.Error):
             self._cursor.close()
         self._connection = self._cursor = None
@@ -355,7 +371,7 @@ class DriverWrite(DriverTransaction):
                 cursor.close()
         if self._holds_lock:
             self._holds_lock = False
-            _sqlite_writers[self.engine].release()
+            self._writers.release()
         if connection is not None:
             connection.close()
 

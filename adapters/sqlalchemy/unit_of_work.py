@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
-from adapters.sqlalchemy.engine import DriverWrite, can_write_alone
+from adapters.sqlalchemy.engine import DriverWrite, can_drive
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.new_jobs import (
     attach_changed_new_jobs,
@@ -98,12 +98,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.undelivered = []
         self.session = self._session_factory()
-        # SQLite: the prebuilt statements (claim, checkpoints, completion) run in a
+        # The prebuilt statements (claim, checkpoints, completion) run in a
         # transaction at the driver level until the session needs the database, which then
         # takes it over (engine.DriverWrite, _hand_over).
         bind = self._session_factory.kw.get("bind")
         self._driver = None
-        if bind is not None and can_write_alone(bind):
+        if bind is not None and can_drive(bind):
             self._driver = DriverWrite(bind)
             self.session.info[_DRIVER] = self._driver
         # Jobs written with prebuilt SQL (job_writes.py), claimed and resumed ones included.

@@ -1,9 +1,9 @@
-"""The worker's claim and completion in one transaction at the driver level on SQLite
-(engine.DriverWrite, unit_of_work._hand_over): while the unit of work's session has begun
-nothing, its prebuilt statements run on a pooled DBAPI connection under the engine's writers'
-lock and BEGIN IMMEDIATE, committed by COMMIT; a session that then needs the database takes
-the same transaction over. On both databases: the same rows, the version compare-and-set,
-all or nothing; on SQLite the writers' lock released on every path."""
+"""The worker's claim and completion in one transaction at the driver level (engine.DriverWrite,
+unit_of_work._TakeOver): while the unit of work's session has no connection, its prebuilt
+statements run on a pooled DBAPI connection (SQLite: under the engine's writers' lock and
+BEGIN IMMEDIATE), committed by COMMIT; a session that then needs the database takes the same
+transaction over. On both databases: the same rows, the version compare-and-set, all or
+nothing; on SQLite the writers' lock released on every path."""
 
 from __future__ import annotations
 
@@ -102,11 +102,8 @@ def test_claim_and_completion_store_the_same_rows_on_both_databases(
     assert _row(engine, job_id) == ((JobStatus.PROCESSING, 2), 2, 0, None)
     with begins(engine) as completion_begun:
         assert _complete(uow_factory, job, clock) is True
-    begun = claim_begun + completion_begun
-    if engine.dialect.name == "sqlite":
-        assert begun == []  # no SQLAlchemy transaction: both at the driver level
-    else:
-        assert len(begun) == 2  # PostgreSQL keeps the session's transactions
+    # No SQLAlchemy transaction: both at the driver level.
+    assert claim_begun + completion_begun == []
     assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
     assert job.version == 3 and job.status is JobStatus.COMPLETED
     assert SqlCountsCheck(session_factory).verify(repair=False) == []  # counters = recount
@@ -180,8 +177,7 @@ def test_the_session_takes_the_open_transaction_over(uow_factory, session_factor
     with begins(engine) as begun, uow_factory() as uow:
         job = uow.jobs.get_for_claim(job_id)
         assert job.decisions == []  # lazy-loaded by the session
-        if engine.dialect.name == "sqlite":
-            assert uow.session.in_transaction() and uow._driver.handed_over
+        assert uow.session.in_transaction() and uow._driver.handed_over
         job.start(clock.now(), LEASE)
         uow.commit()
     assert len(begun) == 1
@@ -200,8 +196,7 @@ def test_a_taken_over_transaction_rolled_back_leaves_nothing(uow_factory, engine
         uow._held.flush()  # the job's write, at the driver level on SQLite
         # An ORM read: the session takes the transaction over, and sees the write.
         assert uow.jobs.expired_lease_ids(clock.now() + 2 * LEASE, 10) == [job_id]
-        if engine.dialect.name == "sqlite":
-            assert uow._driver.handed_over
+        assert uow._driver.handed_over
         uow.rollback()
     assert _row(engine, job_id) == before
     assert _lock_free(engine)
@@ -288,3 +283,28 @@ def test_concurrent_claims_on_one_sqlite_engine_claim_once(sqlite_only, uow_fact
     assert sorted(won) == [False] * 5 + [True]
     assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
     assert _lock_free(engine)
+
+
+def test_a_claim_after_the_server_dropped_the_pooled_connection_takes_a_new_one(
+    backend, uow_factory, engine
+):
+    """PostgreSQL: the driver-level checkout is pinged like the session's (engine._pinger):
+    a connection the server ended is replaced before the claim's first statement."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections and their ping")
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    outsider = create_engine(engine.url, poolclass=NullPool)
+    with outsider.connect() as conn:
+        conn.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    outsider.dispose()
+    job = _claim(uow_factory, job_id, clock)
+    assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
