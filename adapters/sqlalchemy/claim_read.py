@@ -41,10 +41,13 @@ def _statement(dialect):
     )
 
 
-def read_for_claim(session: Session, job_id: str) -> EmailJob | None:
+def read_for_claim(session: Session, job_id: str, connection=None) -> EmailJob | None:
     """The stored job `job_id` attached to `session`; None when missing (or, on PostgreSQL,
-    locked by another transaction)."""
-    connection = session.connection()
+    locked by another transaction). `connection`: where to read (job_writes.HeldJobs
+    .connection: the unit of work's driver-level transaction on SQLite), else the
+    session's."""
+    if connection is None:
+        connection = session.connection()
     core, mapper, keys, prebuilt, processors = _statement(connection.dialect)
     if mapper.identity_key_from_primary_key((job_id,)) in session.identity_map:
         # Already loaded in this transaction (no use case does this): refreshed the ORM way.

@@ -40,11 +40,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from adapters.sqlalchemy import counters
+from adapters.sqlalchemy.engine import DriverWrite
+from adapters.sqlalchemy.new_jobs import has_staged_jobs
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from adapters.sqlalchemy.prebuilt import Prebuilt
 from application.ports import ConcurrencyConflict
@@ -203,16 +206,22 @@ def _history_insert(dialect) -> Prebuilt:
 
 
 def write(
-    session: Session, plan: JobWrite, durable: bool = True, joined: Joined | None = None
+    session: Session,
+    plan: JobWrite,
+    durable: bool = True,
+    joined: Joined | None = None,
+    connection=None,
 ) -> list | None:
     """Write `plan` in the session's transaction; the job is then outside the session, as
     stored: its changes committed, at the next version (the next write compares that).
     `durable` False: on PostgreSQL the transaction may commit without waiting for its log
     flush (UnitOfWork.commit); elsewhere, and on the ORM's path, it commits as usual.
     `joined`: written in the job's statement where the job is one statement (PostgreSQL,
-    one history entry); then its result columns are returned, else None (not written)."""
+    one history entry); then its result columns are returned, else None (not written).
+    `connection`: where to write (HeldJobs.connection), else the session's."""
     job, version = plan.job, plan.job.version
-    connection = session.connection()
+    if connection is None:
+        connection = session.connection()
     dialect = connection.dialect
     keys = tuple(sorted(plan.changes))
     values = {f"new_{key}": value for key, value in plan.changes.items()}
@@ -287,6 +296,12 @@ def _stored_entry(entry: HistoryEntry, entry_id: int, job_id: str) -> None:
     state._commit_all(state.dict)
 
 
+def _connected(session: Session) -> bool:
+    """Whether the session's transaction has begun on a connection (an ORM read, a flush)."""
+    root = session.get_transaction()
+    return root is not None and bool(root._connections)
+
+
 class HeldJobs:
     """The jobs of one unit of work written here rather than by the ORM flush: read for a
     claim or resumed (kept outside the session: attaching and detaching a job with its
@@ -294,9 +309,26 @@ class HeldJobs:
     changes are plain. A held job with other changes (review decisions) is handed to the
     session, whose flush writes and counts it."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, driver: DriverWrite | None = None) -> None:
         self._session = session
         self.jobs: list[EmailJob] = []
+        # SQLite: the unit of work's transaction at the driver level while the session has
+        # begun nothing (engine.DriverWrite); None: always the session's.
+        self.driver = driver
+
+    def connection(self) -> Connection | DriverWrite:
+        """Where the unit of work's prebuilt statements run: its driver-level transaction
+        while the session has begun none (the session takes it over when it needs the
+        database), else the session's connection."""
+        driver, session = self.driver, self._session
+        if (
+            driver is not None
+            and not driver.handed_over
+            and (driver.begun or not _connected(session))
+            and not has_staged_jobs(session)  # written first, in the session's transaction
+        ):
+            return driver
+        return session.connection()
 
     def hold(self, job: EmailJob) -> None:
         if all(job is not held for held in self.jobs):
@@ -316,7 +348,7 @@ class HeldJobs:
             plan = planned_write(job)
             if plan is not None:
                 mine = joined if joined is not None and joined.job_id == job.id else None
-                written = write(self._session, plan, durable, mine)
+                written = write(self._session, plan, durable, mine, self.connection())
                 if mine is not None:
                     result = written
                 self.hold(job)

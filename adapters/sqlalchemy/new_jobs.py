@@ -276,6 +276,11 @@ def _counter_upsert(dialect: str, deltas: counters.Deltas) -> tuple[str, tuple]:
     return counters._upsert_sql(dialect, len(rows)), params
 
 
+def has_staged_jobs(session: Session) -> bool:
+    """Whether add() kept back rows not written yet."""
+    return bool(session.info.get(_STAGED))
+
+
 def new_jobs(session: Session) -> list[EmailJob]:
     """The jobs insert_new_job wrote in this session's transaction."""
     return session.info.get(_INSERTED, [])

@@ -47,7 +47,9 @@ class Prebuilt:
         ]
         return tuple(row) if self.positional else dict(zip(self.names, row, strict=True))
 
-    def run(self, connection: Connection, values: Mapping[str, Any]) -> DriverResult:
+    def run(
+        self, connection: Connection | DriverTransaction, values: Mapping[str, Any]
+    ) -> DriverResult:
         return execute(connection, self.sql, self.parameters(values))
 
 
@@ -73,7 +75,17 @@ class DriverResult:
         return self.one()[0]
 
 
-def execute(connection: Connection, sql: str, parameters) -> DriverResult:
+class DriverTransaction:
+    """A transaction kept at the driver level (engine.DriverWrite): `execute` below runs a
+    statement by its own `run`, with no SQLAlchemy Connection around it."""
+
+    dialect: Any
+
+    def run(self, sql: str, parameters) -> DriverResult:
+        raise NotImplementedError
+
+
+def execute(connection: Connection | DriverTransaction, sql: str, parameters) -> DriverResult:
     """`sql` run on the connection's DBAPI cursor in its open transaction.
 
     `exec_driver_sql` builds an execution context and a CursorResult per call and, with the
@@ -83,6 +95,8 @@ def execute(connection: Connection, sql: str, parameters) -> DriverResult:
     connection has no transaction yet (autobegin), the statement goes through
     exec_driver_sql as before; so do errors: Connection._handle_dbapi_exception wraps and
     reports them exactly as for exec_driver_sql (and invalidates a lost connection)."""
+    if isinstance(connection, DriverTransaction):
+        return connection.run(sql, parameters)
     dispatch = connection.dispatch
     if (
         dispatch.before_cursor_execute

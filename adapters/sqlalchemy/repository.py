@@ -58,7 +58,8 @@ class SqlJobRepository(JobRepository):
     def get_for_claim(self, job_id: str) -> EmailJob | None:
         # One prebuilt SELECT, FOR UPDATE SKIP LOCKED on PostgreSQL (SPEC §5.3); no history
         # and no review decisions read (claim_read.py).
-        return read_for_claim(self._session, job_id)
+        connection = self._held.connection() if self._held is not None else None
+        return read_for_claim(self._session, job_id, connection)
 
     def expired_lease_ids(self, now: datetime, limit: int) -> list[str]:
         stmt = (
@@ -138,7 +139,11 @@ class SqlClaimLedger(ClaimLedger):
                 .limit(1)
             ).first()
         row = _ledger_row(claim, previous.id if previous else None)
-        connection = self._session.connection()
+        # The unit of work's transaction: at the driver level while the session has begun
+        # none (job_writes.HeldJobs.connection), else the session's.
+        held = getattr(self._flush, "__self__", None)
+        in_uow = isinstance(held, HeldJobs)
+        connection = held.connection() if in_uow else self._session.connection()
         if connection.dialect.name == "postgresql" and previous is None:
             # One round trip: the directory's claim is set only if the row was written.
             row.update(self._directory_claim_values(claim))

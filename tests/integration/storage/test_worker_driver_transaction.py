@@ -1,0 +1,310 @@
+"""The worker's claim and completion in one transaction at the driver level (engine.DriverWrite,
+unit_of_work._TakeOver): while the unit of work's session has no connection, its prebuilt
+statements run on a pooled DBAPI connection (SQLite: under the engine's writers' lock and
+BEGIN IMMEDIATE), committed by COMMIT; a session that then needs the database takes the same
+transaction over. On both databases: the same rows, the version compare-and-set, all or
+nothing; on SQLite the writers' lock released on every path."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, event, func, select, update
+
+from adapters.sqlalchemy import engine as engine_module
+from adapters.sqlalchemy.counts_store import SqlCountsCheck
+from adapters.sqlalchemy.engine import make_engine, make_session_factory
+from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs, job_history
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dispatcher import queue_dispatcher
+from application.ports import ConcurrencyConflict, StorageUnavailable
+from domain.errors import PermanentError
+from domain.values import ClaimUpdate, JobStatus, Outcome
+from tests.fakes import FakeClock
+from tests.integration.storage.test_job_counters import receive
+
+LEASE = timedelta(seconds=60)
+
+
+@contextmanager
+def begins(engine):
+    """The transactions SQLAlchemy begins on `engine` (its `begin` event)."""
+    seen: list[int] = []
+
+    def begun(_connection):
+        seen.append(1)
+
+    event.listen(engine, "begin", begun)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "begin", begun)
+
+
+def _lock_free(engine) -> bool:
+    writers = engine_module._sqlite_writers.get(engine)
+    return writers is None or not writers.locked()
+
+
+def _directory(session_factory) -> None:
+    from adapters.sqlalchemy.directory import SqlClientDirectory
+
+    SqlClientDirectory(session_factory).import_directory(
+        {"clients": [{"id": "M-1", "name": "Jana", "creditors": [{"id": "C-1", "name": "T"}]}]}
+    )
+
+
+def _claim(uow_factory, job_id, clock):
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        job.start(clock.now(), LEASE)
+        uow.commit()
+    return job
+
+
+def _complete(uow_factory, job, clock, claim_job_id=None) -> bool:
+    with uow_factory() as uow:
+        uow.jobs.resume(job)
+        job.complete(clock.now(), Outcome.MATCHED)
+        claim = ClaimUpdate(
+            claim_job_id or job.id, "M-1", "C-1", Decimal("812.40"), "EUR", clock.now()
+        )
+        written = uow.ledger.record(claim)
+        uow.commit()
+    return written
+
+
+def _row(engine, job_id):
+    with engine.connect() as conn:
+        job = conn.execute(
+            select(email_jobs.c.status, email_jobs.c.version).where(email_jobs.c.id == job_id)
+        ).one()
+        entries = conn.scalar(
+            select(func.count()).select_from(job_history).where(job_history.c.job_id == job_id)
+        )
+        ledger = conn.scalar(select(func.count()).select_from(claim_updates))
+        claim = conn.scalar(select(creditors.c.claim_amount))
+    return tuple(job), entries, ledger, claim
+
+
+def test_claim_and_completion_store_the_same_rows_on_both_databases(
+    uow_factory, session_factory, engine, queue
+):
+    _directory(session_factory)
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    with begins(engine) as claim_begun:
+        job = _claim(uow_factory, job_id, clock)
+    assert _row(engine, job_id) == ((JobStatus.PROCESSING, 2), 2, 0, None)
+    with begins(engine) as completion_begun:
+        assert _complete(uow_factory, job, clock) is True
+    # No SQLAlchemy transaction: both at the driver level.
+    assert claim_begun + completion_begun == []
+    assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
+    assert job.version == 3 and job.status is JobStatus.COMPLETED
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []  # counters = recount
+    # The completion's events handed over after its commit (the match notice).
+    assert [task.name for task in queue.tasks][-1] == "match_notice"
+    assert _lock_free(engine)
+
+
+def test_a_stale_completion_changes_nothing_and_frees_the_lock(
+    uow_factory, session_factory, engine
+):
+    _directory(session_factory)
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    job = _claim(uow_factory, job_id, clock)
+    with engine.begin() as conn:  # the sweep took the job over since
+        conn.execute(
+            update(email_jobs)
+            .where(email_jobs.c.id == job_id)
+            .values(version=email_jobs.c.version + 1)
+        )
+    before = _row(engine, job_id)
+    with pytest.raises(ConcurrencyConflict):
+        _complete(uow_factory, job, clock)
+    assert _row(engine, job_id) == before
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    assert _lock_free(engine)
+
+
+def test_a_failing_statement_after_the_job_write_leaves_nothing(
+    uow_factory, session_factory, engine
+):
+    # The job's UPDATE, history and counters are written, then the ledger row fails (its job
+    # does not exist): the whole transaction is rolled back.
+    _directory(session_factory)
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    job = _claim(uow_factory, job_id, clock)
+    before = _row(engine, job_id)
+    missing = "99999999-9999-9999-9999-999999999999"
+    with pytest.raises(PermanentError):
+        _complete(uow_factory, job, clock, claim_job_id=missing)
+    assert _row(engine, job_id) == before
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    assert _lock_free(engine)
+    # The connection and the lock serve the next transaction.
+    job = _claim(uow_factory, receive(uow_factory, 2), clock)
+    assert job.status is JobStatus.PROCESSING
+
+
+def test_a_unit_of_work_left_without_commit_writes_nothing(uow_factory, engine):
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    before = _row(engine, job_id)
+    with pytest.raises(RuntimeError), uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        job.start(clock.now(), LEASE)
+        uow.jobs.resume(job)
+        uow._held.flush()  # written in the open transaction
+        raise RuntimeError("the use case failed")
+    assert _row(engine, job_id) == before
+    assert _lock_free(engine)
+
+
+def test_the_session_takes_the_open_transaction_over(uow_factory, session_factory, engine):
+    """An ORM read after the driver-level claim read (a review decision lazy-loaded) runs in
+    the same transaction: one SQLAlchemy transaction, begun without a second BEGIN, and the
+    session's commit ends all of it."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    with begins(engine) as begun, uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        assert job.decisions == []  # lazy-loaded by the session
+        assert uow.session.in_transaction() and uow._driver.handed_over
+        job.start(clock.now(), LEASE)
+        uow.commit()
+    assert len(begun) == 1
+    assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+    assert _lock_free(engine)
+
+
+def test_a_taken_over_transaction_rolled_back_leaves_nothing(uow_factory, engine):
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    before = _row(engine, job_id)
+    with uow_factory() as uow:
+        job = uow.jobs.get_for_claim(job_id)
+        job.start(clock.now(), LEASE)
+        uow._held.flush()  # the job's write, at the driver level on SQLite
+        # An ORM read: the session takes the transaction over, and sees the write.
+        assert uow.jobs.expired_lease_ids(clock.now() + 2 * LEASE, 10) == [job_id]
+        assert uow._driver.handed_over
+        uow.rollback()
+    assert _row(engine, job_id) == before
+    assert _lock_free(engine)
+
+
+@pytest.fixture
+def sqlite_only(backend):
+    if backend != "sqlite":
+        pytest.skip("SQLite's driver-level unit of work transaction (engine.DriverWrite)")
+
+
+def test_a_claim_is_refused_in_time_when_the_database_is_locked(
+    sqlite_only, database_url, queue, monkeypatch
+):
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    engine = make_engine(database_url)
+    uow_factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
+        make_session_factory(engine), queue_dispatcher(queue)
+    )
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    holder = create_engine(database_url)
+    try:
+        with holder.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            with (
+                begins(engine) as begun,
+                uow_factory() as uow,
+                pytest.raises(StorageUnavailable),
+            ):
+                uow.jobs.get_for_claim(job_id)
+            assert begun == []  # the driver-level path waited and gave up
+            assert _lock_free(engine)
+            conn.exec_driver_sql("ROLLBACK")
+        job = _claim(uow_factory, job_id, clock)
+        assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+        assert job.version == 2
+    finally:
+        holder.dispose()
+        engine.dispose()
+
+
+def test_a_claim_waits_for_this_process_writers_lock(sqlite_only, uow_factory, engine):
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    writers = engine_module._sqlite_writers[engine]
+    done = threading.Event()
+    with writers:
+        worker = threading.Thread(target=lambda: (_claim(uow_factory, job_id, clock), done.set()))
+        worker.start()
+        assert not done.wait(0.2)  # not claimed while the lock is held
+    worker.join(10)
+    assert done.is_set()
+    assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+    assert _lock_free(engine)
+
+
+def test_concurrent_claims_on_one_sqlite_engine_claim_once(sqlite_only, uow_factory, engine):
+    """Several threads claim the same job through driver-level transactions: one wins, the
+    others see it claimed (not queued) or lose the compare-and-set."""
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    won: list[bool] = []
+
+    def claim() -> None:
+        with uow_factory() as uow:
+            job = uow.jobs.get_for_claim(job_id)
+            if job is None or not job.can_start(clock.now()):
+                won.append(False)
+                return
+            job.start(clock.now(), LEASE)
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                won.append(False)
+                return
+        won.append(True)
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(won) == [False] * 5 + [True]
+    assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+    assert _lock_free(engine)
+
+
+def test_a_claim_after_the_server_dropped_the_pooled_connection_takes_a_new_one(
+    backend, uow_factory, engine
+):
+    """PostgreSQL: the driver-level checkout is pinged like the session's (engine._pinger):
+    a connection the server ended is replaced before the claim's first statement."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections and their ping")
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    outsider = create_engine(engine.url, poolclass=NullPool)
+    with outsider.connect() as conn:
+        conn.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    outsider.dispose()
+    job = _claim(uow_factory, job_id, clock)
+    assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
