@@ -44,7 +44,10 @@ def consumer(env: dict, target: str = "entrypoints.worker.huey"):
             "-C",
         ],
         cwd=ROOT,
-        env=env,
+        # huey_consumer puts its working directory on sys.path only when the import fails, so
+        # the editable install would win: a checkout of other code (a `git archive` in /tmp,
+        # run as "before") would drain with the installed project's consumer.
+        env={**env, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
