@@ -196,59 +196,22 @@ def can_drive(engine: Engine) -> bool:
 
 def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int | None:
     """Run `statements` (driver SQL and parameters) as one SQLite write transaction at the
-    driver level: what a session's first write on this engine does — a pooled connection,
-    the writers' lock of `_on_begin` (waited for up to busy_timeout), BEGIN IMMEDIATE (SQLite's
-    write lock, up to busy_timeout), the statements, COMMIT — without SQLAlchemy's connection,
-    transaction and execution objects around each step. All or nothing: any failure rolls
-    back; the writers' lock is released and the connection returned on every path. Errors are
-    raised as SQLAlchemy wraps them (errors.translated reads them the same way; a lost
-    connection is invalidated). Returns the last statement's lastrowid. Only for an engine
-    `can_write_alone` accepts."""
-    writers = _sqlite_writers[engine]
-    dialect = engine.dialect
-    connection = cursor = None
-    held = False
-    statement, parameters = None, None  # connecting (a file that is no database fails here)
+    driver level (a DriverWrite of its own: the writers' lock, BEGIN IMMEDIATE, the statements,
+    COMMIT). All or nothing: any failure rolls back; the writers' lock is released and the
+    connection returned on every path; errors are raised as SQLAlchemy wraps them
+    (errors.translated reads them the same way; a lost connection is invalidated). Returns the
+    last statement's lastrowid. Only for an engine `can_write_alone` accepts."""
+    assert engine in _sqlite_writers, "write_alone serves SQLite engines of make_engine"
+    transaction = DriverWrite(engine)
     try:
-        connection = engine.raw_connection()
-        held = writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        cursor = connection.cursor()
-        statement, parameters = "BEGIN IMMEDIATE", ()
-        cursor.execute(statement)
-        try:
-            for statement, parameters in statements:
-                cursor.execute(statement, parameters)
-            row_id = cursor.lastrowid
-            statement, parameters = "COMMIT", ()
-            connection.commit()
-        except BaseException:
-            with contextlib.suppress(dialect.loaded_dbapi.Error):
-                connection.rollback()  # else unusable: invalidated below, or by the pool's reset
-            raise
-        return row_id
-    except dialect.loaded_dbapi.Error as exc:
-        lost = dialect.is_disconnect(
-            exc, connection.dbapi_connection if connection is not None else None, cursor
-        )
-        if lost and connection is not None:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            statement,
-            parameters,
-            exc,
-            dialect.loaded_dbapi.Error,
-            hide_parameters=engine.hide_parameters,
-            connection_invalidated=lost,
-            dialect=dialect,
-        ) from exc
-    finally:
-        if cursor is not None:
-            with contextlib.suppress(dialect.loaded_dbapi.Error):
-                cursor.close()
-        if held:
-            writers.release()
-        if connection is not None:
-            connection.close()
+        result = None
+        for statement, parameters in statements:
+            result = transaction.run(statement, parameters)
+        transaction.commit()
+    except BaseException:
+        transaction.rollback()
+        raise
+    return None if result is None else result.lastrowid
 
 
 class DriverWrite(DriverTransaction):
