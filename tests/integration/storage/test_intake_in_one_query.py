@@ -28,6 +28,7 @@ from domain.errors import PermanentError
 from domain.model import EmailJob
 from domain.values import JobStatus
 from tests.fakes import FakeClock
+from tests.integration.storage.driver_helpers import begins, writers_lock_free
 from tests.unit.conftest import make_email
 
 
@@ -108,8 +109,7 @@ def test_a_delivery_whose_history_row_fails_leaves_nothing(uow_factory, engine, 
 
 
 def _assert_writers_lock_free(engine) -> None:
-    writers = engine_module._sqlite_writers.get(engine)
-    assert writers is None or not writers.locked()
+    assert writers_lock_free(engine)
 
 
 @pytest.fixture
@@ -118,19 +118,6 @@ def sqlite_only(backend):
         pytest.skip("SQLite's driver-level write transaction (engine.write_alone)")
 
 
-@contextmanager
-def begins(engine):
-    """The transactions SQLAlchemy begins on `engine` (its `begin` event: _on_begin's)."""
-    seen: list[int] = []
-
-    def begun(_connection):
-        seen.append(1)
-
-    event.listen(engine, "begin", begun)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "begin", begun)
 
 
 def test_a_sqlite_delivery_is_written_at_driver_level_and_stored_whole(

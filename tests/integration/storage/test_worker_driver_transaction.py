@@ -8,12 +8,11 @@ nothing; on SQLite the writers' lock released on every path."""
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import create_engine, func, select, update
 
 from adapters.sqlalchemy import engine as engine_module
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
@@ -25,29 +24,13 @@ from application.ports import ConcurrencyConflict, StorageUnavailable
 from domain.errors import PermanentError
 from domain.values import ClaimUpdate, JobStatus, Outcome
 from tests.fakes import FakeClock
+from tests.integration.storage.driver_helpers import begins
+from tests.integration.storage.driver_helpers import writers_lock_free as _lock_free
 from tests.integration.storage.test_job_counters import receive
 
 LEASE = timedelta(seconds=60)
 
 
-@contextmanager
-def begins(engine):
-    """The transactions SQLAlchemy begins on `engine` (its `begin` event)."""
-    seen: list[int] = []
-
-    def begun(_connection):
-        seen.append(1)
-
-    event.listen(engine, "begin", begun)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "begin", begun)
-
-
-def _lock_free(engine) -> bool:
-    writers = engine_module._sqlite_writers.get(engine)
-    return writers is None or not writers.locked()
 
 
 def _directory(session_factory) -> None:
