@@ -1,4 +1,4 @@
-"""In-process A/B of the unit of work's driver-level transaction (engine.DriverWrite): one
+"""In-process A/B of the unit of work's driver-level transaction (driver_write.DriverWrite): one
 process, one consumer thread, jobs alternated between the session's transaction (the driver
 path switched off by wrapping unit_of_work.can_drive) and the driver level; CPU per job by
 `time.process_time` around each `huey.execute`. Steadier than separate runs on a shared

@@ -46,7 +46,7 @@ from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from adapters.sqlalchemy import counters
-from adapters.sqlalchemy.engine import DriverWrite
+from adapters.sqlalchemy.driver_write import DriverWrite
 from adapters.sqlalchemy.new_jobs import has_staged_jobs
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from adapters.sqlalchemy.prebuilt import Prebuilt
@@ -313,7 +313,7 @@ class HeldJobs:
         self._session = session
         self.jobs: list[EmailJob] = []
         # SQLite: the unit of work's transaction at the driver level while the session has
-        # begun nothing (engine.DriverWrite); None: always the session's.
+        # begun nothing (driver_write.DriverWrite); None: always the session's.
         self.driver = driver
 
     def connection(self) -> Connection | DriverWrite:

@@ -12,7 +12,7 @@ ordinary versioned UPDATE.
 When the new job's rows are all a unit of work writes (the intake), they are kept until the
 commit and written without the session's transaction (commit_new_jobs_alone): PostgreSQL as
 one autocommit query, SQLite as BEGIN IMMEDIATE, the INSERTs and COMMIT at the driver level
-under the engine's writers' lock (engine.write_alone).
+under the engine's writers' lock (driver_write.write_alone).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from adapters.sqlalchemy import counters
-from adapters.sqlalchemy.engine import can_write_alone, unpinged_checkout, write_alone
+from adapters.sqlalchemy.driver_write import can_write_alone, write_alone
+from adapters.sqlalchemy.engine import unpinged_checkout
 from adapters.sqlalchemy.orm import email_jobs, job_history
 from adapters.sqlalchemy.prebuilt import execute
 from adapters.sqlalchemy.prepared import run_prepared
@@ -195,7 +196,7 @@ def commit_new_jobs_alone(session: Session) -> bool:
     transaction, all or nothing, committed (and flushed to disk) before it answers — one
     round trip instead of BEGIN, INSERTs and COMMIT. SQLite: BEGIN IMMEDIATE, the INSERTs and
     COMMIT at the driver level on a pooled connection, under the engine's writers' lock
-    (engine.write_alone). Returns False when the session's own commit must run (the staged
+    (driver_write.write_alone). Returns False when the session's own commit must run (the staged
     rows, if any, are then written first in its transaction)."""
     staged = session.info.get(_STAGED)
     if not staged:

@@ -76,7 +76,7 @@ class DriverResult:
 
 
 class DriverTransaction:
-    """A transaction kept at the driver level (engine.DriverWrite): `execute` below runs a
+    """A transaction kept at the driver level (driver_write.DriverWrite): `execute` below runs a
     statement by its own `run`, with no SQLAlchemy Connection around it."""
 
     dialect: Any

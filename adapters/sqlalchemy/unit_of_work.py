@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.directory_book import SqlDirectoryBook
-from adapters.sqlalchemy.engine import DriverWrite, can_drive
+from adapters.sqlalchemy.driver_write import DriverWrite, can_drive
 from adapters.sqlalchemy.errors import translated
 from adapters.sqlalchemy.new_jobs import (
     attach_changed_new_jobs,
@@ -100,7 +100,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.session = self._session_factory()
         # The prebuilt statements (claim, checkpoints, completion) run in a
         # transaction at the driver level until the session needs the database, which then
-        # takes it over (engine.DriverWrite, _hand_over).
+        # takes it over (driver_write.DriverWrite, _hand_over).
         bind = self._session_factory.kw.get("bind")
         self._driver = None
         if bind is not None and can_drive(bind):

@@ -2,7 +2,7 @@
 (adapters/sqlalchemy/new_jobs.py): on PostgreSQL as one query (prepared.py), sent again on a
 new connection when the pooled one was dropped by the server, and never stored twice; on
 SQLite as BEGIN IMMEDIATE, the INSERTs and COMMIT at the driver level under the engine's
-writers' lock (engine.write_alone). On both: all or nothing, stored when commit() returns,
+writers' lock (driver_write.write_alone). On both: all or nothing, stored when commit() returns,
 duplicates refused by the unique keys, the writers' lock released on every path."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _assert_writers_lock_free(engine) -> None:
 @pytest.fixture
 def sqlite_only(backend):
     if backend != "sqlite":
-        pytest.skip("SQLite's driver-level write transaction (engine.write_alone)")
+        pytest.skip("SQLite's driver-level write transaction (driver_write.write_alone)")
 
 
 

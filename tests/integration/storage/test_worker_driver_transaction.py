@@ -1,4 +1,4 @@
-"""The worker's claim and completion in one transaction at the driver level (engine.DriverWrite,
+"""The worker's claim and completion in one transaction at the driver level (driver_write.DriverWrite,
 unit_of_work._TakeOver): while the unit of work's session has no connection, its prebuilt
 statements run on a pooled DBAPI connection (SQLite: under the engine's writers' lock and
 BEGIN IMMEDIATE), committed by COMMIT; a session that then needs the database takes the same
@@ -188,7 +188,7 @@ def test_a_taken_over_transaction_rolled_back_leaves_nothing(uow_factory, engine
 @pytest.fixture
 def sqlite_only(backend):
     if backend != "sqlite":
-        pytest.skip("SQLite's driver-level unit of work transaction (engine.DriverWrite)")
+        pytest.skip("SQLite's driver-level unit of work transaction (driver_write.DriverWrite)")
 
 
 def test_a_claim_is_refused_in_time_when_the_database_is_locked(

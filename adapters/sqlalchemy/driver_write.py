@@ -1,0 +1,188 @@
+"""Transactions kept at the driver level (the intake's new job on SQLite, the worker's claim
+and completion on both databases): what a session's transaction does on this project's engines
+(engine.py: a pooled connection, on SQLite this process's writers' lock and BEGIN IMMEDIATE),
+without SQLAlchemy's session, connection, transaction and execution objects around each step.
+Errors are raised as SQLAlchemy wraps them, so errors.translated reads them the same way."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection, RootTransaction
+from sqlalchemy.exc import DBAPIError
+
+from adapters.sqlalchemy import engine as engine_module
+from adapters.sqlalchemy.prebuilt import DriverResult, DriverTransaction
+
+
+def can_write_alone(engine: Engine) -> bool:
+    """Whether `write_alone` may serve this engine: a SQLite engine of make_engine, with
+    nothing listening to its statements or errors (tracing, tests counting statements: they
+    would not see the driver's calls; such engines keep the ordinary transaction)."""
+    dispatch = engine.dispatch
+    return engine in engine_module._sqlite_writers and not (
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or engine.dialect.dispatch.handle_error
+    )
+
+
+def can_drive(engine: Engine) -> bool:
+    """Whether a unit of work may keep its transaction at the driver level (DriverWrite):
+    a SQLite engine `can_write_alone` accepts, or a PostgreSQL one with nothing listening to
+    its statements or errors."""
+    if engine in engine_module._sqlite_writers:
+        return can_write_alone(engine)
+    dispatch = engine.dispatch
+    return engine.dialect.name == "postgresql" and not (
+        dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+        or engine.dialect.dispatch.handle_error
+    )
+
+
+def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int | None:
+    """Run `statements` (driver SQL and parameters) as one SQLite write transaction at the
+    driver level (a DriverWrite of its own: the writers' lock, BEGIN IMMEDIATE, the statements,
+    COMMIT). All or nothing: any failure rolls back; the writers' lock is released and the
+    connection returned on every path; errors are raised as SQLAlchemy wraps them
+    (errors.translated reads them the same way; a lost connection is invalidated). Returns the
+    last statement's lastrowid. Only for an engine `can_write_alone` accepts."""
+    assert engine in engine_module._sqlite_writers, "write_alone serves SQLite engines of make_engine"
+    transaction = DriverWrite(engine)
+    try:
+        result = None
+        for statement, parameters in statements:
+            result = transaction.run(statement, parameters)
+        transaction.commit()
+    except BaseException:
+        transaction.rollback()
+        raise
+    return None if result is None else result.lastrowid
+
+
+class DriverWrite(DriverTransaction):
+    """One write transaction at the driver level, begun at its first statement: what a
+    session's first statement on this engine does (a pooled connection, pinged at checkout on
+    PostgreSQL; on SQLite the writers' lock of `_on_begin` waited for up to busy_timeout and
+    BEGIN IMMEDIATE; psycopg2 sends BEGIN itself), then statements on one DBAPI cursor
+    (PostgreSQL: psycopg2's wait callback, deadline.py, serves each), then COMMIT, without SQLAlchemy's session, connection, transaction and execution
+    objects around each step (SQLite: a Session transaction ~245 µs of CPU, this ~50). The unit of
+    work's prebuilt statements run here (the claim, the completion) while its session has
+    begun nothing; if the session then needs the database (an ORM read, a flush), the
+    transaction is handed over to it (`hand_over`) and continues there, so the session
+    commits or rolls back everything. Driver errors are raised as SQLAlchemy wraps them
+    (errors.translated reads them the same way; a lost connection is invalidated). The
+    writers' lock is released and the connection returned on every path (commit, rollback,
+    a failed BEGIN, or by the session once handed over). Only for an engine `can_drive`
+    accepts."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._writers = engine_module._sqlite_writers.get(engine)
+        self._connection = None
+        self._cursor = None
+        self._holds_lock = False
+        self.handed_over = False
+
+    @property
+    def begun(self) -> bool:
+        return self._connection is not None
+
+    def _begin(self) -> None:
+        try:
+            self._connection = self.engine.raw_connection()
+            self._cursor = self._connection.cursor()
+            if self._writers is not None:
+                self._holds_lock = self._writers.acquire(timeout=engine_module.SQLITE_BUSY_TIMEOUT_MS / 1000)
+                self._cursor.execute("BEGIN IMMEDIATE")
+        except self.dialect.loaded_dbapi.Error as exc:
+            wrapped = self._wrapped(exc, "BEGIN IMMEDIATE", ())
+            self._finish()
+            raise wrapped from exc
+        except BaseException:
+            self._finish()
+            raise
+
+    def run(self, sql: str, parameters) -> DriverResult:
+        if self._connection is None:
+            self._begin()
+        cursor = self._cursor
+        try:
+            cursor.execute(sql, parameters)
+            rows = cursor.fetchall() if cursor.description is not None else None
+        except self.dialect.loaded_dbapi.Error as exc:
+            # The transaction stays open: the unit of work rolls it back.
+            raise self._wrapped(exc, sql, parameters) from exc
+        return DriverResult(rows, cursor.rowcount, cursor.lastrowid)
+
+    def commit(self) -> None:
+        """COMMIT, if begun and not handed over; on failure rolled back. Ends the transaction."""
+        if self._connection is None:
+            return
+        try:
+            self._connection.commit()
+        except self.dialect.loaded_dbapi.Error as exc:
+            wrapped = self._wrapped(exc, "COMMIT", ())
+            self.rollback()
+            raise wrapped from exc
+        except BaseException:
+            self.rollback()
+            raise
+        self._finish()
+
+    def rollback(self) -> None:
+        """Ends the transaction, if begun and not handed over, writing nothing."""
+        if self._connection is None:
+            return
+        with contextlib.suppress(Exception):  # an invalidated connection: nothing to undo
+            self._connection.rollback()
+        self._finish()
+
+    def hand_over(self) -> tuple[Connection, RootTransaction]:
+        """The open transaction as a SQLAlchemy Connection in its RootTransaction, for a
+        session: its COMMIT or ROLLBACK releases the writers' lock (the engine's listeners),
+        closing it returns the connection to the pool."""
+        assert self._connection is not None and not self.handed_over
+        connection = Connection(self.engine, self._connection)
+        if self._writers is not None:  # else psycopg2's BEGIN, and no begin listener
+            connection.info["holds_writers_lock"] = self._holds_lock
+            connection.info[engine_module.BEGUN_AT_DRIVER] = True
+        with contextlib.suppress(self.dialect.loaded_dbapi.Error):
+            self._cursor.close()
+        self._connection = self._cursor = None
+        self._holds_lock = False
+        self.handed_over = True
+        return connection, connection.begin()
+
+    def _wrapped(self, exc: Exception, statement: str, parameters) -> DBAPIError:
+        raw = self._connection
+        lost = self.dialect.is_disconnect(
+            exc, raw.dbapi_connection if raw is not None else None, self._cursor
+        )
+        if lost and raw is not None:
+            raw.invalidate(exc)
+        return DBAPIError.instance(
+            statement,
+            parameters,
+            exc,
+            self.dialect.loaded_dbapi.Error,
+            hide_parameters=self.engine.hide_parameters,
+            connection_invalidated=lost,
+            dialect=self.dialect,
+        )
+
+    def _finish(self) -> None:
+        connection, cursor = self._connection, self._cursor
+        self._connection = self._cursor = None
+        if cursor is not None:
+            with contextlib.suppress(self.dialect.loaded_dbapi.Error):
+                cursor.close()
+        if self._holds_lock:
+            self._holds_lock = False
+            self._writers.release()
+        if connection is not None:
+            connection.close()
