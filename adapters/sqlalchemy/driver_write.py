@@ -17,30 +17,29 @@ from adapters.sqlalchemy import engine as engine_module
 from adapters.sqlalchemy.prebuilt import DriverResult, DriverTransaction
 
 
-def can_write_alone(engine: Engine) -> bool:
-    """Whether `write_alone` may serve this engine: a SQLite engine of make_engine, with
-    nothing listening to its statements or errors (tracing, tests counting statements: they
-    would not see the driver's calls; such engines keep the ordinary transaction)."""
+def _unobserved(engine: Engine) -> bool:
+    """Nothing listens to the engine's statements or errors (tracing, tests counting
+    statements): such listeners would not see the driver's calls, so those engines keep the
+    ordinary SQLAlchemy transaction."""
     dispatch = engine.dispatch
-    return engine in engine_module._sqlite_writers and not (
+    return not (
         dispatch.before_cursor_execute
         or dispatch.after_cursor_execute
         or engine.dialect.dispatch.handle_error
     )
+
+
+def can_write_alone(engine: Engine) -> bool:
+    """Whether `write_alone` may serve this engine: a SQLite engine of make_engine, unobserved."""
+    return engine in engine_module._sqlite_writers and _unobserved(engine)
 
 
 def can_drive(engine: Engine) -> bool:
     """Whether a unit of work may keep its transaction at the driver level (DriverWrite):
-    a SQLite engine `can_write_alone` accepts, or a PostgreSQL one with nothing listening to
-    its statements or errors."""
+    a SQLite engine `can_write_alone` accepts, or an unobserved PostgreSQL one."""
     if engine in engine_module._sqlite_writers:
         return can_write_alone(engine)
-    dispatch = engine.dispatch
-    return engine.dialect.name == "postgresql" and not (
-        dispatch.before_cursor_execute
-        or dispatch.after_cursor_execute
-        or engine.dialect.dispatch.handle_error
-    )
+    return engine.dialect.name == "postgresql" and _unobserved(engine)
 
 
 def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int | None:
@@ -50,7 +49,7 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
     connection returned on every path; errors are raised as SQLAlchemy wraps them
     (errors.translated reads them the same way; a lost connection is invalidated). Returns the
     last statement's lastrowid. Only for an engine `can_write_alone` accepts."""
-    assert engine in engine_module._sqlite_writers, "write_alone serves SQLite engines of make_engine"
+    assert engine in engine_module._sqlite_writers, "for SQLite engines of make_engine"
     transaction = DriverWrite(engine)
     try:
         result = None
@@ -68,10 +67,10 @@ class DriverWrite(DriverTransaction):
     session's first statement on this engine does (a pooled connection, pinged at checkout on
     PostgreSQL; on SQLite the writers' lock of `_on_begin` waited for up to busy_timeout and
     BEGIN IMMEDIATE; psycopg2 sends BEGIN itself), then statements on one DBAPI cursor
-    (PostgreSQL: psycopg2's wait callback, deadline.py, serves each), then COMMIT, without SQLAlchemy's session, connection, transaction and execution
-    objects around each step (SQLite: a Session transaction ~245 µs of CPU, this ~50). The unit of
-    work's prebuilt statements run here (the claim, the completion) while its session has
-    begun nothing; if the session then needs the database (an ORM read, a flush), the
+    (PostgreSQL: psycopg2's wait callback, deadline.py, serves each), then COMMIT, without
+    SQLAlchemy's session, connection, transaction and execution objects around each step
+    (SQLite: a Session transaction ~245 µs of CPU, this ~50). The unit of work's prebuilt
+    statements run here (the claim, the completion) while its session has begun nothing; if the session then needs the database (an ORM read, a flush), the
     transaction is handed over to it (`hand_over`) and continues there, so the session
     commits or rolls back everything. Driver errors are raised as SQLAlchemy wraps them
     (errors.translated reads them the same way; a lost connection is invalidated). The
@@ -97,7 +96,8 @@ class DriverWrite(DriverTransaction):
             self._connection = self.engine.raw_connection()
             self._cursor = self._connection.cursor()
             if self._writers is not None:
-                self._holds_lock = self._writers.acquire(timeout=engine_module.SQLITE_BUSY_TIMEOUT_MS / 1000)
+                timeout = engine_module.SQLITE_BUSY_TIMEOUT_MS / 1000
+                self._holds_lock = self._writers.acquire(timeout=timeout)
                 self._cursor.execute("BEGIN IMMEDIATE")
         except self.dialect.loaded_dbapi.Error as exc:
             wrapped = self._wrapped(exc, "BEGIN IMMEDIATE", ())
