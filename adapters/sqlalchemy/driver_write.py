@@ -63,20 +63,20 @@ def write_alone(engine: Engine, statements: Sequence[tuple[str, tuple]]) -> int 
 
 
 class DriverWrite(DriverTransaction):
-    """One write transaction at the driver level, begun at its first statement: what a
-    session's first statement on this engine does (a pooled connection, pinged at checkout on
-    PostgreSQL; on SQLite the writers' lock of `_on_begin` waited for up to busy_timeout and
-    BEGIN IMMEDIATE; psycopg2 sends BEGIN itself), then statements on one DBAPI cursor
-    (PostgreSQL: psycopg2's wait callback, deadline.py, serves each), then COMMIT, without
-    SQLAlchemy's session, connection, transaction and execution objects around each step
-    (SQLite: a Session transaction ~245 µs of CPU, this ~50). The unit of work's prebuilt
-    statements run here (the claim, the completion) while its session has begun nothing; if the session then needs the database (an ORM read, a flush), the
-    transaction is handed over to it (`hand_over`) and continues there, so the session
-    commits or rolls back everything. Driver errors are raised as SQLAlchemy wraps them
-    (errors.translated reads them the same way; a lost connection is invalidated). The
-    writers' lock is released and the connection returned on every path (commit, rollback,
-    a failed BEGIN, or by the session once handed over). Only for an engine `can_drive`
-    accepts."""
+    """One write transaction at the driver level, begun at its first statement: what a session's
+    first statement on this engine does (a pooled connection, pinged at checkout on PostgreSQL;
+    on SQLite the writers' lock of `_on_begin` waited for up to busy_timeout and BEGIN
+    IMMEDIATE; psycopg2 sends BEGIN itself), then statements on one DBAPI cursor (PostgreSQL:
+    psycopg2's wait callback, deadline.py, serves each), then COMMIT, without SQLAlchemy's
+    session, connection, transaction and execution objects around each step (SQLite: a Session
+    transaction ~245 µs of CPU, this ~50). The unit of work's prebuilt statements run here (the
+    claim, the completion) while its session has begun nothing; if the session then needs the
+    database (an ORM read, a flush), the transaction is handed over to it (`hand_over`) and
+    continues there, so the session commits or rolls back everything. Driver errors are raised
+    as SQLAlchemy wraps them (errors.translated reads them the same way; a lost connection is
+    invalidated). The writers' lock is released and the connection returned on every path
+    (commit, rollback, a failed BEGIN, or by the session once handed over). Only for an engine
+    `can_drive` accepts."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
