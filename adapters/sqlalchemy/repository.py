@@ -239,10 +239,15 @@ def _ledger_ctes(updated) -> list:
             for c in _LEDGER_COLUMNS
         )
     ).where(exists(select(updated.c.id)))
+    return _ledger_counts(postgresql.insert(claim_updates).from_select(list(_LEDGER_COLUMNS), row))
+
+
+def _ledger_counts(insert) -> list:
+    """PostgreSQL: the ledger row of `insert` (skipped when its idempotency key is known) and,
+    only if it was written, the directory creditor's claim, as CTEs: [rows inserted, creditors
+    updated] as scalar subqueries."""
     inserted = (
-        postgresql.insert(claim_updates)
-        .from_select(list(_LEDGER_COLUMNS), row)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        insert.on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(claim_updates.c.id)
         .cte("inserted")
     )
@@ -293,25 +298,10 @@ def _ledger_insert_and_directory_claim(dialect) -> Prebuilt:
     """PostgreSQL: the ledger row and, only if it was written (not a repeat of the same
     idempotency key), the directory creditor's claim, in one statement:
     `SELECT <rows inserted>, <creditors updated>`."""
-    inserted = (
-        postgresql.insert(claim_updates)
-        .values({c: bindparam(c, type_=claim_updates.c[c].type) for c in _LEDGER_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(claim_updates.c.id)
-        .cte("inserted")
+    insert = postgresql.insert(claim_updates).values(
+        {c: bindparam(c, type_=claim_updates.c[c].type) for c in _LEDGER_COLUMNS}
     )
-    claimed = (
-        _SET_DIRECTORY_CLAIM.where(exists(select(inserted.c.id)))
-        .returning(creditors.c.id)
-        .cte("claimed")
-    )
-    return Prebuilt.of(
-        select(
-            select(func.count()).select_from(inserted).scalar_subquery(),
-            select(func.count()).select_from(claimed).scalar_subquery(),
-        ),
-        dialect,
-    )
+    return Prebuilt.of(select(*_ledger_counts(insert)), dialect)
 
 
 _SET_DIRECTORY_CLAIM = (
