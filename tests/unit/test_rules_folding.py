@@ -3,25 +3,20 @@ what re.I finds on the text, at the same offsets, with the text's own letters.""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import string
 import sys
 
 import pytest
 
+import adapters.rules as rules_package
 from adapters.rules import (
-    amount_doubts,
     amount_kinds,
-    amount_notation,
     amount_phrases,
-    birth_dates,
-    components,
     extractor,
-    mention_kinds,
     non_reply,
-    parties,
-    references,
-    statements,
 )
 from adapters.rules.folding import UNSAFE, Checked, Folded, lowered
 
@@ -133,19 +128,10 @@ def test_every_match_on_the_corpus_holds_a_needed_word():
         f"{p.get('subject') or ''}\n{p.get('body_text') or p.get('body_html') or ''}".lower()
         for p in payloads
     ]
+    # Every module of the rules, so a pattern folded in a new module is checked too.
     modules = [
-        amount_doubts,
-        amount_kinds,
-        amount_notation,
-        amount_phrases,
-        birth_dates,
-        components,
-        extractor,
-        mention_kinds,
-        non_reply,
-        parties,
-        references,
-        statements,
+        importlib.import_module(f"adapters.rules.{info.name}")
+        for info in pkgutil.iter_modules(rules_package.__path__)
     ]
     folded = {id(v): v for m in modules for v in vars(m).values() if isinstance(v, Folded)}
     folded.update({id(p): p for _, p in amount_kinds._KINDS})
