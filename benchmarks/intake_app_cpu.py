@@ -44,7 +44,9 @@ def _environ(n: int, stamp: str) -> dict:
     }
 
 
-def measure(which: str, requests: int, profile: bool) -> str:
+def warmed_up(which: str, requests: int, warm_up: int):
+    """`which` app after `warm_up` deliveries (imports, pools, prepared statements), the
+    environs of `requests` further deliveries, a start_response and the statuses it saw."""
     if which == "reference":
         from benchmarks.reference_app import app
     else:
@@ -55,9 +57,14 @@ def measure(which: str, requests: int, profile: bool) -> str:
         statuses.add(status)
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for n in range(200):  # warm-up: imports, pools, prepared statements
+    for n in range(warm_up):
         b"".join(app(_environ(n, stamp), start_response))
     environs = [_environ(n, stamp) for n in range(1000, 1000 + requests)]
+    return app, environs, start_response, statuses
+
+
+def measure(which: str, requests: int, profile: bool) -> str:
+    app, environs, start_response, statuses = warmed_up(which, requests, warm_up=200)
     profiler = None
     if profile:
         from pyinstrument import Profiler

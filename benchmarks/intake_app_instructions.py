@@ -19,28 +19,15 @@ import argparse
 import os
 import subprocess
 import tempfile
-from datetime import UTC, datetime
 
 from benchmarks.harness import BIN, ROOT, environment
 
 
 def _measured(which: str, requests: int) -> None:
     """Inside valgrind: warm up, then the measured deliveries with instrumentation on."""
-    from benchmarks.intake_app_cpu import _environ
+    from benchmarks.intake_app_cpu import warmed_up
 
-    if which == "reference":
-        from benchmarks.reference_app import app
-    else:
-        from wsgi import app
-    statuses: set[str] = set()
-
-    def start_response(status, _headers, _exc_info=None):
-        statuses.add(status)
-
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for n in range(100):
-        b"".join(app(_environ(n, stamp), start_response))
-    environs = [_environ(n, stamp) for n in range(1000, 1000 + requests)]
+    app, environs, start_response, statuses = warmed_up(which, requests, warm_up=100)
     control = ["callgrind_control", "-i"]
     subprocess.run([*control, "on", str(os.getpid())], check=True, capture_output=True)
     for environ in environs:
