@@ -85,8 +85,11 @@ class DriverTransaction:
         raise NotImplementedError
 
 
-def execute(connection: Connection | DriverTransaction, sql: str, parameters) -> DriverResult:
-    """`sql` run on the connection's DBAPI cursor in its open transaction.
+def execute(
+    connection: Connection | DriverTransaction, sql: str, parameters, own_query: bool = False
+) -> DriverResult:
+    """`sql` run on the connection's DBAPI cursor in its open transaction (`own_query`: on a
+    connection in psycopg2's autocommit mode, as a transaction of its own: prepared.py).
 
     `exec_driver_sql` builds an execution context and a CursorResult per call and, with the
     SQLite engine's begin/commit listeners, checks the event hooks of each step: ~13 µs a
@@ -101,7 +104,7 @@ def execute(connection: Connection | DriverTransaction, sql: str, parameters) ->
     if (
         dispatch.before_cursor_execute
         or dispatch.after_cursor_execute
-        or not connection.in_transaction()
+        or not (own_query or connection.in_transaction())
     ):
         result = connection.exec_driver_sql(sql, parameters)
         rows = result.fetchall() if result.returns_rows else None

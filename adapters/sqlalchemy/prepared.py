@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from adapters.sqlalchemy.prebuilt import DriverResult
+from adapters.sqlalchemy.prebuilt import DriverResult, execute
 
 _PREPARED = "creditor_inbox.prepared"
 _PLACEHOLDER = re.compile(r"%s")
@@ -73,33 +73,13 @@ def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> Dri
         parts.append("DEALLOCATE ALL")
         parts.extend(_prepare(sql) for sql in sorted(prepared))
     parts.extend(_execute(sql, len(parameters)) for sql, parameters in statements)
-    result = _send(
+    # One query of its own (autocommit): on the DBAPI cursor, errors wrapped as for
+    # exec_driver_sql (prebuilt.execute).
+    result = execute(
         connection,
         "; ".join(parts),
         tuple(value for _, parameters in statements for value in parameters),
+        own_query=True,
     )
     connection.info[_PREPARED] = prepared
-    return result
-
-
-def _send(connection: Connection, sql: str, parameters: tuple) -> DriverResult:
-    """The query on the connection's DBAPI cursor. Nothing to begin or commit (autocommit), so
-    SQLAlchemy's execution context and CursorResult are skipped (prebuilt.execute's reasoning);
-    errors still go through Connection._handle_dbapi_exception: wrapped as for
-    exec_driver_sql, `handle_error` listeners called, a lost connection invalidated (which
-    new_jobs reads to send again). Whatever listens to cursor execution gets exec_driver_sql."""
-    dispatch = connection.dispatch
-    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
-        result = connection.exec_driver_sql(sql, parameters)
-        return DriverResult(
-            result.fetchall() if result.returns_rows else None, result.rowcount, None
-        )
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql, parameters)
-        rows = cursor.fetchall() if cursor.description is not None else None
-        result = DriverResult(rows, cursor.rowcount, None)
-    except BaseException as exc:
-        connection._handle_dbapi_exception(exc, sql, parameters, cursor, None)
-    cursor.close()
     return result
