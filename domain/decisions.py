@@ -37,10 +37,11 @@ def parse_amount(raw: Any, field_name: str = "claim_amount") -> Decimal:
         raise InvalidDecision(field_name, "must be a finite number")
     if amount < 0:
         raise InvalidDecision(field_name, "must not be negative")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidDecision(field_name, "has more than two decimals")
+    # Size first: quantize() cannot hold 1E100 at two decimals and would raise.
     if amount > MAX_CLAIM_AMOUNT:
         raise InvalidDecision(field_name, "is too large")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidDecision(field_name, "has more than two decimals")
     return amount.quantize(Decimal("0.01"))
 
 

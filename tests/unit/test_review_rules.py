@@ -228,6 +228,14 @@ def test_parse_amount_refuses(raw):
         parse_amount(raw)
 
 
+@pytest.mark.parametrize("raw", ["1E100", "1e27", "-1E100", "9" * 40])
+def test_parse_amount_refuses_huge_amounts_as_too_large(raw):
+    # quantize() cannot hold these at two decimals: asked first, it raised InvalidOperation
+    # (a 500 from the review API, found by its hypothesis test).
+    with pytest.raises(InvalidDecision, match="too large|negative"):
+        parse_amount(raw)
+
+
 def test_note_too_long_is_refused_and_changes_nothing():
     job = completed(Outcome.NEEDS_REVIEW)
     with pytest.raises(InvalidDecision, match="note"):
