@@ -162,7 +162,10 @@ class _Amount(fields.Field):
             raise ValidationError(f"not an amount: {value!r}") from None
         if not amount.is_finite() or amount < 0:
             raise ValidationError(f"must be a non-negative amount, got {value!r}")
-        return amount.quantize(Decimal("0.01"))
+        try:
+            return amount.quantize(Decimal("0.01"))
+        except InvalidOperation:  # beyond the context's 28 digits at two places: "1E100"
+            raise ValidationError(f"not an amount: {value!r}") from None
 
 
 def _text(**kwargs) -> fields.String:

@@ -134,6 +134,15 @@ def test_unknown_non_reply_reason_is_invalid_tool_input(server):
         extractor(server.url).extract("x", "", "x@y.example", None)
 
 
+@pytest.mark.parametrize("amount", ["1E100", "9" * 40])
+def test_an_amount_beyond_decimal_precision_is_invalid_tool_input(server, amount):
+    # Two decimal places of 1E100 exceed Decimal's 28 digits: quantize() raised
+    # InvalidOperation out of the schema instead of an invalid tool input.
+    server.replies.append((200, tool_response({**GOOD, "claim_amount": amount}), 0))
+    with pytest.raises(PermanentError, match="claim_amount"):
+        extractor(server.url).extract(BODY, "", "x@y.example", None)
+
+
 def test_system_prompt_and_tool_are_cached_and_usage_is_logged(server, monkeypatch):
     answer = tool_response(FULL)
     answer["usage"] = {
