@@ -35,9 +35,10 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.driver_write import can_write_alone, write_alone
 from adapters.sqlalchemy.engine import unpinged_checkout
-from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs, job_history
+from adapters.sqlalchemy.orm import StoredEmailJob, as_stored_entry, email_jobs, job_history
 from adapters.sqlalchemy.prebuilt import execute
 from adapters.sqlalchemy.prepared import run_prepared
+from domain.history import HistoryEntry
 from domain.model import EmailJob
 
 _INSERTED = "creditor_inbox.new_jobs"
@@ -127,7 +128,7 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
     if type(job) is not EmailJob or _WRITTEN in job.__dict__ or job.decisions:
         # Not the intake's case (a job loaded or written before, or born with review
         # decisions): the ORM path.
-        session.add(as_stored(job))
+        session.add(as_stored(job, session))
         return
     dialect = session.get_bind().dialect
     keys, first_version, job_insert, history_insert = _statements(dialect)
@@ -208,14 +209,18 @@ class _Written:
         )
 
 
-def as_stored(job: EmailJob) -> EmailJob:
+def as_stored(job: EmailJob, session: Session | None = None) -> EmailJob:
     """`job` itself as a StoredEmailJob, which a session can track: unchanged if it is one
     already. A plain job add() wrote becomes a detached one, stored as written (its history's
     written entries included), with what changed since as pending changes (the columns, the
     entries appended, review decisions): the session writes those as a versioned UPDATE. A
-    plain job never written becomes a new (transient) one, whose flush inserts it."""
+    plain job never written becomes a new (transient) one, whose flush inserts it.
+    `session`: the unit of work's, whose staged rows of `job` are written first (its written
+    entries need their rows' ids)."""
     if type(job) is not EmailJob:
         return job
+    if session is not None and any(w.job is job for w in session.info.get(_STAGED, ())):
+        session.connection()  # _write_staged
     values = job.__dict__
     written: _Written | None = values.pop(_WRITTEN, None)
     history, decisions = values.pop("history"), values.pop("decisions")
@@ -234,7 +239,12 @@ def as_stored(job: EmailJob) -> EmailJob:
         if value is not before
     }
     values.update(zip(_column_keys(), written.values, strict=True))
-    set_committed_value(job, "history", history[: written.entries])
+    entries = history[: written.entries]
+    for entry in entries:
+        if type(entry) is HistoryEntry:
+            as_stored_entry(entry)
+            make_transient_to_detached(entry)  # its id: _stored_history
+    set_committed_value(job, "history", entries)
     set_committed_value(job, "decisions", [])
     make_transient_to_detached(job)
     for key, value in changed.items():
@@ -345,10 +355,10 @@ def register_staging_hook() -> None:
         event.listen(Session, "after_begin", _write_staged)
 
 
-def _stored_history(job: EmailJob, entry, row_id: int) -> None:
-    entry.id = row_id
-    entry.job_id = job.id
-    make_transient_to_detached(entry)
+def _stored_history(job: EmailJob, entry: HistoryEntry, row_id: int) -> None:
+    # Plain attributes of a plain entry (as_stored makes it a stored one if need be).
+    entry.id = row_id  # type: ignore[attr-defined]
+    entry.job_id = job.id  # type: ignore[attr-defined]
 
 
 def _counter_upsert(dialect: str, deltas: counters.Deltas) -> tuple[str, tuple]:

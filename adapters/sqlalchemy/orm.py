@@ -6,7 +6,8 @@ attribute instrumentation (its __init__ went through ~48 instrumented attribute 
 instrumented lists, ~40 µs of a delivery), while every job read from the database is a
 StoredEmailJob, still an EmailJob to the domain and the use cases. A new job is written from
 its plain attributes (new_jobs.py) and becomes a StoredEmailJob, the same object, only when a
-session has to track it (new_jobs.as_stored).
+session has to track it (new_jobs.as_stored). History entries likewise: the domain builds plain
+HistoryEntry objects, a stored job's entries are StoredHistoryEntry (as_stored_entry).
 """
 
 from __future__ import annotations
@@ -241,6 +242,26 @@ class StoredEmailJob(EmailJob):
     """An EmailJob the mapper knows (orm.py's docstring): loaded jobs are of this class."""
 
 
+class StoredHistoryEntry(HistoryEntry):
+    """A HistoryEntry the mapper knows: the entries of a StoredEmailJob."""
+
+
+def as_stored_entry(entry: HistoryEntry) -> HistoryEntry:
+    """`entry` itself as a (transient) StoredHistoryEntry, unchanged if it is mapped already.
+    The domain appends plain entries to a job's history; in a stored job's instrumented list
+    they are made stored ones as they are appended (_appended_entry), before the ORM's own
+    append listeners (cascade, parent tracking) see them. The class has the same layout (no
+    slots of its own), so the object keeps its identity and values."""
+    if type(entry) is HistoryEntry:
+        entry.__class__ = StoredHistoryEntry
+        StoredHistoryEntry._sa_class_manager.setup_instance(entry)  # type: ignore[attr-defined]
+    return entry
+
+
+def _appended_entry(_job, entry, _initiator):
+    return as_stored_entry(entry)
+
+
 _lock = threading.Lock()
 _started = False
 
@@ -251,7 +272,7 @@ def start_mappers() -> None:
     with _lock:
         if _started:
             return
-        mapper_registry.map_imperatively(HistoryEntry, job_history)
+        mapper_registry.map_imperatively(StoredHistoryEntry, job_history)
         mapper_registry.map_imperatively(ReviewDecision, review_tables.review_decisions)
         mapper_registry.map_imperatively(
             StoredEmailJob,
@@ -265,7 +286,7 @@ def start_mappers() -> None:
                     email_jobs.c.next_attempt_at, active_history=True
                 ),
                 "history": relationship(
-                    HistoryEntry,
+                    StoredHistoryEntry,
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
                     # Appended, never read, by the worker: new entries are inserted without
@@ -281,6 +302,9 @@ def start_mappers() -> None:
             },
         )
         event.listen(StoredEmailJob, "load", _init_events)
+        # Registered before configure_mappers adds the ORM's own (cascade): first, as they need a
+        # mapped entry.
+        event.listen(StoredEmailJob.history, "append", _appended_entry, retval=True)
         from adapters.sqlalchemy.counters import register_counting_hook
         from adapters.sqlalchemy.new_jobs import register_staging_hook
 

@@ -46,7 +46,7 @@ class SqlJobRepository(JobRepository):
     def resume(self, job: EmailJob) -> None:
         # A detached job taken up as it is: no SELECT; its UPDATE carries the version it
         # was last committed with, so a change by anyone else since fails the commit.
-        job = as_stored(job)  # a new job add() wrote as a plain object (new_jobs.py)
+        job = as_stored(job, self._session)  # a new job add() wrote as a plain object
         if self._held is None:
             self._session.add(job)
         else:
