@@ -181,3 +181,18 @@ def test_a_loaded_job_appends_plain_entries_made_stored_ones(uow_factory, engine
     assert entry.id is not None and inspect(entry).detached
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(job_history)) == 2
+
+
+def test_a_job_read_after_add_in_the_same_unit_of_work_is_its_stored_row(uow_factory, queue):
+    """A read after add() begins the transaction with the job's rows: it finds them, as a
+    StoredEmailJob of its own, while the added job stays plain and publishes its event."""
+    job = _intake(1)
+    with uow_factory() as uow:
+        uow.jobs.add(job)
+        loaded = uow.jobs.get(job.id)
+        assert type(loaded) is StoredEmailJob and loaded is not job
+        assert loaded.status is JobStatus.QUEUED and [h.result for h in loaded.history] == [
+            "queued"
+        ]
+        uow.commit()
+    assert type(job) is EmailJob and [task.arg for task in queue.tasks] == [job.id]
