@@ -12,6 +12,7 @@ HistoryEntry objects, a stored job's entries are StoredHistoryEntry (as_stored_e
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import warnings
 
@@ -244,6 +245,18 @@ class StoredEmailJob(EmailJob):
 
 class StoredHistoryEntry(HistoryEntry):
     """A HistoryEntry the mapper knows: the entries of a StoredEmailJob."""
+
+    def __eq__(self, other: object) -> bool:
+        # The dataclass's own __eq__ compares entries of one class only: a stored entry equals
+        # a plain one with the same values, as when HistoryEntry itself was mapped.
+        if not isinstance(other, HistoryEntry):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in _ENTRY_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass's (eq without frozen)
+
+
+_ENTRY_FIELDS = dataclasses.fields(HistoryEntry)
 
 
 def as_stored_entry(entry: HistoryEntry) -> HistoryEntry:

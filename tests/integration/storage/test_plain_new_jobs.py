@@ -179,6 +179,9 @@ def test_a_loaded_job_appends_plain_entries_made_stored_ones(uow_factory, engine
         assert type(entry) is StoredHistoryEntry
         uow.commit()
     assert entry.id is not None and inspect(entry).detached
+    plain = HistoryEntry(entry.attempt, entry.at, entry.from_status, entry.to_status, "started")
+    assert entry == plain and plain == entry, "equal values, as the domain's dataclass has it"
+    assert entry != HistoryEntry(entry.attempt, entry.at, entry.from_status, entry.to_status, "x")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(job_history)) == 2
 
