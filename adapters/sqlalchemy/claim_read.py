@@ -19,14 +19,14 @@ from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-from adapters.sqlalchemy.orm import email_jobs
+from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs
 from adapters.sqlalchemy.prebuilt import Prebuilt, result_processors
 from domain.model import EmailJob
 
 
 @functools.cache
 def _statement(dialect):
-    mapper = inspect(EmailJob)
+    mapper = inspect(StoredEmailJob)
     keys = tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
     statement = select(email_jobs).where(email_jobs.c.id == bindparam("job_id"))
     if dialect.name == "postgresql":
@@ -51,7 +51,9 @@ def read_for_claim(session: Session, job_id: str, connection=None) -> EmailJob |
     core, mapper, keys, prebuilt, processors = _statement(connection.dialect)
     if mapper.identity_key_from_primary_key((job_id,)) in session.identity_map:
         # Already loaded in this transaction (no use case does this): refreshed the ORM way.
-        query = select(EmailJob).from_statement(core).execution_options(populate_existing=True)
+        query = (
+            select(StoredEmailJob).from_statement(core).execution_options(populate_existing=True)
+        )
         return session.scalars(query, {"job_id": job_id}).first()
     row = prebuilt.run(connection, {"job_id": job_id}).first()
     if row is None:

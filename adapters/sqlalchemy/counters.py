@@ -44,7 +44,7 @@ from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.base import NO_VALUE, PASSIVE_NO_RESULT
 
 from adapters.sqlalchemy import outcome_gauge
-from adapters.sqlalchemy.orm import email_jobs, metadata
+from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs, metadata
 from adapters.sqlalchemy.prebuilt import execute
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
@@ -125,7 +125,7 @@ def open_review_condition():
 
 def _in_review(job: EmailJob, old: bool) -> bool:
     value = _old if old else getattr
-    if _has_review_status(type(job)):
+    if _has_review_status(StoredEmailJob):
         return value(job, "review_status") == "open"
     return (
         value(job, "status") is JobStatus.COMPLETED

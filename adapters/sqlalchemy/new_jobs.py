@@ -5,9 +5,13 @@ The webhook adds one job per request, and the ORM flush of that job and its firs
 the request's CPU. Nothing else changes: the domain builds the job and its history as before,
 the rows go into the unit of work's own transaction (a duplicate fails on the same unique
 constraints, at add() or at the commit), the counters get the same deltas the counting hook
-would have written, and the job is then made a clean persistent object, so the unit of work
-collects its events after the commit and any later change (here or in another session) is an
-ordinary versioned UPDATE.
+would have written, and the unit of work collects the job's events after the commit.
+
+The job stays the plain domain object the use case built (orm.py: only StoredEmailJob is
+mapped); add() remembers what it wrote. Should a session have to track it after all (it
+changed again before the commit, or a later unit of work resumes it), as_stored makes it a
+StoredEmailJob in place — the caller's object itself, no copy to drift apart — stored as
+written, with what changed since as pending changes: an ordinary versioned UPDATE follows.
 
 When the new job's rows are all a unit of work writes (the intake), they are kept until the
 commit and written without the session's transaction (commit_new_jobs_alone): PostgreSQL as
@@ -18,23 +22,30 @@ under the engine's writers' lock (driver_write.write_alone).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.driver_write import can_write_alone, write_alone
 from adapters.sqlalchemy.engine import unpinged_checkout
-from adapters.sqlalchemy.orm import email_jobs, job_history
+from adapters.sqlalchemy.orm import StoredEmailJob, as_stored_entry, email_jobs, job_history
 from adapters.sqlalchemy.prebuilt import execute
 from adapters.sqlalchemy.prepared import run_prepared
+from domain.history import HistoryEntry
 from domain.model import EmailJob
 
 _INSERTED = "creditor_inbox.new_jobs"
 _STAGED = "creditor_inbox.new_jobs.staged"
+# In a plain job's __dict__ once add() wrote it (as SQLAlchemy keeps its instance state there):
+# _Written, what its rows hold.
+_WRITTEN = "_creditor_inbox_written"
 _PYFORMAT = re.compile(r"%\((\w+)\)s")
 _HISTORY_KEYS = ("job_id", "attempt", "at", "from_status", "to_status", "result", "error")
 
@@ -79,9 +90,22 @@ class _DriverInsert:
 
 
 @functools.cache
+def _column_keys() -> tuple[str, ...]:
+    """The job's attributes stored in email_jobs' columns, in the table's order."""
+    mapper = inspect(StoredEmailJob)
+    return tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
+
+
+@functools.cache
+def _column_values():
+    """The values of _column_keys() from a job's __dict__, as a tuple (one C call)."""
+    return operator.itemgetter(*_column_keys())
+
+
+@functools.cache
 def _statements(dialect) -> tuple[tuple[str, ...], int, _DriverInsert, _DriverInsert]:
-    mapper = inspect(EmailJob)
-    keys = tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
+    mapper = inspect(StoredEmailJob)
+    keys = _column_keys()
     history = insert(job_history).values({key: None for key in _HISTORY_KEYS})
     if dialect.name == "postgresql":
         history = history.returning(job_history.c.id)
@@ -97,13 +121,14 @@ def _statements(dialect) -> tuple[tuple[str, ...], int, _DriverInsert, _DriverIn
 
 def insert_new_job(session: Session, job: EmailJob) -> None:
     """Write a new `job` and its history in the session's transaction and count it. A job
-    that was stored before (detached) is attached as it is, like `Session.add`.
+    that was stored before is attached as it is, like `Session.add`.
 
     When the unit of work has not touched the database yet (the intake's case), the rows are
     only prepared here and go with the commit (commit_new_jobs_alone)."""
-    if not inspect(job).transient or job.decisions:
-        # Not the intake's case (a job born with review decisions is neither): the ORM path.
-        session.add(job)
+    if type(job) is not EmailJob or _WRITTEN in job.__dict__ or job.decisions:
+        # Not the intake's case (a job loaded or written before, or born with review
+        # decisions): the ORM path.
+        session.add(as_stored(job, session))
         return
     dialect = session.get_bind().dialect
     keys, first_version, job_insert, history_insert = _statements(dialect)
@@ -148,12 +173,85 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
             )
         counters.apply_deltas(connection, deltas.nonzero())
     job.version = first_version
-    make_transient_to_detached(job)
-    # Stored and clean, but not attached: Session.add (its cascade over the history) was a
-    # tenth of add(), for an object the session has nothing to do with. The unit of work
-    # collects its events from here and attaches it only if it changes again before the
-    # commit (attach_changed_new_jobs), so a later change is still an ordinary UPDATE.
+    job.__dict__[_WRITTEN] = _Written.of(job)
+    # Written, and left a plain object outside the session: the unit of work collects its
+    # events from here and makes it a StoredEmailJob in the session only if it changes again
+    # before the commit (attach_changed_new_jobs), so a later change is still an UPDATE.
     session.info.setdefault(_INSERTED, []).append(job)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What add() wrote of a plain job: its column values (_column_keys' order), its history
+    list and how many entries of it, its review decisions list (empty)."""
+
+    values: tuple
+    history: list
+    entries: int
+    decisions: list
+
+    @classmethod
+    def of(cls, job: EmailJob) -> _Written:
+        values = job.__dict__
+        history = values["history"]
+        return cls(_column_values()(values), history, len(history), values["decisions"])
+
+    def changed(self, job: EmailJob) -> bool:
+        """Whether `job` changed since (the domain appends to its lists, never replaces)."""
+        values = job.__dict__
+        history, decisions = values["history"], values["decisions"]
+        return (
+            history is not self.history
+            or len(history) != self.entries
+            or decisions is not self.decisions
+            or bool(decisions)
+            or any(map(operator.is_not, _column_values()(values), self.values))
+        )
+
+
+def as_stored(job: EmailJob, session: Session | None = None) -> EmailJob:
+    """`job` itself as a StoredEmailJob, which a session can track: unchanged if it is one
+    already. A plain job add() wrote becomes a detached one, stored as written (its history's
+    written entries included), with what changed since as pending changes (the columns, the
+    entries appended, review decisions): the session writes those as a versioned UPDATE. A
+    plain job never written becomes a new (transient) one, whose flush inserts it.
+    `session`: the unit of work's, whose staged rows of `job` are written first (its written
+    entries need their rows' ids)."""
+    if type(job) is not EmailJob:
+        return job
+    if session is not None and any(w.job is job for w in session.info.get(_STAGED, ())):
+        session.connection()  # _write_staged
+    values = job.__dict__
+    written: _Written | None = values.pop(_WRITTEN, None)
+    history, decisions = values.pop("history"), values.pop("decisions")
+    # Same layout (a subclass without slots of its own): the object keeps its identity, so
+    # the caller's job and the stored one cannot drift apart.
+    job.__class__ = StoredEmailJob
+    manager_of_class(StoredEmailJob).setup_instance(job)
+    if written is None:
+        job.history, job.decisions = history, decisions  # pending, inserted with the job
+        return job
+    changed = {
+        key: value
+        for key, value, before in zip(
+            _column_keys(), _column_values()(values), written.values, strict=True
+        )
+        if value is not before
+    }
+    values.update(zip(_column_keys(), written.values, strict=True))
+    entries = history[: written.entries]
+    for entry in entries:
+        if type(entry) is HistoryEntry:
+            as_stored_entry(entry)
+            make_transient_to_detached(entry)  # its id: _stored_history
+    set_committed_value(job, "history", entries)
+    set_committed_value(job, "decisions", [])
+    make_transient_to_detached(job)
+    for key, value in changed.items():
+        setattr(job, key, value)
+    job.history.extend(history[written.entries :])
+    job.decisions.extend(decisions)
+    return job
 
 
 @dataclass(frozen=True)
@@ -257,10 +355,10 @@ def register_staging_hook() -> None:
         event.listen(Session, "after_begin", _write_staged)
 
 
-def _stored_history(job: EmailJob, entry, row_id: int) -> None:
-    entry.id = row_id
-    entry.job_id = job.id
-    make_transient_to_detached(entry)
+def _stored_history(job: EmailJob, entry: HistoryEntry, row_id: int) -> None:
+    # Plain attributes of a plain entry (as_stored makes it a stored one if need be).
+    entry.id = row_id  # type: ignore[attr-defined]
+    entry.job_id = job.id  # type: ignore[attr-defined]
 
 
 def _counter_upsert(dialect: str, deltas: counters.Deltas) -> tuple[str, tuple]:
@@ -290,15 +388,23 @@ def new_jobs(session: Session) -> list[EmailJob]:
 def attach_changed_new_jobs(session: Session) -> None:
     """Before the commit: a new job changed after its INSERT is flushed like any other (its
     rows written first, if still staged: its history entry must be stored to be attached)."""
-    changed = [job for job in new_jobs(session) if inspect(job).modified]
+    changed = [job for job in new_jobs(session) if _changed(job)]
     if changed and session.info.get(_STAGED):
         session.connection()
     for job in changed:
-        session.add(job)
+        session.add(as_stored(job))
+
+
+def _changed(job: EmailJob) -> bool:
+    written = job.__dict__.get(_WRITTEN)
+    if written is not None:
+        return written.changed(job)
+    return type(job) is not EmailJob and inspect(job).modified
 
 
 def forget_new_jobs(session: Session) -> None:
     """After a rollback: their rows are gone (or were never sent), and so are their events'
     grounds."""
-    session.info.pop(_INSERTED, None)
+    for job in session.info.pop(_INSERTED, ()):
+        job.__dict__.pop(_WRITTEN, None)  # not written after all
     session.info.pop(_STAGED, None)

@@ -1,7 +1,18 @@
-"""Tables and the imperative mapping of the pure domain classes (no ORM base class in domain/)."""
+"""Tables and the imperative mapping of the pure domain classes (no ORM base class in domain/).
+
+The job is mapped as StoredEmailJob, a subclass of the domain's EmailJob: what the use cases
+build (`EmailJob(...)`, the intake's one a request) stays a plain object, without the ORM's
+attribute instrumentation (its __init__ went through ~48 instrumented attribute sets and two
+instrumented lists, ~40 µs of a delivery), while every job read from the database is a
+StoredEmailJob, still an EmailJob to the domain and the use cases. A new job is written from
+its plain attributes (new_jobs.py) and becomes a StoredEmailJob, the same object, only when a
+session has to track it (new_jobs.as_stored). History entries likewise: the domain builds plain
+HistoryEntry objects, a stored job's entries are StoredHistoryEntry (as_stored_entry).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import warnings
 
@@ -227,6 +238,43 @@ zendesk_cursors = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+
+class StoredEmailJob(EmailJob):
+    """An EmailJob the mapper knows (orm.py's docstring): loaded jobs are of this class."""
+
+
+class StoredHistoryEntry(HistoryEntry):
+    """A HistoryEntry the mapper knows: the entries of a StoredEmailJob."""
+
+    def __eq__(self, other: object) -> bool:
+        # The dataclass's own __eq__ compares entries of one class only: a stored entry equals
+        # a plain one with the same values, as when HistoryEntry itself was mapped.
+        if not isinstance(other, HistoryEntry):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in _ENTRY_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass's (eq without frozen)
+
+
+_ENTRY_FIELDS = dataclasses.fields(HistoryEntry)
+
+
+def as_stored_entry(entry: HistoryEntry) -> HistoryEntry:
+    """`entry` itself as a (transient) StoredHistoryEntry, unchanged if it is mapped already.
+    The domain appends plain entries to a job's history; in a stored job's instrumented list
+    they are made stored ones as they are appended (_appended_entry), before the ORM's own
+    append listeners (cascade, parent tracking) see them. The class has the same layout (no
+    slots of its own), so the object keeps its identity and values."""
+    if type(entry) is HistoryEntry:
+        entry.__class__ = StoredHistoryEntry
+        StoredHistoryEntry._sa_class_manager.setup_instance(entry)  # type: ignore[attr-defined]
+    return entry
+
+
+def _appended_entry(_job, entry, _initiator):
+    return as_stored_entry(entry)
+
+
 _lock = threading.Lock()
 _started = False
 
@@ -237,10 +285,10 @@ def start_mappers() -> None:
     with _lock:
         if _started:
             return
-        mapper_registry.map_imperatively(HistoryEntry, job_history)
+        mapper_registry.map_imperatively(StoredHistoryEntry, job_history)
         mapper_registry.map_imperatively(ReviewDecision, review_tables.review_decisions)
         mapper_registry.map_imperatively(
-            EmailJob,
+            StoredEmailJob,
             email_jobs,
             version_id_col=email_jobs.c.version,
             properties={
@@ -251,7 +299,7 @@ def start_mappers() -> None:
                     email_jobs.c.next_attempt_at, active_history=True
                 ),
                 "history": relationship(
-                    HistoryEntry,
+                    StoredHistoryEntry,
                     order_by=job_history.c.id,
                     cascade="all, delete-orphan",
                     # Appended, never read, by the worker: new entries are inserted without
@@ -266,7 +314,10 @@ def start_mappers() -> None:
                 ),
             },
         )
-        event.listen(EmailJob, "load", _init_events)
+        event.listen(StoredEmailJob, "load", _init_events)
+        # Registered before configure_mappers adds the ORM's own (cascade): first, as they need a
+        # mapped entry.
+        event.listen(StoredEmailJob.history, "append", _appended_entry, retval=True)
         from adapters.sqlalchemy.counters import register_counting_hook
         from adapters.sqlalchemy.new_jobs import register_staging_hook
 

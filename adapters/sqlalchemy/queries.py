@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, defer, raiseload, sessionmaker
 from adapters.sqlalchemy.counters import status_counts
 from adapters.sqlalchemy.engine import read_only
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.orm import email_jobs, start_mappers
+from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs, start_mappers
 from adapters.sqlalchemy.repository import with_history
 from application.ports import JobPage, JobQueries
 from domain.model import EmailJob
@@ -21,8 +21,8 @@ def _list_view() -> tuple:
     (Bodies are the bulk of a row: 50 of them per page were read only to be dropped.)"""
     unread = ("body_html", "body_text", "cleaned_body", "attachment_texts", "extraction", "match")
     return (
-        *(defer(getattr(EmailJob, name), raiseload=True) for name in unread),
-        raiseload(EmailJob.decisions),
+        *(defer(getattr(StoredEmailJob, name), raiseload=True) for name in unread),
+        raiseload(StoredEmailJob.decisions),
     )
 
 
@@ -37,7 +37,7 @@ class SqlJobQueries(JobQueries):
             # O(1): the counters kept in the same transaction as every transition.
             counts = status_counts(session.connection())
             stmt = (
-                select(EmailJob)
+                select(StoredEmailJob)
                 .options(*self._list_view)
                 .order_by(email_jobs.c.received_at.desc(), email_jobs.c.id.desc())
             )
@@ -50,7 +50,7 @@ class SqlJobQueries(JobQueries):
 
     def get_job(self, job_id: str) -> EmailJob | None:
         with translated(), self._session_factory() as session:
-            job = session.get(EmailJob, job_id, options=[with_history()])
+            job = session.get(StoredEmailJob, job_id, options=[with_history()])
             session.expunge_all()
         return job
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from adapters.sqlalchemy.claim_read import read_for_claim
 from adapters.sqlalchemy.job_writes import HeldJobs, Joined
-from adapters.sqlalchemy.new_jobs import insert_new_job
-from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs
+from adapters.sqlalchemy.new_jobs import as_stored, insert_new_job
+from adapters.sqlalchemy.orm import StoredEmailJob, claim_updates, creditors, email_jobs
 from adapters.sqlalchemy.prebuilt import Prebuilt
 from application.ports import ClaimLedger, JobRepository
 from domain.model import EmailJob
@@ -22,7 +22,7 @@ from domain.values import ClaimUpdate, JobStatus
 
 def with_history():
     """History is not loaded by default (orm.py: noload); views of one job ask for it."""
-    return selectinload(EmailJob.history)
+    return selectinload(StoredEmailJob.history)
 
 
 class SqlJobRepository(JobRepository):
@@ -37,22 +37,23 @@ class SqlJobRepository(JobRepository):
         insert_new_job(self._session, job)
 
     def get(self, job_id: str) -> EmailJob | None:
-        return self._session.get(EmailJob, job_id, options=[with_history()])
+        return self._session.get(StoredEmailJob, job_id, options=[with_history()])
 
     def get_by_external_id(self, external_id: str) -> EmailJob | None:
-        stmt = select(EmailJob).where(email_jobs.c.external_id == external_id)
+        stmt = select(StoredEmailJob).where(email_jobs.c.external_id == external_id)
         return self._session.scalars(stmt.options(with_history())).first()
 
     def resume(self, job: EmailJob) -> None:
         # A detached job taken up as it is: no SELECT; its UPDATE carries the version it
         # was last committed with, so a change by anyone else since fails the commit.
+        job = as_stored(job, self._session)  # a new job add() wrote as a plain object
         if self._held is None:
             self._session.add(job)
         else:
             self._held.hold(job)
 
     def get_by_zendesk_key(self, zendesk_key: str) -> EmailJob | None:
-        stmt = select(EmailJob).where(email_jobs.c.zendesk_key == zendesk_key)
+        stmt = select(StoredEmailJob).where(email_jobs.c.zendesk_key == zendesk_key)
         return self._session.scalars(stmt).first()
 
     def get_for_claim(self, job_id: str) -> EmailJob | None:

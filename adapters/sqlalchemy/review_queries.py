@@ -7,7 +7,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.directory_book import PAIR_COLUMNS, PAIRS, pair_from_row
 from adapters.sqlalchemy.errors import translated
-from adapters.sqlalchemy.orm import clients, creditors, email_jobs, start_mappers
+from adapters.sqlalchemy.orm import (
+    StoredEmailJob,
+    clients,
+    creditors,
+    email_jobs,
+    start_mappers,
+)
 from application.review_ports import DirectoryPair, ReviewQueries
 from domain.matching import normalize_reference
 from domain.model import EmailJob
@@ -24,7 +30,7 @@ class SqlReviewQueries(ReviewQueries):
         with translated(), self._session_factory() as session:
             total = session.scalar(select(func.count()).where(is_open)) or 0
             stmt = (
-                select(EmailJob)
+                select(StoredEmailJob)
                 .where(is_open)
                 .order_by(email_jobs.c.received_at, email_jobs.c.id)
                 .limit(limit)

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select, update
 
 from adapters.sqlalchemy import job_writes
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
-from adapters.sqlalchemy.orm import email_jobs, job_history
+from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs, job_history
 from application.ports import ConcurrencyConflict
 from domain.errors import ErrorInfo
 from domain.model import EmailJob
@@ -37,7 +37,7 @@ def through_the_unit_of_work(uow_factory, job_id, action) -> None:
 def through_the_orm_flush(session_factory, job_id, action) -> None:
     """The same change written by the ORM flush and its counting hook (counters.py)."""
     with session_factory() as session:
-        job = session.get(EmailJob, job_id)
+        job = session.get(StoredEmailJob, job_id)
         action(job)
         session.commit()
 
