@@ -37,7 +37,8 @@ LEASE_EXPIRED = ErrorInfo.transient("LeaseExpired", "lease expired: the worker w
 
 
 class EmailJob(Reviewable):
-    """Aggregate root. Persistence maps it imperatively; `version` belongs to the mapper.
+    """Aggregate root. Persistence maps a subclass of it imperatively (what the use cases build
+    stays a plain object); `version` belongs to the mapper.
     The review rules (SPEC §8) are in domain/review.py."""
 
     def __init__(
