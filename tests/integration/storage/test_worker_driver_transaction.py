@@ -291,3 +291,74 @@ def test_a_claim_after_the_server_dropped_the_pooled_connection_takes_a_new_one(
     outsider.dispose()
     job = _claim(uow_factory, job_id, clock)
     assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+
+
+@pytest.fixture
+def one_connection(backend, database_url, queue):
+    """PostgreSQL: an engine of make_engine with one pooled connection, and its units of work."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements (prepared.py)")
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
+        make_session_factory(engine), queue_dispatcher(queue)
+    )
+    yield engine, factory
+    engine.dispose()
+
+
+def _server_statements(engine) -> set[str]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return set(conn.scalars(text("SELECT name FROM pg_prepared_statements")))
+
+
+def test_the_claim_and_completion_run_as_prepared_statements(one_connection, session_factory):
+    """PostgreSQL: the claim's read and write and the completion's statement are PREPAREd once
+    on the connection and then run by EXECUTE (the server neither parses nor plans them
+    again); a stale write rolled back keeps them; the rows are those of the text statements."""
+    from adapters.sqlalchemy import claim_read, job_writes, prepared
+
+    engine, uow_factory = one_connection
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    first = _claim(uow_factory, receive(uow_factory, 1), clock)
+    assert _complete(uow_factory, first, clock) is True
+    names = _server_statements(engine)
+    claim_sql = claim_read._statement(engine.dialect)[3].sql
+    writes = {prepared._name(s.sql) for s in job_writes._statements.values() if s.server_types}
+    assert prepared._name(claim_sql) in names
+    assert len(names & writes) == 2  # the claim's write and the completion's
+    # Sent again: only EXECUTEs (nothing new to prepare), and a stale one rolled back.
+    job_id = receive(uow_factory, 2)
+    second = _claim(uow_factory, job_id, clock)
+    with engine.begin() as conn:
+        conn.execute(
+            update(email_jobs)
+            .where(email_jobs.c.id == job_id)
+            .values(version=email_jobs.c.version + 1)
+        )
+    with pytest.raises(ConcurrencyConflict):
+        _complete(uow_factory, second, clock)
+    assert _server_statements(engine) == names
+    assert _row(engine, first.id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+
+
+def test_statements_dropped_behind_the_workers_back_are_prepared_again(one_connection):
+    """DISCARD ALL on the connection (a pooler would do it): one unit of work fails, with
+    nothing written; the next prepares its statements again and claims."""
+    from sqlalchemy import text
+
+    engine, uow_factory = one_connection
+    clock = FakeClock()
+    first, job_id = receive(uow_factory, 1), receive(uow_factory, 2)
+    _claim(uow_factory, first, clock)
+    with engine.connect() as conn:
+        conn.execute(text("DEALLOCATE ALL"))
+    before = _row(engine, job_id)
+    with pytest.raises(StorageUnavailable):
+        _claim(uow_factory, job_id, clock)
+    assert _row(engine, job_id) == before
+    job = _claim(uow_factory, job_id, clock)
+    assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
