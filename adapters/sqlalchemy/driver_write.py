@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection, RootTransaction
 from sqlalchemy.exc import DBAPIError
 
+from adapters.sqlalchemy import deadline
 from adapters.sqlalchemy import engine as engine_module
 from adapters.sqlalchemy.prebuilt import DriverResult, DriverTransaction
 from adapters.sqlalchemy.prepared import forget_prepared, prepared_query
@@ -92,9 +93,13 @@ class DriverWrite(DriverTransaction):
     def begun(self) -> bool:
         return self._connection is not None
 
-    def _begin(self) -> None:
+    def _begin(self, pinged: bool = True) -> None:
         try:
-            self._connection = self.engine.raw_connection()
+            if pinged:
+                self._connection = self.engine.raw_connection()
+            else:
+                with engine_module.unpinged_checkout():
+                    self._connection = self.engine.raw_connection()
             self._cursor = self._connection.cursor()
             if self._writers is not None:
                 timeout = engine_module.SQLITE_BUSY_TIMEOUT_MS / 1000
@@ -113,9 +118,30 @@ class DriverWrite(DriverTransaction):
     ) -> DriverResult:
         """`server_types` (PostgreSQL, a prebuilt statement's): run as a prepared statement
         (prepared.py), which the server neither parses nor plans again: about a third of its
-        CPU for the worker's statements (the claim's and completion's CTEs) was planning."""
-        if self._connection is None:
-            self._begin()
+        CPU for the worker's statements (the claim's and completion's CTEs) was planning.
+
+        PostgreSQL: the pooled connection is not pinged at checkout (a round trip per
+        transaction, two a job); if the server dropped it, the transaction's first statement
+        fails (psycopg2's BEGIN first) before anything of it can have been committed, and is
+        sent once more on a connection pinged as usual."""
+        first = self._connection is None
+        if first:
+            self._begin(pinged=self._writers is not None)
+        try:
+            return self._execute(sql, parameters, server_types)
+        except DBAPIError as exc:
+            if not (
+                first
+                and self._writers is None
+                and exc.connection_invalidated
+                and not isinstance(exc.orig, deadline.DeadlineExceeded)  # a hung server
+            ):
+                raise
+        self._finish()
+        self._begin()
+        return self._execute(sql, parameters, server_types)
+
+    def _execute(self, sql: str, parameters, server_types) -> DriverResult:
         cursor = self._cursor
         query, prepared = sql, None
         if server_types and self._writers is None:

@@ -31,8 +31,6 @@ from tests.integration.storage.test_job_counters import receive
 LEASE = timedelta(seconds=60)
 
 
-
-
 def _directory(session_factory) -> None:
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
@@ -362,3 +360,23 @@ def test_statements_dropped_behind_the_workers_back_are_prepared_again(one_conne
     assert _row(engine, job_id) == before
     job = _claim(uow_factory, job_id, clock)
     assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+
+
+def test_the_claim_and_completion_do_not_ping_the_pooled_connection(
+    backend, uow_factory, engine, monkeypatch
+):
+    """PostgreSQL: no `SELECT 1` before either transaction (a round trip each); a dropped
+    connection is replaced after the first statement fails (the test above)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections and their ping")
+    _directory(make_session_factory(engine))
+    pings = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    pings.clear()
+    job = _claim(uow_factory, job_id, clock)
+    assert _complete(uow_factory, job, clock) is True
+    assert pings == []
+    assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
