@@ -380,3 +380,76 @@ def test_the_claim_and_completion_do_not_ping_the_pooled_connection(
     assert _complete(uow_factory, job, clock) is True
     assert pings == []
     assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
+
+
+@pytest.fixture
+def round_trips(backend):
+    """PostgreSQL: the queries sent from now on (psycopg2's wait callback, deadline.py, serves
+    each round trip once)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's round trips")
+    import psycopg2.extensions
+
+    from adapters.sqlalchemy import deadline
+
+    sent: list[object] = []
+
+    def counting(conn) -> None:
+        sent.append(conn)
+        deadline.wait_with_deadline(conn)
+
+    psycopg2.extensions.set_wait_callback(counting)
+    try:
+        yield sent
+    finally:
+        psycopg2.extensions.set_wait_callback(deadline.wait_with_deadline)
+
+
+def test_the_claim_is_three_round_trips_and_the_completion_two(round_trips, uow_factory, engine):
+    """BEGIN goes with the transaction's first statement (one query), no ping: the claim is
+    `BEGIN; read`, its write, COMMIT; the completion `BEGIN; its statement`, COMMIT."""
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    job = _claim(uow_factory, job_id, clock)  # the statements prepared once
+    assert _complete(uow_factory, job, clock) is True
+    job_id = receive(uow_factory, 2)
+    round_trips.clear()
+    job = _claim(uow_factory, job_id, clock)
+    assert len(round_trips) == 3
+    round_trips.clear()
+    assert _complete(uow_factory, job, clock) is True
+    assert len(round_trips) == 2
+    assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 2, Decimal("812.40"))
+    assert SqlCountsCheck(session_factory=make_session_factory(engine)).verify(repair=False) == []
+
+
+def test_a_failed_unit_of_work_returns_its_connection_idle_and_out_of_autocommit(
+    one_connection,
+):
+    """The driver-level transaction runs in psycopg2's autocommit mode with its own BEGIN:
+    whatever happened, the pooled connection goes back with no transaction open and in
+    psycopg2's ordinary mode (else the next user would run outside any transaction)."""
+    import psycopg2.extensions
+
+    engine, uow_factory = one_connection
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    job = _claim(uow_factory, receive(uow_factory, 1), clock)
+    missing = "99999999-9999-9999-9999-999999999999"
+    with pytest.raises(PermanentError):  # the ledger row fails after the job's write
+        _complete(uow_factory, job, clock, claim_job_id=missing)
+    second = receive(uow_factory, 2)
+    with pytest.raises(RuntimeError), uow_factory() as uow:  # left without commit
+        uow.jobs.get_for_claim(second)
+        raise RuntimeError("the use case failed")
+    raw = engine.raw_connection()
+    try:
+        assert raw.dbapi_connection.autocommit is False
+        status = raw.dbapi_connection.info.transaction_status
+        assert status == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    finally:
+        raw.close()
+    assert _row(engine, job.id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+    assert _complete(uow_factory, _claim(uow_factory, second, clock), clock) is True
+    assert _row(engine, second)[:2] == ((JobStatus.COMPLETED, 3), 3)
