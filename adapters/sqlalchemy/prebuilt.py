@@ -12,13 +12,14 @@ SQLAlchemy's error handling — the wrapped exception that errors.translated rea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.exc import CompileError, MultipleResultsFound, NoResultFound
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Prebuilt:
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     positional: bool
+    # PostgreSQL: (name, server type) of each parameter, for a prepared statement (prepared.py).
+    server_types: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, statement, dialect) -> Prebuilt:
@@ -36,7 +39,10 @@ class Prebuilt:
         processors = tuple(
             types[name].dialect_impl(dialect).bind_processor(dialect) for name in names
         )
-        return cls(str(compiled), names, processors, bool(compiled.positiontup))
+        server_types = ()
+        if dialect.name == "postgresql" and not compiled.positiontup:
+            server_types = tuple((name, _server_type(types[name], dialect)) for name in names)
+        return cls(str(compiled), names, processors, bool(compiled.positiontup), server_types)
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         row = [
@@ -50,7 +56,20 @@ class Prebuilt:
     def run(
         self, connection: Connection | DriverTransaction, values: Mapping[str, Any]
     ) -> DriverResult:
+        if isinstance(connection, DriverTransaction):
+            return connection.run(self.sql, self.parameters(values), self.server_types)
         return execute(connection, self.sql, self.parameters(values))
+
+
+def _server_type(type_, dialect) -> str:
+    """The parameter's type as PREPARE declares it: the column type's name without its
+    length or precision (the column itself still enforces them, as with a literal); an
+    untyped parameter as `unknown` (inferred from where it stands, as for a literal)."""
+    try:
+        name = dialect.type_compiler_instance.process(type_.dialect_impl(dialect))
+    except CompileError:  # NullType: no name
+        return "unknown"
+    return re.sub(r"\([^)]*\)", "", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +100,10 @@ class DriverTransaction:
 
     dialect: Any
 
-    def run(self, sql: str, parameters) -> DriverResult:
+    def run(
+        self, sql: str, parameters, server_types: tuple[tuple[str, str], ...] = ()
+    ) -> DriverResult:
+        """`server_types` (a Prebuilt's, PostgreSQL): the statement may run prepared."""
         raise NotImplementedError
 
 

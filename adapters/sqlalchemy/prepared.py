@@ -1,4 +1,5 @@
-"""Server-side prepared statements for the intake's one-query transaction on PostgreSQL.
+"""Server-side prepared statements on PostgreSQL: the intake's one-query transaction, and the
+worker's prebuilt statements in its driver-level transactions (driver_write.DriverWrite).
 
 psycopg2 sends every statement as text, which the server parses, analyses and plans anew each
 time: for a delivery's three INSERTs (the job's row has 36 columns) that was about a fifth of
@@ -20,15 +21,17 @@ import functools
 import hashlib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sqlalchemy.prebuilt import DriverResult, execute
 
+# connection.info: the PREPARE texts the connection's server session holds.
 _PREPARED = "creditor_inbox.prepared"
 _PLACEHOLDER = re.compile(r"%s")
+_NAMED_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s")
 _NO_SUCH_STATEMENT = "26000"  # invalid_sql_statement_name
 
 
@@ -39,6 +42,7 @@ def _name(sql: str) -> str:
 
 @functools.cache
 def _prepare(sql: str) -> str:
+    """The PREPARE of psycopg2 SQL with positional %s placeholders (types inferred)."""
     numbers = itertools.count(1)
     return f"PREPARE {_name(sql)} AS " + _PLACEHOLDER.sub(lambda _: f"${next(numbers)}", sql)
 
@@ -64,14 +68,7 @@ def run_prepared(connection: Connection, statements: Sequence[tuple[str, tuple]]
 
 
 def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> DriverResult:
-    prepared: frozenset[str] = connection.info.get(_PREPARED, frozenset())
-    needed = frozenset(sql for sql, _ in statements)
-    parts = []
-    if not needed <= prepared:
-        connection.info.pop(_PREPARED, None)  # unknown until this query succeeds
-        prepared |= needed
-        parts.append("DEALLOCATE ALL")
-        parts.extend(_prepare(sql) for sql in sorted(prepared))
+    parts, done = _preparing(connection.info, frozenset(_prepare(sql) for sql, _ in statements))
     parts.extend(_execute(sql, len(parameters)) for sql, parameters in statements)
     # One query of its own (autocommit): on the DBAPI cursor, errors wrapped as for
     # exec_driver_sql (prebuilt.execute).
@@ -81,5 +78,58 @@ def _run(connection: Connection, statements: Sequence[tuple[str, tuple]]) -> Dri
         tuple(value for _, parameters in statements for value in parameters),
         own_query=True,
     )
-    connection.info[_PREPARED] = prepared
+    done()
     return result
+
+
+def _preparing(
+    info: MutableMapping, needed: frozenset[str]
+) -> tuple[list[str], Callable[[], None]]:
+    """What a query must send first so that the connection (`info`: its pool entry's) holds
+    the `needed` PREPAREs: nothing, or DEALLOCATE ALL and every PREPARE it is to hold; and
+    what to call once that query has succeeded (until then the connection's statements are
+    unknown)."""
+    prepared: frozenset[str] = info.get(_PREPARED, frozenset())
+    if needed <= prepared:
+        return [], _nothing
+    info.pop(_PREPARED, None)  # unknown until this query succeeds
+    prepared |= needed
+    return ["DEALLOCATE ALL", *sorted(prepared)], functools.partial(
+        info.__setitem__, _PREPARED, prepared
+    )
+
+
+def _nothing() -> None:
+    return None
+
+
+@functools.cache
+def _named(sql: str, types: tuple[tuple[str, str], ...]) -> tuple[str, str]:
+    """A prebuilt statement's driver SQL (`%(name)s` placeholders; `types`: (name, PostgreSQL
+    type) of each) as (its PREPARE text, the EXECUTE that runs it with the same parameters)."""
+    names = list(dict.fromkeys(_NAMED_PLACEHOLDER.findall(sql)))
+    server_type = dict(types)
+    numbers = {name: f"${n}" for n, name in enumerate(names, 1)}
+    body = _NAMED_PLACEHOLDER.sub(lambda m: numbers[m.group(1)], sql)
+    name = _name(sql)
+    declared = ", ".join(server_type[n] for n in names)
+    prepare = f"PREPARE {name}({declared}) AS {body}" if names else f"PREPARE {name} AS {body}"
+    arguments = ", ".join(f"%({n})s" for n in names)
+    return prepare, f"EXECUTE {name}({arguments})" if names else f"EXECUTE {name}"
+
+
+def forget_prepared(info: MutableMapping) -> None:
+    """After a failed query that ran prepared statements: what the connection holds is
+    unknown (DISCARD ALL behind our back would make every later EXECUTE fail), so the next
+    query prepares again."""
+    info.pop(_PREPARED, None)
+
+
+def prepared_query(info: MutableMapping, sql: str, types: tuple[tuple[str, str], ...]):
+    """The query that runs prebuilt driver SQL as a prepared statement on a connection whose
+    pool entry's `info` is given (in its open transaction: PREPARE and DEALLOCATE are not
+    transactional, so what a succeeded query prepared stays after a rollback), with the same
+    parameters; and what to call once it has succeeded."""
+    prepare, run = _named(sql, types)
+    parts, done = _preparing(info, frozenset((prepare,)))
+    return "; ".join([*parts, run]), done

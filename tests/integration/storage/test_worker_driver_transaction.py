@@ -31,8 +31,6 @@ from tests.integration.storage.test_job_counters import receive
 LEASE = timedelta(seconds=60)
 
 
-
-
 def _directory(session_factory) -> None:
     from adapters.sqlalchemy.directory import SqlClientDirectory
 
@@ -291,3 +289,167 @@ def test_a_claim_after_the_server_dropped_the_pooled_connection_takes_a_new_one(
     outsider.dispose()
     job = _claim(uow_factory, job_id, clock)
     assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+
+
+@pytest.fixture
+def one_connection(backend, database_url, queue):
+    """PostgreSQL: an engine of make_engine with one pooled connection, and its units of work."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements (prepared.py)")
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
+        make_session_factory(engine), queue_dispatcher(queue)
+    )
+    yield engine, factory
+    engine.dispose()
+
+
+def _server_statements(engine) -> set[str]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return set(conn.scalars(text("SELECT name FROM pg_prepared_statements")))
+
+
+def test_the_claim_and_completion_run_as_prepared_statements(one_connection, session_factory):
+    """PostgreSQL: the claim's read and write and the completion's statement are PREPAREd once
+    on the connection and then run by EXECUTE (the server neither parses nor plans them
+    again); a stale write rolled back keeps them; the rows are those of the text statements."""
+    from adapters.sqlalchemy import claim_read, job_writes, prepared
+
+    engine, uow_factory = one_connection
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    first = _claim(uow_factory, receive(uow_factory, 1), clock)
+    assert _complete(uow_factory, first, clock) is True
+    names = _server_statements(engine)
+    claim_sql = claim_read._statement(engine.dialect)[3].sql
+    writes = {prepared._name(s.sql) for s in job_writes._statements.values() if s.server_types}
+    assert prepared._name(claim_sql) in names
+    assert len(names & writes) == 2  # the claim's write and the completion's
+    # Sent again: only EXECUTEs (nothing new to prepare), and a stale one rolled back.
+    job_id = receive(uow_factory, 2)
+    second = _claim(uow_factory, job_id, clock)
+    with engine.begin() as conn:
+        conn.execute(
+            update(email_jobs)
+            .where(email_jobs.c.id == job_id)
+            .values(version=email_jobs.c.version + 1)
+        )
+    with pytest.raises(ConcurrencyConflict):
+        _complete(uow_factory, second, clock)
+    assert _server_statements(engine) == names
+    assert _row(engine, first.id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
+    assert SqlCountsCheck(session_factory).verify(repair=False) == []
+
+
+def test_statements_dropped_behind_the_workers_back_are_prepared_again(one_connection):
+    """DISCARD ALL on the connection (a pooler would do it): one unit of work fails, with
+    nothing written; the next prepares its statements again and claims."""
+    from sqlalchemy import text
+
+    engine, uow_factory = one_connection
+    clock = FakeClock()
+    first, job_id = receive(uow_factory, 1), receive(uow_factory, 2)
+    _claim(uow_factory, first, clock)
+    with engine.connect() as conn:
+        conn.execute(text("DEALLOCATE ALL"))
+    before = _row(engine, job_id)
+    with pytest.raises(StorageUnavailable):
+        _claim(uow_factory, job_id, clock)
+    assert _row(engine, job_id) == before
+    job = _claim(uow_factory, job_id, clock)
+    assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+
+
+def test_the_claim_and_completion_do_not_ping_the_pooled_connection(
+    backend, uow_factory, engine, monkeypatch
+):
+    """PostgreSQL: no `SELECT 1` before either transaction (a round trip each); a dropped
+    connection is replaced after the first statement fails (the test above)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's pooled connections and their ping")
+    _directory(make_session_factory(engine))
+    pings = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    pings.clear()
+    job = _claim(uow_factory, job_id, clock)
+    assert _complete(uow_factory, job, clock) is True
+    assert pings == []
+    assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
+
+
+@pytest.fixture
+def round_trips(backend):
+    """PostgreSQL: the queries sent from now on (psycopg2's wait callback, deadline.py, serves
+    each round trip once)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's round trips")
+    import psycopg2.extensions
+
+    from adapters.sqlalchemy import deadline
+
+    sent: list[object] = []
+
+    def counting(conn) -> None:
+        sent.append(conn)
+        deadline.wait_with_deadline(conn)
+
+    psycopg2.extensions.set_wait_callback(counting)
+    try:
+        yield sent
+    finally:
+        psycopg2.extensions.set_wait_callback(deadline.wait_with_deadline)
+
+
+def test_the_claim_is_three_round_trips_and_the_completion_two(round_trips, uow_factory, engine):
+    """BEGIN goes with the transaction's first statement (one query), no ping: the claim is
+    `BEGIN; read`, its write, COMMIT; the completion `BEGIN; its statement`, COMMIT."""
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    job_id = receive(uow_factory, 1)
+    job = _claim(uow_factory, job_id, clock)  # the statements prepared once
+    assert _complete(uow_factory, job, clock) is True
+    job_id = receive(uow_factory, 2)
+    round_trips.clear()
+    job = _claim(uow_factory, job_id, clock)
+    assert len(round_trips) == 3
+    round_trips.clear()
+    assert _complete(uow_factory, job, clock) is True
+    assert len(round_trips) == 2
+    assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 2, Decimal("812.40"))
+    assert SqlCountsCheck(session_factory=make_session_factory(engine)).verify(repair=False) == []
+
+
+def test_a_failed_unit_of_work_returns_its_connection_idle_and_out_of_autocommit(
+    one_connection,
+):
+    """The driver-level transaction runs in psycopg2's autocommit mode with its own BEGIN:
+    whatever happened, the pooled connection goes back with no transaction open and in
+    psycopg2's ordinary mode (else the next user would run outside any transaction)."""
+    import psycopg2.extensions
+
+    engine, uow_factory = one_connection
+    _directory(make_session_factory(engine))
+    clock = FakeClock()
+    job = _claim(uow_factory, receive(uow_factory, 1), clock)
+    missing = "99999999-9999-9999-9999-999999999999"
+    with pytest.raises(PermanentError):  # the ledger row fails after the job's write
+        _complete(uow_factory, job, clock, claim_job_id=missing)
+    second = receive(uow_factory, 2)
+    with pytest.raises(RuntimeError), uow_factory() as uow:  # left without commit
+        uow.jobs.get_for_claim(second)
+        raise RuntimeError("the use case failed")
+    raw = engine.raw_connection()
+    try:
+        assert raw.dbapi_connection.autocommit is False
+        status = raw.dbapi_connection.info.transaction_status
+        assert status == psycopg2.extensions.TRANSACTION_STATUS_IDLE
+    finally:
+        raw.close()
+    assert _row(engine, job.id)[:2] == ((JobStatus.PROCESSING, 2), 2)
+    assert _complete(uow_factory, _claim(uow_factory, second, clock), clock) is True
+    assert _row(engine, second)[:2] == ((JobStatus.COMPLETED, 3), 3)
