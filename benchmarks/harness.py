@@ -86,8 +86,21 @@ def environment(backend: str):
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int = 2):
+def gunicorn(app: str, env: dict, workers: int = 2, threads: int = 0):
+    """`app` under gunicorn: `workers` sync workers, or with `threads` the Procfile's threaded
+    worker class (entrypoints.gunicorn_worker.ReadDeadlineWorker, gthread) with that many
+    threads per worker."""
     port = free_port()
+    threaded = (
+        [
+            "--worker-class",
+            "entrypoints.gunicorn_worker.ReadDeadlineWorker",
+            "--threads",
+            str(threads),
+        ]
+        if threads
+        else []
+    )
     log = open(tempfile.mktemp(prefix="gunicorn-", suffix=".log"), "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
@@ -99,6 +112,7 @@ def gunicorn(app: str, env: dict, workers: int = 2):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *threaded,
         ],
         cwd=ROOT,
         env=env,

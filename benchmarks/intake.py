@@ -23,9 +23,11 @@ from benchmarks.harness import environment, gunicorn, load
 APPS = (("reference", "benchmarks.reference_app:app"), ("ours", "wsgi:app"))
 
 
-def measure(env: dict, requests: int, concurrency: int, rounds: int) -> dict:
+def measure(env: dict, requests: int, concurrency: int, rounds: int, threads: int = 0) -> dict:
     with ExitStack() as stack:
-        urls = {label: stack.enter_context(gunicorn(app, env)) for label, app in APPS}
+        urls = {
+            label: stack.enter_context(gunicorn(app, env, threads=threads)) for label, app in APPS
+        }
         for url in urls.values():
             load(url, 100, 4)  # warm-up
         peaks: dict[str, list[dict]] = {label: [] for label in urls}
@@ -47,6 +49,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="0: 2 sync workers each; N: the Procfile's threaded worker class, 2 x N threads",
+    )
     args = parser.parse_args()
     print(
         "| backend | app | max req/s | p50 ms | p95 ms | p99 ms | p99 ms at half rate | non-200 |"
@@ -55,7 +63,7 @@ def main() -> None:
     notes = []
     for backend in args.backend:
         with environment(backend) as env:
-            results = measure(env, args.requests, args.concurrency, args.rounds)
+            results = measure(env, args.requests, args.concurrency, args.rounds, args.threads)
         for label, (peaks, half) in results.items():
             median = {
                 key: statistics.median(peak[key] for peak in peaks)
