@@ -2,7 +2,7 @@
 endpoint (HMAC + one insert) in the same run, on SQLite and on PostgreSQL + Redis.
 
 Run: .venv/bin/python -m benchmarks.intake [--requests 2000] [--concurrency 16]
-     [--backend sqlite postgres] [--rounds 1]
+     [--backend sqlite postgres] [--rounds 1] [--threads 0] [--log-level WARNING]
 Targets: ours/reference ≥ 0.8 req/s; p99 ≤ 25 ms at half of the measured maximum rate.
 
 With `--rounds N` both apps are up at once and their maximum rate is measured N times each,
@@ -55,6 +55,12 @@ def main() -> None:
         default=0,
         help="0: 2 sync workers each; N: the Procfile's threaded worker class, 2 x N threads",
     )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="LOG_LEVEL of both apps (WARNING: ours writes no line per delivery; INFO, the "
+        "production default: three)",
+    )
     args = parser.parse_args()
     print(
         "| backend | app | max req/s | p50 ms | p95 ms | p99 ms | p99 ms at half rate | non-200 |"
@@ -63,6 +69,7 @@ def main() -> None:
     notes = []
     for backend in args.backend:
         with environment(backend) as env:
+            env = {**env, "LOG_LEVEL": args.log_level}
             results = measure(env, args.requests, args.concurrency, args.rounds, args.threads)
         for label, (peaks, half) in results.items():
             median = {
