@@ -148,7 +148,6 @@ def main() -> None:
         engine.dispose()
 
 
-
 def run_cases(engine: sa.Engine, cases: dict, repeat: int, explain: bool) -> None:
     """Time every case (after one warm-up call) and, with --explain, print each case's plans."""
     print(HEADER)
@@ -159,6 +158,7 @@ def run_cases(engine: sa.Engine, cases: dict, repeat: int, explain: bool) -> Non
         for name, fn in cases.items():
             print(f"\nEXPLAIN ANALYZE {name}:")
             print("\n".join(explain_case(engine, fn)))
+
 
 if __name__ == "__main__":
     main()

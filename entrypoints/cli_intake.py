@@ -65,9 +65,7 @@ def replay_quarantine(
     if replay_all == bool(ids):
         raise click.ClickException("give quarantine ids or --all (not both)")
     try:
-        items = (
-            quarantine.list(limit=10_000) if replay_all else [quarantine.get(i) for i in ids]
-        )
+        items = quarantine.list(limit=10_000) if replay_all else [quarantine.get(i) for i in ids]
     except StorageUnavailable as exc:
         raise click.ClickException(f"database unavailable: {exc}") from exc
     problems = 0

@@ -85,7 +85,7 @@ def labels():
 
 @blp.app_template_filter("amount")
 def format_amount(value) -> str:
-    """"1234.56" → "1.234,56" (German notation); anything else as it is."""
+    """ "1234.56" → "1.234,56" (German notation); anything else as it is."""
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):

@@ -79,9 +79,7 @@ def downgrade() -> None:
                     existing_type=sa.BigInteger(),
                     existing_nullable=nullable,
                 )
-            op.execute(
-                f"UPDATE {table} SET {column} = {column} / 100.0 WHERE {column} IS NOT NULL"
-            )
+            op.execute(f"UPDATE {table} SET {column} = {column} / 100.0 WHERE {column} IS NOT NULL")
         return
     # Ids beyond int4 cannot go back: refuse rather than truncate or fail half-way.
     too_big = op.get_bind().scalar(

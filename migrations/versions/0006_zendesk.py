@@ -54,4 +54,3 @@ def downgrade() -> None:
         batch.drop_column("attachment_texts")
         batch.drop_column("source")
         batch.drop_column("zendesk_key")
-

@@ -118,8 +118,6 @@ def sqlite_only(backend):
         pytest.skip("SQLite's driver-level write transaction (driver_write.write_alone)")
 
 
-
-
 def test_a_sqlite_delivery_is_written_at_driver_level_and_stored_whole(
     sqlite_only, uow_factory, engine, queue
 ):
