@@ -2,6 +2,7 @@
 doing the same number of commits, on SQLite storage and on PostgreSQL + Redis.
 
 Run: .venv/bin/python -m benchmarks.worker [--jobs 1000] [--backend sqlite postgres] [--poll-hz 5]
+     [--log-level WARNING] (ours at production's INFO writes a line per step; the floor none)
 Targets: jobs/s ≥ 0.5 × the bare floor; idle e2e p50 ≤ 50 ms. With --poll-hz, the jobs list
 (the API's read path: items, total, status_counts) is read that many times a second during
 both drains, ours and the floor's, as a console dashboard would.
@@ -197,6 +198,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--poll-hz", type=float, default=0, help="jobs list reads per second")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="LOG_LEVEL of both consumers (INFO: production's)"
+    )
     args = parser.parse_args()
     print(
         "| storage | list polled | ours jobs/s | bare floor jobs/s | ratio | idle e2e p50 ms "
@@ -205,6 +209,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for backend in args.backend:
         with environment(backend) as env:
+            env = {**env, "LOG_LEVEL": args.log_level}
             ours = run_ours(env, args.jobs, args.poll_hz)
             bare = run_bare(env, args.jobs, args.poll_hz)
         label = "SQLite + Huey SQLite" if backend == "sqlite" else "PostgreSQL + Redis"
