@@ -229,9 +229,9 @@ def configure_logging(
         if log_format == "json"
         else structlog.stdlib.ProcessorFormatter(**options)
     )
-    # No line shows where it was logged from (pathname, lineno, funcName: not our JSON or
-    # console lines, nor gunicorn's or huey_consumer's formats; tests/unit/test_log_lines.py
-    # renders them all), so skip the caller lookup every record paid for: the logging HOWTO's
+    # No line shows where it was logged from (pathname, lineno, funcName): not our JSON or
+    # console lines, nor gunicorn's or huey_consumer's formats (test_log_line_equivalence.py
+    # renders them all). So skip the caller lookup every record paid for: the logging HOWTO's
     # "Optimization" knob. It covers stdlib's findCaller and structlog's LoggerFactory's, both
     # called only `if logging._srcfile`. (A stdlib call with stack_info=True then gets no stack;
     # nothing here makes one: structlog's stack_info= is an event key, not that argument.)
