@@ -7,7 +7,8 @@ Besides the whole run's CPU per request it gives the best and the median of its 
 batches: on a machine shared with other work the best batch is the steadiest figure (another
 process's burst inflates some batches, never deflates one).
 Run: .venv/bin/python -m benchmarks.intake_app_cpu [--requests 2000] [--backend sqlite postgres]
-     [--profile] (pyinstrument of ours, wall clock)
+     [--profile] (pyinstrument of ours, wall clock) [--log-level WARNING] (INFO: production's,
+     three lines per delivery, to a pipe)
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def main() -> None:
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", choices=["reference", "ours"])
+    parser.add_argument("--log-level", default="WARNING", help="LOG_LEVEL of both apps")
     args = parser.parse_args()
     if args.only:
         print(measure(args.only, args.requests, args.profile))
@@ -105,6 +107,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for backend in args.backend:
         with environment(backend) as env:
+            env = {**env, "LOG_LEVEL": args.log_level}
             for which in ("reference", "ours"):
                 command = [str(BIN / "python"), "-m", "benchmarks.intake_app_cpu"]
                 command += ["--only", which, "--requests", str(args.requests)]

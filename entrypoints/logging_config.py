@@ -13,6 +13,7 @@ rows and parameters), and the configured secret values are scrubbed from every s
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from collections.abc import Iterable
@@ -37,6 +38,8 @@ _SENSITIVE_KEY_PARTS = (
     "cookie",
 )
 _MAX_DEPTH = 8
+# ProcessorFormatter's own keys, never part of a line.
+_PROCESSOR_META = frozenset({"_record", "_from_structlog"})
 
 _secrets: tuple[str, ...] = ()
 
@@ -65,6 +68,33 @@ def _clean(value: object, depth: int = 0) -> object:
     if isinstance(value, (list, tuple)):
         return [_clean(v, depth + 1) for v in value]
     return value
+
+
+_PLAIN_TYPES = frozenset({int, float, bool, type(None)})
+
+
+def _clean_event(event: dict) -> dict:
+    """`_clean(event)` without the `_PROCESSOR_META` keys, in one loop: the same dict (same
+    keys, order and values), with the common value (a str without a secret, a number, a bool,
+    None) handled inline. Anything else goes through `_clean` at depth 1, as `_clean` would."""
+    cleaned = {}
+    secrets = _secrets
+    for key, value in event.items():
+        if key in _PROCESSOR_META:
+            continue
+        if _is_sensitive(key):
+            cleaned[key] = REDACTED
+        elif type(value) is str:
+            for secret in secrets:
+                if secret in value:
+                    value = _scrub_text(value)  # the secrets before this one are not in it
+                    break
+            cleaned[key] = value
+        elif type(value) in _PLAIN_TYPES:
+            cleaned[key] = value
+        else:
+            cleaned[key] = _clean(value, 1)
+    return cleaned
 
 
 def exception_summary(message: str) -> str:
@@ -116,7 +146,6 @@ def _drop_formatter_leftovers(_logger: object, _method: str, event_dict: dict) -
 
 
 _STANDARD_RECORD_KEYS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__)
-_PROCESSOR_META = ("_record", "_from_structlog")
 
 
 class _JSONFormatter(structlog.stdlib.ProcessorFormatter):
@@ -129,15 +158,20 @@ class _JSONFormatter(structlog.stdlib.ProcessorFormatter):
     def __init__(self, shared: list, **kwargs) -> None:
         super().__init__(**kwargs)
         self._merge_contextvars, self._stamp = shared[0], shared[3]
-        self._render = structlog.processors.JSONRenderer()
+        # What JSONRenderer() does per line (json.dumps with `default=` builds a JSONEncoder
+        # on every call), with the encoder built once.
+        renderer_options = structlog.processors.JSONRenderer()._dumps_kw
+        self._encode = json.JSONEncoder(**renderer_options).encode
 
     def format(self, record: logging.LogRecord) -> str:
         if record.exc_info or record.exc_text or record.stack_info:
             return super().format(record)
-        if hasattr(record, "_logger") and isinstance(record.msg, dict):
-            event = record.msg.copy()  # the structlog chain has run already
-            if "exc_info" in event or "exception" in event or "stack_info" in event:
+        msg = record.msg
+        if isinstance(msg, dict) and hasattr(record, "_logger"):
+            # The structlog chain has run already; _clean_event copies, msg stays as it is.
+            if "exc_info" in msg or "exception" in msg or "stack_info" in msg:
                 return super().format(record)
+            event = msg
         else:
             event = {"event": record.getMessage()}
             self._merge_contextvars(None, "", event)
@@ -148,9 +182,7 @@ class _JSONFormatter(structlog.stdlib.ProcessorFormatter):
                 if key not in _STANDARD_RECORD_KEYS:
                     event[key] = value
             _drop_formatter_leftovers(None, "", event)
-        for key in _PROCESSOR_META:
-            event.pop(key, None)
-        return self._render(None, "", _redact(None, "", event))  # type: ignore[return-value]
+        return self._encode(_clean_event(event))
 
 
 def configure_logging(
@@ -197,6 +229,13 @@ def configure_logging(
         if log_format == "json"
         else structlog.stdlib.ProcessorFormatter(**options)
     )
+    # No line shows where it was logged from (pathname, lineno, funcName): not our JSON or
+    # console lines, nor gunicorn's or huey_consumer's formats (test_log_line_equivalence.py
+    # renders them all). So skip the caller lookup every record paid for: the logging HOWTO's
+    # "Optimization" knob. It covers stdlib's findCaller and structlog's LoggerFactory's, both
+    # called only `if logging._srcfile`. (A stdlib call with stack_info=True then gets no stack;
+    # nothing here makes one: structlog's stack_info= is an event key, not that argument.)
+    logging._srcfile = None
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
