@@ -158,3 +158,64 @@ def test_a_checked_pattern_skips_a_text_without_its_words():
     with pytest.raises(ValueError):
         Checked(r"eur", re.I)
     assert Checked(r"(?i)eur").needs is None  # case-insensitive after all: no words
+
+
+def _former_search(folded: Folded, text: str, pos: int = 0):
+    """Folded.search as written before its hot path was inlined (the reference)."""
+    copy = lowered(text)
+    if copy is not None and folded.needs and not any(map(copy.__contains__, folded.needs)):
+        copy = ""
+    if copy is None:
+        return folded.exact.search(text, pos)
+    match = folded.fast.search(copy, pos) if copy else None
+    return None if match is None else (match.span(), text[match.start() : match.end()])
+
+
+def test_the_inlined_searches_find_what_the_former_ones_found():
+    """Folded.search and Checked.search (inlined copy, loop over the needed words) give what
+    the former _copy/_hopeless calls gave: an empty text, an unsafe letter, no needed word, a
+    pattern without needed words, the same text twice in a row (the kept copy) and another."""
+    patterns = [
+        Folded(r"(zinsen|kosten)\s+werden"),
+        Folded(r"\s*$"),  # no needed words, matches the empty string
+        Folded(r"[a-zäöü]+\s*$"),
+        Folded(r"(?<!nicht\s)bereit|x(?=abcd)"),
+        Folded(r"saldo\s+ist"),
+    ]
+    texts = [
+        "",
+        "",
+        "Kosten werden gesondert",
+        "KOSTEN WERDEN",
+        "İst der Saldo ist",
+        "bereit",
+        "nicht bereit xabcd",
+        "Die Kosten sind enthalten.",
+        "   ",
+        "Saldo IST 12",
+    ]
+    for text in texts + texts[::-1]:
+        for folded in patterns:
+            for pos in (0, 1):
+                found = folded.search(text, pos)
+                former = _former_search(folded, text, pos)
+                if former is None or found is None:
+                    assert found is former is None, (folded.pattern, text)
+                elif isinstance(former, tuple):
+                    assert (found.span(), found.group(0)) == former, (folded.pattern, text)
+                else:  # an unsafe letter: the re.I match itself
+                    assert (found.span(), found.group(0)) == (former.span(), former.group(0))
+                assert folded._copy(text) == _former_copy(folded, text)
+        for checked in (Checked(r"(?P<n>\d+)\s*(EUR|€)"), Checked(r"\d+\s*$")):
+            hopeless = bool(checked.needs) and not any(map(text.__contains__, checked.needs))
+            former = None if hopeless else checked.regex.search(text)
+            found = checked.search(text)
+            assert (found and found.span()) == (former and former.span())
+            assert checked._hopeless(text) is hopeless
+
+
+def _former_copy(folded: Folded, text: str) -> str | None:
+    copy = lowered(text)
+    if copy is not None and folded.needs and not any(map(copy.__contains__, folded.needs)):
+        return ""
+    return copy
