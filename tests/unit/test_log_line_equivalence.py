@@ -84,6 +84,20 @@ contexts = st.dictionaries(st.sampled_from(["request_id", "job_id", "task", "tok
 
 
 @contextlib.contextmanager
+def captured(name: str):
+    """The records logger `name` emits inside the block (a handler of its own, removed after)."""
+    records: list[logging.LogRecord] = []
+    capture = logging.Handler()
+    capture.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger(name)
+    logger.addHandler(capture)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(capture)
+
+
+@contextlib.contextmanager
 def configured(log_format: str = "json"):
     root = logging.getLogger()
     handlers, level, srcfile = root.handlers, root.level, logging._srcfile
@@ -152,16 +166,9 @@ def test_a_stdlib_line_is_byte_identical_to_processor_formatters(
 def test_a_structlog_line_is_byte_identical_to_processor_formatters(event, fields, context, method):
     with configured() as formatter:
         structlog.contextvars.bind_contextvars(**context)
-        records: list[logging.LogRecord] = []
-        capture = logging.Handler()
-        capture.emit = records.append  # type: ignore[method-assign]
-        stdlib_logger = logging.getLogger("entrypoints.http.webhook")
-        stdlib_logger.addHandler(capture)
-        try:
+        with captured("entrypoints.http.webhook") as records:
             logger = structlog.get_logger("entrypoints.http.webhook")
             getattr(logger, method)(event, **{k: v for k, v in fields.items() if k != "event"})
-        finally:
-            stdlib_logger.removeHandler(capture)
         (record,) = records
         line = assert_same_line(formatter, record)
         assert_no_secret(line, {**context, **fields})
@@ -216,18 +223,10 @@ def _every_formatter() -> list[logging.Formatter]:
 
 
 def test_a_configured_process_skips_the_caller_lookup():
-    with configured():
-        records: list[logging.LogRecord] = []
-        capture = logging.Handler()
-        capture.emit = records.append  # type: ignore[method-assign]
-        logger = logging.getLogger("application.probe")
-        logger.addHandler(capture)
-        try:
-            logger.warning("probe")
-            structlog.get_logger("application.probe").warning("probe")
-        finally:
-            logger.removeHandler(capture)
-        assert [(r.funcName, r.lineno) for r in records] == [("(unknown function)", 0)] * 2
+    with configured(), captured("application.probe") as records:
+        logging.getLogger("application.probe").warning("probe")
+        structlog.get_logger("application.probe").warning("probe")
+    assert [(r.funcName, r.lineno) for r in records] == [("(unknown function)", 0)] * 2
 
 
 def test_no_format_of_web_or_worker_shows_where_a_line_was_logged_from():
