@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, cast, exists, func, or_, select, update
@@ -115,10 +114,12 @@ class SqlJobRepository(JobRepository):
 
 
 class SqlClaimLedger(ClaimLedger):
-    def __init__(self, session: Session, flush: Callable[[], None] | None = None) -> None:
+    def __init__(self, session: Session, held: HeldJobs | None = None) -> None:
         self._session = session
-        # The unit of work's flush (its jobs on prebuilt SQL first), else the session's.
-        self._flush = flush or session.flush
+        # The unit of work's jobs on prebuilt SQL (flushed first, and where its statements
+        # run), else the session alone.
+        self._held = held
+        self._flush = held.flush if held is not None else session.flush
 
     def record(self, claim: ClaimUpdate) -> bool:
         if claim.source != "review":
@@ -142,9 +143,8 @@ class SqlClaimLedger(ClaimLedger):
         row = _ledger_row(claim, previous.id if previous else None)
         # The unit of work's transaction: at the driver level while the session has begun
         # none (job_writes.HeldJobs.connection), else the session's.
-        held = getattr(self._flush, "__self__", None)
-        in_uow = isinstance(held, HeldJobs)
-        connection = held.connection() if in_uow else self._session.connection()
+        held = self._held
+        connection = held.connection() if held is not None else self._session.connection()
         if connection.dialect.name == "postgresql" and previous is None:
             # One round trip: the directory's claim is set only if the row was written.
             row.update(self._directory_claim_values(claim))
@@ -168,10 +168,8 @@ class SqlClaimLedger(ClaimLedger):
         (job_writes.Joined), when the unit of work writes that job as one statement
         (PostgreSQL, its transition with one history entry): (rows inserted, creditors
         updated). None: not written so; the caller writes them with their own statement."""
-        held = getattr(self._flush, "__self__", None)
-        if not isinstance(held, HeldJobs) or self._session.get_bind().dialect.name != (
-            "postgresql"
-        ):
+        held = self._held
+        if held is None or self._session.get_bind().dialect.name != "postgresql":
             return None
         values = {f"ledger_{column}": value for column, value in _ledger_row(claim).items()}
         values.update(self._directory_claim_values(claim))

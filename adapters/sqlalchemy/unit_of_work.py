@@ -109,7 +109,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # Jobs written with prebuilt SQL (job_writes.py), claimed and resumed ones included.
         self._held = job_writes.HeldJobs(self.session, self._driver)
         self.jobs = _TranslatingRepository(SqlJobRepository(self.session, self._held))  # type: ignore[assignment]
-        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._held.flush))  # type: ignore[assignment]
+        self.ledger = _TranslatingRepository(SqlClaimLedger(self.session, self._held))  # type: ignore[assignment]
         self.directory = _TranslatingRepository(SqlDirectoryBook(self.session))  # type: ignore[assignment]
         return self
 
