@@ -194,13 +194,10 @@ class DriverWrite(DriverTransaction):
         """Ends the transaction, if begun and not handed over, writing nothing."""
         if self._connection is None:
             return
-        with contextlib.suppress(Exception):  # an invalidated connection: nothing to undo
-            if self._writers is None:
-                if self._in_server_transaction(self._connection.dbapi_connection):
-                    self._cursor.execute("ROLLBACK")  # autocommit mode (_begin)
-            else:
+        if self._writers is not None:
+            with contextlib.suppress(Exception):  # an invalidated connection: nothing to undo
                 self._connection.rollback()
-        self._finish()
+        self._finish()  # PostgreSQL (autocommit mode, _begin): its ROLLBACK is _finish's
 
     def _in_server_transaction(self, raw) -> bool:
         """PostgreSQL: whether the server session of `raw` (a psycopg2 connection) is in a
