@@ -13,22 +13,24 @@ from datetime import timedelta
 import psycopg2.extensions
 import pytest
 from psycopg2 import OperationalError
-from sqlalchemy import String, create_engine, event, func, select, text
+from sqlalchemy import String, event, func, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
 from adapters.sqlalchemy import counters, new_jobs
 from adapters.sqlalchemy import engine as engine_module
-from adapters.sqlalchemy.engine import make_engine, make_session_factory
 from adapters.sqlalchemy.orm import email_jobs, job_history
-from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dispatcher import queue_dispatcher
 from application.ports import DuplicateJob, StorageUnavailable
 from domain.errors import PermanentError
 from domain.model import EmailJob
 from domain.values import JobStatus
 from tests.fakes import FakeClock
-from tests.integration.storage.driver_helpers import begins, writers_lock_free
+from tests.integration.storage.driver_helpers import (
+    begins,
+    end_other_connections,
+    own_engine,
+    sqlite_write_locked,
+    writers_lock_free,
+)
 from tests.unit.conftest import make_email
 
 
@@ -140,28 +142,18 @@ def test_a_sqlite_delivery_is_refused_in_time_when_the_database_is_locked(
     # Another process holds SQLite's write lock: BEGIN IMMEDIATE waits the busy timeout (made
     # short here), the delivery is refused as an outage, nothing is stored, no lock is kept.
     monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    engine = make_engine(database_url)
-    uow_factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
-        make_session_factory(engine), queue_dispatcher(queue)
-    )
-    holder = create_engine(database_url)
-    try:
-        with holder.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    with own_engine(database_url, queue) as (engine, uow_factory):
+        with sqlite_write_locked(database_url):
             with begins(engine) as begun, uow_factory() as uow:
                 uow.jobs.add(_new_job(1))
                 with pytest.raises(StorageUnavailable):
                     uow.commit()
             assert begun == []  # it was the driver-level path that waited
-            conn.exec_driver_sql("ROLLBACK")
         _assert_writers_lock_free(engine)
         assert queue.tasks == []
         assert _stored(engine) == ([], 0, 0)
         _deliver(uow_factory, _new_job(2))
         assert _stored(engine) == ([_new_job(2).id], 1, 1)
-    finally:
-        holder.dispose()
-        engine.dispose()
 
 
 def test_a_sqlite_delivery_waits_for_this_process_writers_lock(sqlite_only, uow_factory, engine):
@@ -205,16 +197,7 @@ def test_a_dropped_pooled_connection_is_replaced_and_the_job_stored_once(
     _deliver(uow_factory, _new_job(1))
     # The server ends every pooled connection (a restart, an idle timeout): the next delivery
     # meets a dead connection without a ping, and is sent again on a new one.
-    outsider = create_engine(engine.url, poolclass=NullPool)
-    with outsider.connect() as conn:
-        ended = conn.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    outsider.dispose()
-    assert ended >= 1
+    assert end_other_connections(engine) >= 1
     failures = []
 
     def failed(context):
@@ -293,15 +276,7 @@ def test_a_delivery_left_without_commit_writes_nothing(uow_factory, engine, queu
 def test_everyone_else_still_pings_a_pooled_connection_before_use(postgres_only, engine):
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
-    outsider = create_engine(engine.url, poolclass=NullPool)
-    with outsider.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    outsider.dispose()
+    end_other_connections(engine)
     with engine.connect() as conn:  # replaced at checkout, as pool_pre_ping would
         assert conn.scalar(text("SELECT 1")) == 1
 

@@ -19,6 +19,7 @@ from domain.model import EmailJob
 from domain.retry_policy import RetryPolicy
 from domain.values import JobStatus, Outcome
 from tests.fakes import FakeClock
+from tests.integration.storage.driver_helpers import complete_with_claim, one_client_directory
 from tests.integration.storage.test_checkpoints import claimed, statements_of
 from tests.integration.storage.test_job_counters import receive, stored
 from tests.unit.conftest import CREDITOR_REPLY
@@ -291,34 +292,6 @@ def test_a_job_loaded_with_its_history_is_detached_with_every_entry_after_its_wr
     assert all(inspect(h).detached for h in [*stored_entries, *job.history])
 
 
-def _directory(session_factory) -> None:
-    from adapters.sqlalchemy.directory import SqlClientDirectory
-
-    SqlClientDirectory(session_factory).import_directory(
-        {
-            "clients": [
-                {"id": "M-1", "name": "Jana", "creditors": [{"id": "C-1", "name": "Telekom"}]}
-            ]
-        }
-    )
-
-
-def _complete_with_claim(uow_factory, job, clock, key_job_id=None) -> bool:
-    from decimal import Decimal
-
-    from domain.values import ClaimUpdate
-
-    with uow_factory() as uow:
-        uow.jobs.resume(job)
-        job.complete(clock.now(), Outcome.MATCHED)
-        claim = ClaimUpdate(
-            key_job_id or job.id, "M-1", "C-1", Decimal("812.40"), "EUR", clock.now()
-        )
-        written = uow.ledger.record(claim)
-        uow.commit()
-    return written
-
-
 def test_a_matched_completion_writes_job_history_counters_ledger_and_directory_at_once(
     uow_factory, session_factory, engine
 ):
@@ -329,10 +302,10 @@ def test_a_matched_completion_writes_job_history_counters_ledger_and_directory_a
 
     from adapters.sqlalchemy.orm import claim_updates, creditors
 
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     job = claimed(uow_factory, clock)
-    written = statements_of(engine, lambda: _complete_with_claim(uow_factory, job, clock))
+    written = statements_of(engine, lambda: complete_with_claim(uow_factory, job, clock))
     if engine.dialect.name == "postgresql":
         assert len(written) == 1, written
         assert "UPDATE EMAIL_JOBS SET" in written[0] and "INSERT INTO CLAIM_UPDATES" in written[0]
@@ -367,10 +340,10 @@ def test_a_completion_whose_claim_key_exists_writes_no_second_row_nor_the_direct
 
     from adapters.sqlalchemy.orm import claim_updates, creditors
 
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     first, second = claimed(uow_factory, clock), None
-    assert _complete_with_claim(uow_factory, first, clock) is True
+    assert complete_with_claim(uow_factory, first, clock) is True
     with engine.begin() as conn:  # the directory moved on since
         conn.execute(update(creditors).values(claim_amount=Decimal("1.00"), claim_updated_at=None))
     second_id = receive(uow_factory, 2)
@@ -379,7 +352,7 @@ def test_a_completion_whose_claim_key_exists_writes_no_second_row_nor_the_direct
         second.start(clock.now(), LEASE)
         uow.commit()
     # The same idempotency key (the first job's): the row exists, nothing is written.
-    assert _complete_with_claim(uow_factory, second, clock, key_job_id=first.id) is False
+    assert complete_with_claim(uow_factory, second, clock, claim_job_id=first.id) is False
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claim_updates)) == 1
         assert conn.scalar(select(creditors.c.claim_amount)) == Decimal("1.00")
@@ -392,7 +365,7 @@ def test_a_stale_matched_completion_writes_no_ledger_row(uow_factory, session_fa
     no row, so neither the ledger row nor the directory claim is written."""
     from adapters.sqlalchemy.orm import claim_updates, creditors
 
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     job = claimed(uow_factory, clock)
     with engine.begin() as conn:
@@ -403,7 +376,7 @@ def test_a_stale_matched_completion_writes_no_ledger_row(uow_factory, session_fa
         )
     counts = stored(engine)
     with pytest.raises(ConcurrencyConflict):
-        _complete_with_claim(uow_factory, job, clock)
+        complete_with_claim(uow_factory, job, clock)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claim_updates)) == 0
         assert conn.scalar(select(creditors.c.claim_amount)) is None

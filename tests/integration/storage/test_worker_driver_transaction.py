@@ -12,31 +12,28 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select, update
+from sqlalchemy import func, select, update
 
 from adapters.sqlalchemy import engine as engine_module
 from adapters.sqlalchemy.counts_store import SqlCountsCheck
-from adapters.sqlalchemy.engine import make_engine, make_session_factory
+from adapters.sqlalchemy.engine import make_session_factory
 from adapters.sqlalchemy.orm import claim_updates, creditors, email_jobs, job_history
-from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dispatcher import queue_dispatcher
 from application.ports import ConcurrencyConflict, StorageUnavailable
 from domain.errors import PermanentError
-from domain.values import ClaimUpdate, JobStatus, Outcome
+from domain.values import JobStatus
 from tests.fakes import FakeClock
-from tests.integration.storage.driver_helpers import begins
+from tests.integration.storage.driver_helpers import (
+    begins,
+    complete_with_claim,
+    end_other_connections,
+    one_client_directory,
+    own_engine,
+    sqlite_write_locked,
+)
 from tests.integration.storage.driver_helpers import writers_lock_free as _lock_free
 from tests.integration.storage.test_job_counters import receive
 
 LEASE = timedelta(seconds=60)
-
-
-def _directory(session_factory) -> None:
-    from adapters.sqlalchemy.directory import SqlClientDirectory
-
-    SqlClientDirectory(session_factory).import_directory(
-        {"clients": [{"id": "M-1", "name": "Jana", "creditors": [{"id": "C-1", "name": "T"}]}]}
-    )
 
 
 def _claim(uow_factory, job_id, clock):
@@ -45,18 +42,6 @@ def _claim(uow_factory, job_id, clock):
         job.start(clock.now(), LEASE)
         uow.commit()
     return job
-
-
-def _complete(uow_factory, job, clock, claim_job_id=None) -> bool:
-    with uow_factory() as uow:
-        uow.jobs.resume(job)
-        job.complete(clock.now(), Outcome.MATCHED)
-        claim = ClaimUpdate(
-            claim_job_id or job.id, "M-1", "C-1", Decimal("812.40"), "EUR", clock.now()
-        )
-        written = uow.ledger.record(claim)
-        uow.commit()
-    return written
 
 
 def _row(engine, job_id):
@@ -75,14 +60,14 @@ def _row(engine, job_id):
 def test_claim_and_completion_store_the_same_rows_on_both_databases(
     uow_factory, session_factory, engine, queue
 ):
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     job_id = receive(uow_factory, 1)
     with begins(engine) as claim_begun:
         job = _claim(uow_factory, job_id, clock)
     assert _row(engine, job_id) == ((JobStatus.PROCESSING, 2), 2, 0, None)
     with begins(engine) as completion_begun:
-        assert _complete(uow_factory, job, clock) is True
+        assert complete_with_claim(uow_factory, job, clock) is True
     # No SQLAlchemy transaction: both at the driver level.
     assert claim_begun + completion_begun == []
     assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
@@ -96,7 +81,7 @@ def test_claim_and_completion_store_the_same_rows_on_both_databases(
 def test_a_stale_completion_changes_nothing_and_frees_the_lock(
     uow_factory, session_factory, engine
 ):
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     job_id = receive(uow_factory, 1)
     job = _claim(uow_factory, job_id, clock)
@@ -108,7 +93,7 @@ def test_a_stale_completion_changes_nothing_and_frees_the_lock(
         )
     before = _row(engine, job_id)
     with pytest.raises(ConcurrencyConflict):
-        _complete(uow_factory, job, clock)
+        complete_with_claim(uow_factory, job, clock)
     assert _row(engine, job_id) == before
     assert SqlCountsCheck(session_factory).verify(repair=False) == []
     assert _lock_free(engine)
@@ -119,14 +104,14 @@ def test_a_failing_statement_after_the_job_write_leaves_nothing(
 ):
     # The job's UPDATE, history and counters are written, then the ledger row fails (its job
     # does not exist): the whole transaction is rolled back.
-    _directory(session_factory)
+    one_client_directory(session_factory)
     clock = FakeClock()
     job_id = receive(uow_factory, 1)
     job = _claim(uow_factory, job_id, clock)
     before = _row(engine, job_id)
     missing = "99999999-9999-9999-9999-999999999999"
     with pytest.raises(PermanentError):
-        _complete(uow_factory, job, clock, claim_job_id=missing)
+        complete_with_claim(uow_factory, job, clock, claim_job_id=missing)
     assert _row(engine, job_id) == before
     assert SqlCountsCheck(session_factory).verify(repair=False) == []
     assert _lock_free(engine)
@@ -193,16 +178,10 @@ def test_a_claim_is_refused_in_time_when_the_database_is_locked(
     sqlite_only, database_url, queue, monkeypatch
 ):
     monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    engine = make_engine(database_url)
-    uow_factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
-        make_session_factory(engine), queue_dispatcher(queue)
-    )
-    clock = FakeClock()
-    job_id = receive(uow_factory, 1)
-    holder = create_engine(database_url)
-    try:
-        with holder.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    with own_engine(database_url, queue) as (engine, uow_factory):
+        clock = FakeClock()
+        job_id = receive(uow_factory, 1)
+        with sqlite_write_locked(database_url):
             with (
                 begins(engine) as begun,
                 uow_factory() as uow,
@@ -211,13 +190,9 @@ def test_a_claim_is_refused_in_time_when_the_database_is_locked(
                 uow.jobs.get_for_claim(job_id)
             assert begun == []  # the driver-level path waited and gave up
             assert _lock_free(engine)
-            conn.exec_driver_sql("ROLLBACK")
         job = _claim(uow_factory, job_id, clock)
         assert _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
         assert job.version == 2
-    finally:
-        holder.dispose()
-        engine.dispose()
 
 
 def test_a_claim_waits_for_this_process_writers_lock(sqlite_only, uow_factory, engine):
@@ -273,20 +248,10 @@ def test_a_claim_after_the_server_dropped_the_pooled_connection_takes_a_new_one(
     a connection the server ended is replaced before the claim's first statement."""
     if backend != "postgresql":
         pytest.skip("PostgreSQL's pooled connections and their ping")
-    from sqlalchemy import text
-    from sqlalchemy.pool import NullPool
 
     clock = FakeClock()
     job_id = receive(uow_factory, 1)
-    outsider = create_engine(engine.url, poolclass=NullPool)
-    with outsider.connect() as conn:
-        conn.scalar(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    outsider.dispose()
+    end_other_connections(engine)
     job = _claim(uow_factory, job_id, clock)
     assert job.version == 2 and _row(engine, job_id)[:2] == ((JobStatus.PROCESSING, 2), 2)
 
@@ -296,12 +261,8 @@ def one_connection(backend, database_url, queue):
     """PostgreSQL: an engine of make_engine with one pooled connection, and its units of work."""
     if backend != "postgresql":
         pytest.skip("PostgreSQL's prepared statements (prepared.py)")
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
-    factory = lambda: SqlAlchemyUnitOfWork(  # noqa: E731
-        make_session_factory(engine), queue_dispatcher(queue)
-    )
-    yield engine, factory
-    engine.dispose()
+    with own_engine(database_url, queue, pool_size=1, max_overflow=0) as engine_and_factory:
+        yield engine_and_factory
 
 
 def _server_statements(engine) -> set[str]:
@@ -318,10 +279,10 @@ def test_the_claim_and_completion_run_as_prepared_statements(one_connection, ses
     from adapters.sqlalchemy import claim_read, job_writes, prepared
 
     engine, uow_factory = one_connection
-    _directory(make_session_factory(engine))
+    one_client_directory(make_session_factory(engine))
     clock = FakeClock()
     first = _claim(uow_factory, receive(uow_factory, 1), clock)
-    assert _complete(uow_factory, first, clock) is True
+    assert complete_with_claim(uow_factory, first, clock) is True
     names = _server_statements(engine)
     claim_sql = claim_read._statement(engine.dialect)[3].sql
     writes = {prepared._name(s.sql) for s in job_writes._statements.values() if s.server_types}
@@ -337,7 +298,7 @@ def test_the_claim_and_completion_run_as_prepared_statements(one_connection, ses
             .values(version=email_jobs.c.version + 1)
         )
     with pytest.raises(ConcurrencyConflict):
-        _complete(uow_factory, second, clock)
+        complete_with_claim(uow_factory, second, clock)
     assert _server_statements(engine) == names
     assert _row(engine, first.id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
     assert SqlCountsCheck(session_factory).verify(repair=False) == []
@@ -369,7 +330,7 @@ def test_the_claim_and_completion_do_not_ping_the_pooled_connection(
     connection is replaced after the first statement fails (the test above)."""
     if backend != "postgresql":
         pytest.skip("PostgreSQL's pooled connections and their ping")
-    _directory(make_session_factory(engine))
+    one_client_directory(make_session_factory(engine))
     pings = []
     ping = engine.dialect.do_ping
     monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
@@ -377,7 +338,7 @@ def test_the_claim_and_completion_do_not_ping_the_pooled_connection(
     job_id = receive(uow_factory, 1)
     pings.clear()
     job = _claim(uow_factory, job_id, clock)
-    assert _complete(uow_factory, job, clock) is True
+    assert complete_with_claim(uow_factory, job, clock) is True
     assert pings == []
     assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 1, Decimal("812.40"))
 
@@ -408,17 +369,17 @@ def round_trips(backend):
 def test_the_claim_is_three_round_trips_and_the_completion_two(round_trips, uow_factory, engine):
     """BEGIN goes with the transaction's first statement (one query), no ping: the claim is
     `BEGIN; read`, its write, COMMIT; the completion `BEGIN; its statement`, COMMIT."""
-    _directory(make_session_factory(engine))
+    one_client_directory(make_session_factory(engine))
     clock = FakeClock()
     job_id = receive(uow_factory, 1)
     job = _claim(uow_factory, job_id, clock)  # the statements prepared once
-    assert _complete(uow_factory, job, clock) is True
+    assert complete_with_claim(uow_factory, job, clock) is True
     job_id = receive(uow_factory, 2)
     round_trips.clear()
     job = _claim(uow_factory, job_id, clock)
     assert len(round_trips) == 3
     round_trips.clear()
-    assert _complete(uow_factory, job, clock) is True
+    assert complete_with_claim(uow_factory, job, clock) is True
     assert len(round_trips) == 2
     assert _row(engine, job_id) == ((JobStatus.COMPLETED, 3), 3, 2, Decimal("812.40"))
     assert SqlCountsCheck(session_factory=make_session_factory(engine)).verify(repair=False) == []
@@ -433,12 +394,12 @@ def test_a_failed_unit_of_work_returns_its_connection_idle_and_out_of_autocommit
     import psycopg2.extensions
 
     engine, uow_factory = one_connection
-    _directory(make_session_factory(engine))
+    one_client_directory(make_session_factory(engine))
     clock = FakeClock()
     job = _claim(uow_factory, receive(uow_factory, 1), clock)
     missing = "99999999-9999-9999-9999-999999999999"
     with pytest.raises(PermanentError):  # the ledger row fails after the job's write
-        _complete(uow_factory, job, clock, claim_job_id=missing)
+        complete_with_claim(uow_factory, job, clock, claim_job_id=missing)
     second = receive(uow_factory, 2)
     with pytest.raises(RuntimeError), uow_factory() as uow:  # left without commit
         uow.jobs.get_for_claim(second)
@@ -451,5 +412,5 @@ def test_a_failed_unit_of_work_returns_its_connection_idle_and_out_of_autocommit
     finally:
         raw.close()
     assert _row(engine, job.id)[:2] == ((JobStatus.PROCESSING, 2), 2)
-    assert _complete(uow_factory, _claim(uow_factory, second, clock), clock) is True
+    assert complete_with_claim(uow_factory, _claim(uow_factory, second, clock), clock) is True
     assert _row(engine, second)[:2] == ((JobStatus.COMPLETED, 3), 3)
