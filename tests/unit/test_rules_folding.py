@@ -18,7 +18,7 @@ from adapters.rules import (
     extractor,
     non_reply,
 )
-from adapters.rules.folding import UNSAFE, Checked, Folded, lowered
+from adapters.rules.folding import UNSAFE, Checked, Folded, _lacks, lowered
 
 # Every character a folded pattern's literals are written with.
 _ALPHABET = string.ascii_lowercase + string.digits + string.punctuation + " äöüß€§"
@@ -173,7 +173,7 @@ def _former_search(folded: Folded, text: str, pos: int = 0):
 
 def test_the_inlined_searches_find_what_the_former_ones_found():
     """Folded.search and Checked.search (inlined copy, loop over the needed words) give what
-    the former _copy/_hopeless calls gave: an empty text, an unsafe letter, no needed word, a
+    the former _copy/_hopeless calls gave (_hopeless is now _lacks): an empty text, an unsafe letter, no needed word, a
     pattern without needed words, the same text twice in a row (the kept copy) and another."""
     patterns = [
         Folded(r"(zinsen|kosten)\s+werden"),
@@ -211,7 +211,7 @@ def test_the_inlined_searches_find_what_the_former_ones_found():
             former = None if hopeless else checked.regex.search(text)
             found = checked.search(text)
             assert (found and found.span()) == (former and former.span())
-            assert checked._hopeless(text) is hopeless
+            assert _lacks(checked.needs, text) is hopeless
 
 
 def _former_copy(folded: Folded, text: str) -> str | None:
