@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs
+from adapters.sqlalchemy.orm import StoredEmailJob, email_jobs, job_column_keys
 from adapters.sqlalchemy.prebuilt import Prebuilt, result_processors
 from domain.model import EmailJob
 
@@ -27,7 +27,7 @@ from domain.model import EmailJob
 @functools.cache
 def _statement(dialect):
     mapper = inspect(StoredEmailJob)
-    keys = tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
+    keys = job_column_keys()
     statement = select(email_jobs).where(email_jobs.c.id == bindparam("job_id"))
     if dialect.name == "postgresql":
         # Another claimer holding the row: skip it instead of waiting (SPEC §5.3).

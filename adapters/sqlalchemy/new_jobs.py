@@ -35,7 +35,13 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 from adapters.sqlalchemy import counters
 from adapters.sqlalchemy.driver_write import can_write_alone, write_alone
 from adapters.sqlalchemy.engine import unpinged_checkout
-from adapters.sqlalchemy.orm import StoredEmailJob, as_stored_entry, email_jobs, job_history
+from adapters.sqlalchemy.orm import (
+    StoredEmailJob,
+    as_stored_entry,
+    email_jobs,
+    job_column_keys,
+    job_history,
+)
 from adapters.sqlalchemy.prebuilt import execute
 from adapters.sqlalchemy.prepared import run_prepared
 from domain.history import HistoryEntry
@@ -90,22 +96,15 @@ class _DriverInsert:
 
 
 @functools.cache
-def _column_keys() -> tuple[str, ...]:
-    """The job's attributes stored in email_jobs' columns, in the table's order."""
-    mapper = inspect(StoredEmailJob)
-    return tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
-
-
-@functools.cache
 def _column_values():
-    """The values of _column_keys() from a job's __dict__, as a tuple (one C call)."""
-    return operator.itemgetter(*_column_keys())
+    """The values of job_column_keys() from a job's __dict__, as a tuple (one C call)."""
+    return operator.itemgetter(*job_column_keys())
 
 
 @functools.cache
 def _statements(dialect) -> tuple[tuple[str, ...], int, _DriverInsert, _DriverInsert]:
     mapper = inspect(StoredEmailJob)
-    keys = _column_keys()
+    keys = job_column_keys()
     history = insert(job_history).values({key: None for key in _HISTORY_KEYS})
     if dialect.name == "postgresql":
         history = history.returning(job_history.c.id)
@@ -182,7 +181,7 @@ def insert_new_job(session: Session, job: EmailJob) -> None:
 
 @dataclass(frozen=True)
 class _Written:
-    """What add() wrote of a plain job: its column values (_column_keys' order), its history
+    """What add() wrote of a plain job: its column values (job_column_keys' order), its history
     list and how many entries of it, its review decisions list (empty)."""
 
     values: tuple
@@ -234,11 +233,11 @@ def as_stored(job: EmailJob, session: Session | None = None) -> EmailJob:
     changed = {
         key: value
         for key, value, before in zip(
-            _column_keys(), _column_values()(values), written.values, strict=True
+            job_column_keys(), _column_values()(values), written.values, strict=True
         )
         if value is not before
     }
-    values.update(zip(_column_keys(), written.values, strict=True))
+    values.update(zip(job_column_keys(), written.values, strict=True))
     entries = history[: written.entries]
     for entry in entries:
         if type(entry) is HistoryEntry:

@@ -13,6 +13,7 @@ HistoryEntry objects, a stored job's entries are StoredHistoryEntry (as_stored_e
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import warnings
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    inspect,
     text,
 )
 from sqlalchemy.exc import SADeprecationWarning
@@ -257,6 +259,14 @@ class StoredHistoryEntry(HistoryEntry):
 
 
 _ENTRY_FIELDS = dataclasses.fields(HistoryEntry)
+
+
+@functools.cache
+def job_column_keys() -> tuple[str, ...]:
+    """StoredEmailJob's attributes stored in email_jobs' columns, in the table's order (the
+    mappers started)."""
+    mapper = inspect(StoredEmailJob)
+    return tuple(mapper.get_property_by_column(column).key for column in email_jobs.c)
 
 
 def as_stored_entry(entry: HistoryEntry) -> HistoryEntry:
