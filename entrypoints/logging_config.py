@@ -103,7 +103,7 @@ def exception_summary(message: str) -> str:
 
 
 def _redact(_logger: object, _method: str, event_dict: dict) -> dict:
-    return _clean(event_dict)  # type: ignore[return-value]
+    return _clean_event(event_dict)  # _clean(event_dict); the meta keys are removed already
 
 
 _tracebacks = structlog.processors.ExceptionRenderer(
