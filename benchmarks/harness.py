@@ -35,15 +35,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def environment(backend: str):
-    """Env vars for a fresh, migrated database of `backend` (sqlite | postgres)."""
+def environment(backend: str, log_level: str = "WARNING"):
+    """Env vars for a fresh, migrated database of `backend` (sqlite | postgres); the apps at
+    `log_level` (WARNING: no line per request or job)."""
     name = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     tmp = tempfile.mkdtemp(prefix="creditor-inbox-bench-")
     env = {
         **os.environ,
         "APP_ENV": "test",
         "ZENDESK_WEBHOOK_SECRET": SECRET,
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": log_level,
         "LOG_FORMAT": "json",
         "HUEY_NAME": name,
         "HUEY_SQLITE_PATH": f"{tmp}/huey.sqlite3",

@@ -68,8 +68,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     notes = []
     for backend in args.backend:
-        with environment(backend) as env:
-            env = {**env, "LOG_LEVEL": args.log_level}
+        with environment(backend, args.log_level) as env:
             results = measure(env, args.requests, args.concurrency, args.rounds, args.threads)
         for label, (peaks, half) in results.items():
             median = {

@@ -106,8 +106,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     for backend in args.backend:
-        with environment(backend) as env:
-            env = {**env, "LOG_LEVEL": args.log_level}
+        with environment(backend, args.log_level) as env:
             for which in ("reference", "ours"):
                 command = [str(BIN / "python"), "-m", "benchmarks.intake_app_cpu"]
                 command += ["--only", which, "--requests", str(args.requests)]

@@ -208,8 +208,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     for backend in args.backend:
-        with environment(backend) as env:
-            env = {**env, "LOG_LEVEL": args.log_level}
+        with environment(backend, args.log_level) as env:
             ours = run_ours(env, args.jobs, args.poll_hz)
             bare = run_bare(env, args.jobs, args.poll_hz)
         label = "SQLite + Huey SQLite" if backend == "sqlite" else "PostgreSQL + Redis"
